@@ -1,0 +1,223 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+)
+
+// TopicSpec describes a topic engagehub needs.
+type TopicSpec struct {
+	Name string
+	// Partitions; 0 means the configured kafka.partitions.
+	Partitions int
+	// Compacted topics keep the latest record per key (cleanup.policy=compact).
+	Compacted bool
+	// Configs are extra topic configs (e.g. retention.ms).
+	Configs map[string]string
+}
+
+// EnsureTopics creates the topics that do not exist yet ("already exists" is
+// success) and waits until every partition of every topic has a leader, so a
+// write right after it does not meet LeaderNotAvailable. It retries
+// transient errors until ctx is done.
+func (c *Client) EnsureTopics(ctx context.Context, specs ...TopicSpec) error {
+	if len(specs) == 0 {
+		return nil
+	}
+	req := &kafkago.CreateTopicsRequest{Topics: make([]kafkago.TopicConfig, 0, len(specs))}
+	names := make([]string, 0, len(specs))
+	for _, s := range specs {
+		req.Topics = append(req.Topics, c.topicConfig(s))
+		names = append(names, s.Name)
+	}
+	err := c.retry(ctx, func() error {
+		res, err := c.admin.CreateTopics(ctx, req)
+		if err != nil {
+			return err
+		}
+		var errs []error
+		for topic, terr := range res.Errors {
+			if terr != nil && !errors.Is(terr, kafkago.TopicAlreadyExists) {
+				errs = append(errs, fmt.Errorf("%s: %w", topic, terr))
+			}
+		}
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		return fmt.Errorf("kafka: create topics: %w", err)
+	}
+	return c.waitForLeaders(ctx, names)
+}
+
+func (c *Client) topicConfig(s TopicSpec) kafkago.TopicConfig {
+	partitions := s.Partitions
+	if partitions <= 0 {
+		partitions = c.cfg.Partitions
+	}
+	tc := kafkago.TopicConfig{
+		Topic:             s.Name,
+		NumPartitions:     partitions,
+		ReplicationFactor: c.cfg.ReplicationFactor,
+	}
+	configs := map[string]string{}
+	if s.Compacted {
+		configs["cleanup.policy"] = "compact"
+	}
+	if c.cfg.ReplicationFactor > 1 {
+		configs["min.insync.replicas"] = strconv.Itoa(min(2, c.cfg.ReplicationFactor))
+	}
+	for k, v := range s.Configs {
+		configs[k] = v
+	}
+	keys := make([]string, 0, len(configs))
+	for k := range configs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		tc.ConfigEntries = append(tc.ConfigEntries, kafkago.ConfigEntry{ConfigName: k, ConfigValue: configs[k]})
+	}
+	return tc
+}
+
+func (c *Client) waitForLeaders(ctx context.Context, topics []string) error {
+	return c.retry(ctx, func() error {
+		res, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: topics})
+		if err != nil {
+			return err
+		}
+		for _, t := range res.Topics {
+			if t.Error != nil {
+				return fmt.Errorf("%s: %w", t.Name, t.Error)
+			}
+			if len(t.Partitions) == 0 {
+				return fmt.Errorf("%s: no partitions yet", t.Name)
+			}
+			for _, p := range t.Partitions {
+				if p.Error != nil || p.Leader.Host == "" {
+					return fmt.Errorf("%s/%d: no leader yet", t.Name, p.ID)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteTopics deletes topics; a topic that does not exist counts as deleted.
+func (c *Client) DeleteTopics(ctx context.Context, names ...string) error {
+	res, err := c.admin.DeleteTopics(ctx, &kafkago.DeleteTopicsRequest{Topics: names})
+	if err != nil {
+		return fmt.Errorf("kafka: delete topics: %w", err)
+	}
+	var errs []error
+	for topic, terr := range res.Errors {
+		if terr != nil && !errors.Is(terr, kafkago.UnknownTopicOrPartition) {
+			errs = append(errs, fmt.Errorf("kafka: delete topic %s: %w", topic, terr))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Topics lists the topics whose names start with prefix, sorted.
+func (c *Client) Topics(ctx context.Context, prefix string) ([]string, error) {
+	res, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: metadata: %w", err)
+	}
+	var out []string
+	for _, t := range res.Topics {
+		if strings.HasPrefix(t.Name, prefix) && t.Error == nil {
+			out = append(out, t.Name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Ping asks the cluster for metadata; it fails when no broker answers.
+func (c *Client) Ping(ctx context.Context) error {
+	if _, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{}}); err != nil {
+		return fmt.Errorf("kafka: ping: %w", err)
+	}
+	return nil
+}
+
+// PartitionEnds holds, per partition, the first offset and the offset the
+// next record will get (the high watermark).
+type PartitionEnds struct {
+	Partition   int
+	First, Next int64
+}
+
+// Ends returns the offsets bounding every partition of topic, by partition.
+func (c *Client) Ends(ctx context.Context, topic string) ([]PartitionEnds, error) {
+	md, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: metadata %s: %w", topic, err)
+	}
+	if len(md.Topics) != 1 || md.Topics[0].Error != nil {
+		return nil, fmt.Errorf("kafka: metadata %s: %w", topic, topicError(md.Topics))
+	}
+	var reqs []kafkago.OffsetRequest
+	for _, p := range md.Topics[0].Partitions {
+		reqs = append(reqs, kafkago.FirstOffsetOf(p.ID), kafkago.LastOffsetOf(p.ID))
+	}
+	res, err := c.admin.ListOffsets(ctx, &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: list offsets %s: %w", topic, err)
+	}
+	out := make([]PartitionEnds, 0, len(res.Topics[topic]))
+	for _, po := range res.Topics[topic] {
+		if po.Error != nil {
+			return nil, fmt.Errorf("kafka: list offsets %s/%d: %w", topic, po.Partition, po.Error)
+		}
+		out = append(out, PartitionEnds{Partition: po.Partition, First: po.FirstOffset, Next: po.LastOffset})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Partition < out[j].Partition })
+	return out, nil
+}
+
+// GroupOffsets returns a consumer group's committed offsets on topic, by partition.
+func (c *Client) GroupOffsets(ctx context.Context, group, topic string) (map[int]int64, error) {
+	offs, err := c.admin.ConsumerOffsets(ctx, kafkago.TopicAndGroup{Topic: topic, GroupId: group})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: offsets of group %s on %s: %w", group, topic, err)
+	}
+	return offs, nil
+}
+
+func topicError(ts []kafkago.Topic) error {
+	if len(ts) == 0 {
+		return kafkago.UnknownTopicOrPartition
+	}
+	return ts[0].Error
+}
+
+// retry runs fn until it succeeds, fails permanently, or ctx is done.
+func (c *Client) retry(ctx context.Context, fn func() error) error {
+	backoff := 50 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil {
+			return nil
+		}
+		if !Retriable(err) {
+			return err
+		}
+		timer := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
+		case <-timer.C:
+		}
+		backoff = min(2*backoff, time.Second)
+	}
+}
