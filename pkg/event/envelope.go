@@ -1,0 +1,116 @@
+package event
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Envelope is Engage's webhook envelope, parsed tolerantly but not yet
+// checked against the catalog (see Validate).
+type Envelope struct {
+	// ID comes from "id" or "eventId"; it may be empty, and callers then
+	// generate one.
+	ID string
+	// Type comes from "eventType".
+	Type Type
+	// Tenant is Engage's tenant name, "" when absent.
+	Tenant string
+	// IsEncrypted is Engage's isEncrypted flag. An encrypted payload that is
+	// not a JSON object leaves Payload nil.
+	IsEncrypted bool
+	// Payload holds the payload's fields by the names they arrived with;
+	// nil when the payload is absent, null or encrypted text.
+	Payload map[string]json.RawMessage
+	// Raw is the input, byte for byte, not copied: callers must not modify
+	// it after Parse.
+	Raw []byte
+}
+
+// Parse reads an envelope. It fails with an error wrapping ErrMalformed
+// when raw is not a JSON object, and with a *FieldError when an envelope
+// field has the wrong type. It does not check required fields: see Validate.
+func Parse(raw []byte) (Envelope, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return Envelope{}, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if top == nil {
+		return Envelope{}, fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	}
+	env := Envelope{Raw: raw}
+	var err error
+	if env.ID, err = parseID(top); err != nil {
+		return Envelope{}, err
+	}
+	if env.Type, err = parseString[Type](top, "eventType"); err != nil {
+		return Envelope{}, err
+	}
+	if env.Tenant, err = parseString[string](top, "tenant"); err != nil {
+		return Envelope{}, err
+	}
+	if v, ok := find(top, "isEncrypted"); ok {
+		b, ok := toBool(v)
+		if !ok {
+			return Envelope{}, fieldErr("isEncrypted", "must be a boolean")
+		}
+		env.IsEncrypted = b
+	}
+	if env.Payload, err = parsePayload(top, env.IsEncrypted); err != nil {
+		return Envelope{}, err
+	}
+	return env, nil
+}
+
+// ContactID returns the payload's contactId (any key casing; an integer id
+// becomes its text), or "" when there is none.
+func (e Envelope) ContactID() string {
+	v, ok := find(e.Payload, contactID)
+	if !ok {
+		return ""
+	}
+	id, _ := toID(v)
+	return id
+}
+
+func parseID(top map[string]json.RawMessage) (string, error) {
+	for _, name := range [...]string{"id", "eventId"} {
+		if v, ok := find(top, name); ok {
+			id, ok := toID(v)
+			if !ok {
+				return "", fieldErr(name, "must be a string")
+			}
+			return id, nil
+		}
+	}
+	return "", nil
+}
+
+func parseString[T ~string](top map[string]json.RawMessage, name string) (T, error) {
+	v, ok := find(top, name)
+	if !ok {
+		return "", nil
+	}
+	s, ok := text(v)
+	if !ok {
+		return "", fieldErr(name, "must be a string")
+	}
+	return T(s), nil
+}
+
+func parsePayload(top map[string]json.RawMessage, encrypted bool) (map[string]json.RawMessage, error) {
+	v, ok := find(top, "payload")
+	if !ok {
+		return nil, nil
+	}
+	if v[0] != '{' {
+		if encrypted {
+			return nil, nil
+		}
+		return nil, fieldErr("payload", "must be an object")
+	}
+	var p map[string]json.RawMessage
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, fieldErr("payload", "must be an object")
+	}
+	return p, nil
+}
