@@ -112,14 +112,19 @@ func Lookup(t Type) (Spec, bool) {
 	return clone(*s), true
 }
 
+// byType indexes catalog for lookup.
+var byType = func() map[Type]*Spec {
+	m := make(map[Type]*Spec, len(catalog))
+	for i := range catalog {
+		m[catalog[i].Type] = &catalog[i]
+	}
+	return m
+}()
+
 // lookup returns the shared spec without copying, for internal hot paths.
 func lookup(t Type) (*Spec, bool) {
-	for i := range catalog {
-		if catalog[i].Type == t {
-			return &catalog[i], true
-		}
-	}
-	return nil, false
+	s, ok := byType[t]
+	return s, ok
 }
 
 func clone(s Spec) Spec {

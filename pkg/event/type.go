@@ -25,7 +25,7 @@ const unrecognizedSuffix = "_unrecognized"
 
 // Known reports whether t is in the catalog.
 func (t Type) Known() bool {
-	_, ok := Lookup(t)
+	_, ok := lookup(t)
 	return ok
 }
 

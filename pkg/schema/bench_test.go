@@ -1,0 +1,68 @@
+package schema
+
+import (
+	"context"
+	"testing"
+
+	"github.com/engagehub/engagehub/pkg/event"
+)
+
+func benchEvent(b *testing.B, typ event.Type) (*Serde, event.Event) {
+	b.Helper()
+	s, _ := preparedSerde(b)
+	spec, _ := event.Lookup(typ)
+	return s, sampleEvent(b, spec.Example)
+}
+
+func BenchmarkMarshal(b *testing.B) {
+	for _, typ := range []event.Type{event.PointBalanceUpdated, event.ContactCreated, event.PromotionMultichannelAssigned} {
+		b.Run(string(typ), func(b *testing.B) {
+			s, ev := benchEvent(b, typ)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, _, err := s.Marshal(ev); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkUnmarshal(b *testing.B) {
+	for _, typ := range []event.Type{event.PointBalanceUpdated, event.ContactCreated, event.PromotionMultichannelAssigned} {
+		b.Run(string(typ), func(b *testing.B) {
+			s, ev := benchEvent(b, typ)
+			_, value, err := s.Marshal(ev)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := s.Unmarshal(ctx, value); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+func BenchmarkParseAndNew(b *testing.B) {
+	spec, _ := event.Lookup(event.PointBalanceUpdated)
+	b.ReportAllocs()
+	for b.Loop() {
+		env, err := event.Parse(spec.Example)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := event.New(env, event.SourceEngage, receivedAt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
