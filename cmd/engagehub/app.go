@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/engagehub/engagehub/pkg/admin"
+	"github.com/engagehub/engagehub/pkg/config"
+	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/schema"
+)
+
+// app is one engagehub process: the concrete parts, wired once, and the
+// runners that make up its roles.
+type app struct {
+	cfg     config.Config
+	roles   []string
+	log     *zap.Logger
+	metrics *prometheus.Registry
+	router  *httpapi.Router
+	health  *httpapi.Health
+	ready   atomic.Bool
+
+	broker  *kafka.Embedded
+	kafka   *kafka.Client
+	schemas *schema.Set
+	serde   *schema.Serde
+
+	runners []runner
+	closers []func()
+}
+
+// runner is one long-running part of the process (a role, a table follower,
+// the HTTP server); they run together and stop together.
+type runner struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+func newApp(cfg config.Config, roles []string, log *zap.Logger) *app {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &app{
+		cfg: cfg, roles: roles, log: log, metrics: reg,
+		router: httpapi.NewRouter(httpapi.NewAuth(cfg.Auth.Tokens)),
+		health: httpapi.NewHealth(),
+	}
+}
+
+func (a *app) has(role string) bool { return slices.Contains(a.roles, role) }
+
+func (a *app) add(name string, run func(ctx context.Context) error) {
+	a.runners = append(a.runners, runner{name: name, run: run})
+}
+
+func (a *app) onClose(f func()) { a.closers = append(a.closers, f) }
+
+// run starts everything, serves until ctx is done or a part fails, then
+// stops every part; a part that fails to start stops the ones already started.
+func (a *app) run(ctx context.Context) error {
+	defer a.close()
+	server, err := httpapi.Listen(a.cfg.HTTP, a.router, a.log.Named("http"))
+	if err != nil {
+		return err
+	}
+	a.mountOperations()
+	a.add("http", server.Run)
+	startCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := a.start(startCtx); err != nil {
+		return err
+	}
+	a.ready.Store(true)
+	a.log.Info("engagehub ready", zap.String("http", "http://"+server.Addr()), zap.Strings("brokers", a.kafka.Brokers()))
+	g, gctx := errgroup.WithContext(ctx)
+	for _, r := range a.runners {
+		g.Go(func() error {
+			if err := r.run(gctx); err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// start brings up Kafka, the schema registry, the topics and the roles.
+func (a *app) start(ctx context.Context) error {
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"kafka", a.startKafka},
+		{"schemas", a.startSchemas},
+		{"roles", a.startRoles},
+	}
+	for _, s := range steps {
+		if err := s.fn(ctx); err != nil {
+			return fmt.Errorf("start %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// mountOperations adds /healthz, /readyz and /metrics.
+func (a *app) mountOperations() {
+	a.health.Add("started", func(context.Context) error {
+		if !a.ready.Load() {
+			return errors.New("starting")
+		}
+		return nil
+	})
+	a.router.Handle(a.health.Routes()...)
+	a.router.Handle(httpapi.Route{
+		Method: http.MethodGet, Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics",
+		Handler: promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{Registry: a.metrics}),
+	})
+}
+
+// startRoles wires the selected roles.
+func (a *app) startRoles(_ context.Context) error {
+	a.router.Handle(admin.NewEventTypes(a.cfg.Kafka.TopicPrefix, a.schemas).Routes()...)
+	return nil
+}

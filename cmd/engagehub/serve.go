@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+)
+
+// allRoles are the roles `serve` runs by default.
+var allRoles = []string{"ingest", "fanout", "sender", "admin"}
+
+func newServeCmd() *cobra.Command {
+	var roles string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "run engagehub roles (default all) on the configured or embedded Kafka",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			selected, err := parseRoles(roles)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("invalid configuration (engagehub config validate shows it):\n%w", err)}
+			}
+			log, err := newLogger(cfg.Log)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			defer func() { _ = log.Sync() }()
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			log.Info("engagehub starting", zap.String("version", version), zap.Strings("roles", selected))
+			a := newApp(cfg, selected, log)
+			err = a.run(ctx)
+			if err != nil {
+				log.Error("engagehub stopped", zap.Error(err))
+				return err
+			}
+			log.Info("engagehub stopped")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&roles, "roles", strings.Join(allRoles, ","), "comma-separated roles to run: "+strings.Join(allRoles, ", "))
+	return cmd
+}
+
+func parseRoles(s string) ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		if !slices.Contains(allRoles, r) {
+			return nil, fmt.Errorf("--roles: unknown role %q (roles: %s)", r, strings.Join(allRoles, ", "))
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--roles: name at least one of %s", strings.Join(allRoles, ", "))
+	}
+	return out, nil
+}
+
+// runCtx is a context helper for commands without signals (tests).
+var _ = context.Background
