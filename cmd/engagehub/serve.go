@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os/signal"
 	"slices"
@@ -72,5 +71,3 @@ func parseRoles(s string) ([]string, error) {
 	return out, nil
 }
 
-// runCtx is a context helper for commands without signals (tests).
-var _ = context.Background
