@@ -147,4 +147,3 @@ func mustGet(t *testing.T, url string) string {
 	}
 	return body
 }
-

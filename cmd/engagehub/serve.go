@@ -70,4 +70,3 @@ func parseRoles(s string) ([]string, error) {
 	}
 	return out, nil
 }
-
