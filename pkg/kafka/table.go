@@ -102,11 +102,21 @@ func (t *Table) applied() int64 {
 	return t.next
 }
 
+// Append writes key=value (value nil deletes the key) with acks=all and
+// returns without waiting for this instance's view: for owners that update
+// their view themselves and whose apply tolerates seeing the record again.
+func (t *Table) Append(ctx context.Context, key, value []byte) error {
+	if err := t.writer.WriteMessages(ctx, Message{Topic: t.topic, Key: key, Value: value}); err != nil {
+		return fmt.Errorf("kafka: table %s: append: %w", t.topic, err)
+	}
+	return nil
+}
+
 // Put writes key=value (value nil deletes the key) with acks=all and waits
 // until this instance's view has applied it, which needs Run to be running.
 func (t *Table) Put(ctx context.Context, key, value []byte) error {
-	if err := t.writer.WriteMessages(ctx, Message{Topic: t.topic, Key: key, Value: value}); err != nil {
-		return fmt.Errorf("kafka: table %s: put: %w", t.topic, err)
+	if err := t.Append(ctx, key, value); err != nil {
+		return err
 	}
 	return t.Sync(ctx)
 }
