@@ -1,0 +1,137 @@
+package subscription
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+// Destination kinds.
+const (
+	DestinationWebhook = "webhook"
+	DestinationKafka   = "kafka"
+)
+
+// Kafka destination formats.
+const (
+	FormatAvro = "avro"
+	FormatJSON = "json"
+)
+
+// Ordering says whether a subscriber's events of one contact are delivered
+// in order (OrderingKey) or may overtake each other on retry (OrderingNone).
+type Ordering string
+
+// Orderings.
+const (
+	OrderingKey  Ordering = "key"
+	OrderingNone Ordering = "none"
+)
+
+// DefaultTimeout is a webhook destination's request timeout when none is given.
+const DefaultTimeout = 15 * time.Second
+
+// Subscription is one subscriber: which event types it wants and where they
+// go. Its JSON form is the admin API's (DESIGN.md §3). Values returned by
+// the Store are copies; a Subscription from a Snapshot is shared and must
+// not be modified.
+type Subscription struct {
+	// ID is a slug: lowercase letters, digits and '-', 1–63 characters.
+	ID          string `json:"id"`
+	Description string `json:"description,omitempty"`
+	// EventTypes are exact catalog names or patterns ("contact.*", "*").
+	EventTypes  []string    `json:"eventTypes"`
+	Destination Destination `json:"destination"`
+	// Ordering defaults to OrderingKey.
+	Ordering Ordering `json:"ordering"`
+	// RateLimit caps deliveries per second; 0 means unlimited.
+	RateLimit float64 `json:"rateLimit"`
+	// MaxInFlight caps concurrent deliveries; 0 means the sender's default.
+	MaxInFlight int `json:"maxInFlight,omitempty"`
+	// SvixHeaders makes the sender add the svix-* header names too.
+	SvixHeaders bool `json:"svixHeaders"`
+	// Enabled defaults to true; a disabled subscription gets no copies.
+	Enabled bool `json:"enabled"`
+	// CreatedAt and UpdatedAt are set by the Store.
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+	// DisabledReason says why the system disabled the subscription
+	// (e.g. the endpoint answered 410); cleared when it is re-enabled.
+	DisabledReason string `json:"disabledReason,omitempty"`
+
+	// secrets are the decrypted signing secrets, newest first; never serialized.
+	secrets []secret
+}
+
+// Destination is where a subscription's events go: a webhook endpoint or a
+// Kafka topic.
+type Destination struct {
+	// Type is DestinationWebhook or DestinationKafka.
+	Type string `json:"type"`
+	// URL, Headers and Timeout apply to webhook destinations.
+	URL     string            `json:"url,omitempty"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Timeout Duration          `json:"timeout,omitempty"`
+	// Topic and Format apply to Kafka destinations; Format defaults to avro.
+	Topic  string `json:"topic,omitempty"`
+	Format string `json:"format,omitempty"`
+}
+
+// IsWebhook reports whether events go to an HTTP endpoint.
+func (d Destination) IsWebhook() bool { return d.Type == DestinationWebhook }
+
+// Wants reports whether s is enabled and one of its patterns selects t.
+func (s *Subscription) Wants(t event.Type) bool {
+	if !s.Enabled {
+		return false
+	}
+	for _, p := range s.EventTypes {
+		if event.Match(p, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// ActiveSecrets returns the secrets that sign deliveries at now, newest
+// first: the current one, plus rotated-out ones still in their grace
+// period. It is empty for Kafka destinations, and when the stored secrets
+// could not be decrypted (wrong auth.secret_key).
+func (s *Subscription) ActiveSecrets(now time.Time) []webhook.Secret {
+	out := make([]webhook.Secret, 0, len(s.secrets))
+	for _, sec := range s.secrets {
+		if sec.expiresAt.IsZero() || now.Before(sec.expiresAt) {
+			out = append(out, sec.key)
+		}
+	}
+	return out
+}
+
+// Clone returns a deep copy of s, safe to modify.
+func (s Subscription) Clone() Subscription {
+	s.EventTypes = slices.Clone(s.EventTypes)
+	s.Destination.Headers = maps.Clone(s.Destination.Headers)
+	s.secrets = slices.Clone(s.secrets)
+	return s
+}
+
+// withDefaults fills in what an API caller may leave out.
+func (s Subscription) withDefaults() Subscription {
+	if s.Ordering == "" {
+		s.Ordering = OrderingKey
+	}
+	switch s.Destination.Type {
+	case DestinationWebhook:
+		if s.Destination.Timeout == 0 {
+			s.Destination.Timeout = Duration(DefaultTimeout)
+		}
+	case DestinationKafka:
+		if s.Destination.Format == "" {
+			s.Destination.Format = FormatAvro
+		}
+	}
+	return s
+}

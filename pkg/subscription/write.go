@@ -1,0 +1,164 @@
+package subscription
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Create stores a new subscription (defaults applied, then validated) and
+// returns it with, for a webhook destination, its signing secret in text
+// form — the only time the secret is shown. It fails with ErrExists if the
+// id is taken, or a *ValidationError.
+func (s *Store) Create(ctx context.Context, sub Subscription) (Subscription, string, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	sub = sub.withDefaults()
+	if err := Validate(sub, s.reserve...); err != nil {
+		return Subscription{}, "", err
+	}
+	if _, err := s.Get(sub.ID); err == nil {
+		return Subscription{}, "", fmt.Errorf("%w: %s", ErrExists, sub.ID)
+	}
+	now := s.now().UTC()
+	sub.CreatedAt, sub.UpdatedAt, sub.DisabledReason = now, now, ""
+	return s.store(ctx, sub, nil)
+}
+
+// Replace overwrites subscription id with sub (PUT semantics: absent fields
+// take their defaults). CreatedAt and the signing secrets are kept; a
+// secret is minted (and returned) if the destination becomes a webhook.
+func (s *Store) Replace(ctx context.Context, id string, sub Subscription) (Subscription, string, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.replaceLocked(ctx, id, sub)
+}
+
+// Patch applies a JSON merge patch (RFC 7386) to subscription id's JSON
+// and stores the result, validated as a whole. Fields the store manages
+// (createdAt, updatedAt, disabledReason) are ignored in the patch; id
+// cannot change.
+func (s *Store) Patch(ctx context.Context, id string, patch []byte) (Subscription, string, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	cur, err := s.Get(id)
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	doc, err := json.Marshal(cur)
+	if err != nil {
+		return Subscription{}, "", fmt.Errorf("subscription: patch %s: %w", id, err)
+	}
+	merged, err := mergePatch(doc, patch)
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	next, err := Decode(merged)
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	return s.replaceLocked(ctx, id, next)
+}
+
+func (s *Store) replaceLocked(ctx context.Context, id string, sub Subscription) (Subscription, string, error) {
+	if sub.ID == "" {
+		sub.ID = id
+	}
+	sub = sub.withDefaults()
+	if sub.ID != id {
+		return Subscription{}, "", &ValidationError{Problems: []FieldError{{Field: "id", Reason: fmt.Sprintf("cannot change (the path names %q)", id)}}}
+	}
+	if err := Validate(sub, s.reserve...); err != nil {
+		return Subscription{}, "", err
+	}
+	s.mu.RLock()
+	cur, ok := s.subs[id]
+	s.mu.RUnlock()
+	if !ok {
+		return Subscription{}, "", fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	sub.CreatedAt, sub.UpdatedAt, sub.DisabledReason = cur.sub.CreatedAt, s.now().UTC(), cur.sub.DisabledReason
+	if sub.Enabled {
+		sub.DisabledReason = ""
+	}
+	return s.store(ctx, sub, cur.sealed)
+}
+
+// store writes sub with sealed, minting a secret when a webhook has none
+// and dropping secrets from a kafka destination.
+func (s *Store) store(ctx context.Context, sub Subscription, sealed []sealedSecret) (Subscription, string, error) {
+	var text string
+	switch {
+	case !sub.Destination.IsWebhook():
+		sealed = nil
+	case len(sealed) == 0:
+		t, fresh, err := newSealedSecret(s.cipher, sub.ID, s.now().UTC())
+		if err != nil {
+			return Subscription{}, "", err
+		}
+		text, sealed = t, []sealedSecret{fresh}
+	}
+	if err := s.put(ctx, sub, sealed); err != nil {
+		return Subscription{}, "", err
+	}
+	got, err := s.Get(sub.ID)
+	return got, text, err
+}
+
+func (s *Store) put(ctx context.Context, sub Subscription, sealed []sealedSecret) error {
+	value, err := encodeRecord(sub, sealed)
+	if err != nil {
+		return fmt.Errorf("subscription: encode %s: %w", sub.ID, err)
+	}
+	if err := s.journal.Put(ctx, []byte(sub.ID), value); err != nil {
+		return fmt.Errorf("subscription: write %s: %w", sub.ID, err)
+	}
+	return nil
+}
+
+// RotateSecret makes a fresh signing secret current and returns it in text
+// form (shown once). The previous secret keeps signing for
+// subscriptions.secret_grace, so receivers can switch without losing a
+// delivery. Kafka destinations have no secret: a *ValidationError.
+func (s *Store) RotateSecret(ctx context.Context, id string) (Subscription, string, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	cur, ok := s.subs[id]
+	s.mu.RUnlock()
+	if !ok {
+		return Subscription{}, "", fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if !cur.sub.Destination.IsWebhook() {
+		return Subscription{}, "", &ValidationError{Problems: []FieldError{{Field: "destination.type", Reason: "kafka destinations have no signing secret"}}}
+	}
+	now := s.now().UTC()
+	text, fresh, err := newSealedSecret(s.cipher, id, now)
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	sub := cur.sub.Clone()
+	sub.UpdatedAt = now
+	if err := s.put(ctx, sub, rotate(cur.sealed, fresh, now, s.cfg.SecretGrace)); err != nil {
+		return Subscription{}, "", err
+	}
+	got, err := s.Get(id)
+	return got, text, err
+}
+
+// Disable turns subscription id off with a reason the API shows (the sender
+// calls it when an endpoint answers 410 or fails for too long). Disabling a
+// disabled subscription updates the reason.
+func (s *Store) Disable(ctx context.Context, id, reason string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	cur, ok := s.subs[id]
+	s.mu.RUnlock()
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	sub := cur.sub.Clone()
+	sub.Enabled, sub.DisabledReason, sub.UpdatedAt = false, reason, s.now().UTC()
+	return s.put(ctx, sub, cur.sealed)
+}
