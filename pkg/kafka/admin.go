@@ -144,7 +144,7 @@ func (c *Client) Topics(ctx context.Context, prefix string) ([]string, error) {
 // Ping asks the cluster for metadata; it fails when no broker answers.
 func (c *Client) Ping(ctx context.Context) error {
 	if _, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{}}); err != nil {
-		return fmt.Errorf("kafka: ping: %w", err)
+		return fmt.Errorf("kafka: ping: %w", c.authError(err))
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ type Client struct {
 	transport *kafkago.Transport
 	dialer    *kafkago.Dialer
 	admin     *kafkago.Client
+	auth      *authWatch // nil without SASL
 	log       *zap.Logger
 }
 
@@ -36,6 +37,11 @@ func New(cfg Config, brokers []string, log *zap.Logger) (*Client, error) {
 	mech, err := cfg.Security.SASL.mechanism()
 	if err != nil {
 		return nil, fmt.Errorf("kafka: sasl: %w", err)
+	}
+	var auth *authWatch
+	if mech != nil {
+		auth = &authWatch{Mechanism: mech, user: cfg.Security.SASL.Username}
+		mech = auth
 	}
 	tlsCfg, err := cfg.Security.TLS.config()
 	if err != nil {
@@ -63,7 +69,8 @@ func New(cfg Config, brokers []string, log *zap.Logger) (*Client, error) {
 			TLS:           tlsCfg,
 			SASLMechanism: mech,
 		},
-		log: log,
+		auth: auth,
+		log:  log,
 	}
 	c.admin = &kafkago.Client{Addr: c.addr(), Transport: transport, Timeout: 10 * time.Second}
 	return c, nil
