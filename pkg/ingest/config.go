@@ -1,0 +1,94 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+// Config is the `ingest` section.
+type Config struct {
+	// Engage configures POST /ingest/engage.
+	Engage EngageConfig `mapstructure:"engage"`
+	// MaxBodyBytes caps a request body; larger bodies get 413. Default 1048576 (1 MiB).
+	MaxBodyBytes int64 `mapstructure:"max_body_bytes"`
+	// WriteTimeout bounds the wait for Kafka's acknowledgement; past it the
+	// request gets 503 with Retry-After. Default 5s.
+	WriteTimeout time.Duration `mapstructure:"write_timeout"`
+	// DedupWindow is how long a written Engage message id is remembered, so
+	// that a retry of it writes nothing. Default 24h.
+	DedupWindow time.Duration `mapstructure:"dedup_window"`
+	// DedupCapacity caps the ids remembered (oldest forgotten first); about
+	// 60 bytes each. Default 1000000.
+	DedupCapacity int `mapstructure:"dedup_capacity"`
+	// MaxBatch caps the events of one POST /v1/events request; more get 413.
+	// Default 500.
+	MaxBatch int `mapstructure:"max_batch"`
+}
+
+// EngageConfig is the `ingest.engage` section.
+type EngageConfig struct {
+	// Secrets verify Engage's signatures: "whsec_..." values, several during
+	// a rotation (secrets: redacted when printed). Default: none, which
+	// refuses every webhook with 401.
+	Secrets []string `mapstructure:"secrets"`
+	// Tolerance is how far a webhook's timestamp may be from now. Default 5m.
+	Tolerance time.Duration `mapstructure:"tolerance"`
+	// DecryptionKey decrypts isEncrypted payloads (AES-256-CBC): 32 bytes as
+	// text, base64 or hex (a secret). Default: none, which keeps encrypted
+	// payloads as ciphertext.
+	DecryptionKey string `mapstructure:"decryption_key"`
+}
+
+// DefaultConfig returns the section's defaults.
+func DefaultConfig() Config {
+	return Config{
+		Engage:        EngageConfig{Tolerance: webhook.DefaultTolerance},
+		MaxBodyBytes:  1 << 20,
+		WriteTimeout:  5 * time.Second,
+		DedupWindow:   24 * time.Hour,
+		DedupCapacity: 1_000_000,
+		MaxBatch:      500,
+	}
+}
+
+// Validate returns every problem with the section, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	positive := func(key string, ok bool, v any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("ingest.%s: must be positive, got %v", key, v))
+		}
+	}
+	positive("max_body_bytes", c.MaxBodyBytes > 0, c.MaxBodyBytes)
+	positive("write_timeout", c.WriteTimeout > 0, c.WriteTimeout)
+	positive("dedup_window", c.DedupWindow > 0, c.DedupWindow)
+	positive("dedup_capacity", c.DedupCapacity > 0, c.DedupCapacity)
+	positive("max_batch", c.MaxBatch > 0, c.MaxBatch)
+	positive("engage.tolerance", c.Engage.Tolerance > 0, c.Engage.Tolerance)
+	for i, s := range c.Engage.Secrets {
+		if _, err := webhook.ParseSecret(s); err != nil {
+			errs = append(errs, fmt.Errorf("ingest.engage.secrets[%d]: %w", i, err))
+		}
+	}
+	if c.Engage.DecryptionKey != "" {
+		if _, err := parseKey(c.Engage.DecryptionKey); err != nil {
+			errs = append(errs, fmt.Errorf("ingest.engage.decryption_key: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) secrets() ([]webhook.Secret, error) {
+	out := make([]webhook.Secret, 0, len(c.Engage.Secrets))
+	for i, s := range c.Engage.Secrets {
+		sec, err := webhook.ParseSecret(s)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: ingest.engage.secrets[%d]: %w", i, err)
+		}
+		out = append(out, sec)
+	}
+	return out, nil
+}

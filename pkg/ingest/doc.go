@@ -1,0 +1,27 @@
+// Package ingest is engagehub's front door over HTTP: it turns Engage's
+// signed webhooks (POST /ingest/engage) and internal producers' requests
+// (POST /v1/events) into records on the per-type Avro topics.
+//
+//	Engage ─(svix-signed POST)─► /ingest/engage ─┐
+//	service ─(bearer POST)─────► /v1/events ─────┴─► engage.<eventType> ─► fanout
+//
+// Each request goes through named steps — read (413), verify (401, Engage
+// only), content type (415), parse (400), validate (422), deduplicate
+// (Engage's message id), encode, publish — and is answered 2xx only after
+// Kafka acknowledged every record with acks=all; when Kafka cannot, it is
+// answered 503 with Retry-After within ingest.write_timeout, so Engage
+// retries and nothing is lost. A request is all or nothing as far as
+// validation goes: one bad element of a batch rejects the batch before
+// anything is written.
+//
+// Records are built by package producer (same topics, key and headers as
+// services producing directly); concurrent requests share Kafka produce
+// requests because the writer batches concurrent WriteMessages calls.
+//
+// Deduplication remembers the message ids written in the last
+// ingest.dedup_window (bounded by ingest.dedup_capacity) in memory, and an
+// in-flight set makes two concurrent deliveries of one id write once. Records
+// from Engage carry the message id in a webhook-id header; at start-up Run
+// replays the event topics' records newer than the window (History) to
+// rebuild the set, so the window survives restarts.
+package ingest

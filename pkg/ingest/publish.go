@@ -1,0 +1,76 @@
+package ingest
+
+import (
+	"context"
+	"net/http"
+
+	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// eventRef is one accepted event in a response.
+type eventRef struct {
+	EventID   string     `json:"eventId"`
+	EventType event.Type `json:"eventType"`
+	Topic     string     `json:"topic"`
+}
+
+// response is the body of every 2xx answer.
+type response struct {
+	Events    []eventRef `json:"events"`
+	Duplicate bool       `json:"duplicate,omitempty"`
+}
+
+// records encodes events (filling missing ids and receive times) into
+// their Kafka records; an encoding failure is 500, as the event validated.
+func (in *Ingest) records(events []event.Event) ([]kafka.Message, *failure) {
+	msgs, err := in.prod.Records(events)
+	if err != nil {
+		in.log.Error("encode failed", zap.Error(err))
+		return nil, &failure{status: http.StatusInternalServerError, code: "encode_failed",
+			message: "the event could not be encoded", outcome: outcomeError}
+	}
+	return msgs, nil
+}
+
+// write sends msgs in one WriteMessages call with acks=all and waits at
+// most ingest.write_timeout: a failure or timeout is 503 with Retry-After.
+func (in *Ingest) write(ctx context.Context, door string, msgs []kafka.Message) *failure {
+	ctx, cancel := context.WithTimeout(ctx, in.cfg.WriteTimeout)
+	defer cancel()
+	start := in.now()
+	err := in.sink.WriteMessages(ctx, msgs...)
+	took := in.now().Sub(start)
+	in.metrics.write.WithLabelValues(door).Observe(took.Seconds())
+	if err != nil {
+		in.log.Warn("kafka write failed", zap.Int("records", len(msgs)), zap.Duration("duration", took), zap.Error(err))
+		return unavailable("kafka_unavailable", "Kafka did not acknowledge the write; retry later", in.retryAfter)
+	}
+	return nil
+}
+
+// accept answers 200 (202 when any event is outside the catalog, or for the
+// API door) listing the events and their topics, and counts them.
+func (in *Ingest) accept(w http.ResponseWriter, door string, status int, events []event.Event, msgs []kafka.Message) {
+	refs := make([]eventRef, len(events))
+	for i, ev := range events {
+		refs[i] = eventRef{EventID: ev.ID, EventType: ev.Type, Topic: msgs[i].Topic}
+		outcome := outcomeAccepted
+		if !ev.Type.Known() {
+			outcome = outcomeUnrecognized
+			in.metrics.unrecognized.Inc()
+			status = http.StatusAccepted
+		}
+		in.metrics.requests.WithLabelValues(door, outcome, typeLabel(ev.Type)).Inc()
+	}
+	httpapi.WriteJSON(w, status, response{Events: refs})
+}
+
+// reject answers f and counts it.
+func (in *Ingest) reject(w http.ResponseWriter, door string, f *failure) {
+	in.metrics.requests.WithLabelValues(door, f.outcome, typeLabel(f.eventType)).Inc()
+	f.write(w)
+}
