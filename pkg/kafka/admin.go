@@ -106,8 +106,32 @@ func (c *Client) waitForLeaders(ctx context.Context, topics []string) error {
 				}
 			}
 		}
-		return nil
+		return c.leadersServe(ctx, res.Topics)
 	})
+}
+
+// leadersServe asks every partition's leader for its end offset: Apache
+// Kafka names a new partition's leader in metadata a moment before that
+// leader serves it (NOT_LEADER_OR_FOLLOWER meanwhile).
+func (c *Client) leadersServe(ctx context.Context, topics []kafkago.Topic) error {
+	req := &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{}}
+	for _, t := range topics {
+		for _, p := range t.Partitions {
+			req.Topics[t.Name] = append(req.Topics[t.Name], kafkago.LastOffsetOf(p.ID))
+		}
+	}
+	res, err := c.admin.ListOffsets(ctx, req)
+	if err != nil {
+		return err
+	}
+	for topic, offsets := range res.Topics {
+		for _, po := range offsets {
+			if po.Error != nil {
+				return fmt.Errorf("%s/%d: %w", topic, po.Partition, po.Error)
+			}
+		}
+	}
+	return nil
 }
 
 // DeleteTopics deletes topics; a topic that does not exist counts as deleted.
