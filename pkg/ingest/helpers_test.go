@@ -123,13 +123,14 @@ func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 		mutate(&cfg)
 	}
 	f := &fixture{sink: &recordingSink{}, reg: prometheus.NewRegistry(), now: testNow}
-	return f.build(t, cfg, f.sink)
+	return f.build(t, cfg, f.sink, nil)
 }
 
-func (f *fixture) build(t testing.TB, cfg Config, sink producer.Sink) *fixture {
+// build makes f's Ingest (clock: f.now) and router over sink.
+func (f *fixture) build(t testing.TB, cfg Config, sink producer.Sink, history History) *fixture {
 	t.Helper()
 	f.reg = prometheus.NewRegistry()
-	in, err := New(cfg, newSerde(t), sink, Options{Metrics: f.reg, Now: func() time.Time { return f.now }})
+	in, err := New(cfg, newSerde(t), sink, Options{Metrics: f.reg, History: history, Now: func() time.Time { return f.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
