@@ -14,7 +14,8 @@ import (
 )
 
 // kafkaFixture is an Ingest writing to the embedded broker, with the real
-// Serde and a clock that follows time.Now (record timestamps matter here).
+// Serde; its clock is f.now, which starts at time.Now (record timestamps
+// matter here) and which tests move.
 func kafkaFixture(t *testing.T, client *kafka.Client, mutate func(*Config), history History) (*fixture, *kafka.Writer) {
 	t.Helper()
 	cfg := DefaultConfig()
