@@ -1,0 +1,51 @@
+package fanout
+
+import (
+	"errors"
+	"time"
+)
+
+// Config is the `fanout` section.
+type Config struct {
+	// Group is the consumer group of the fan-out instances.
+	// Default "engagehub-fanout".
+	Group string `mapstructure:"group"`
+	// BatchSize is the most event records copied per batch. Default 1000.
+	BatchSize int `mapstructure:"batch_size"`
+	// Linger is how long a batch waits for more records after the first.
+	// Default 5ms.
+	Linger time.Duration `mapstructure:"linger"`
+	// RetryBackoff is the wait between attempts to write or commit a batch
+	// after a failure. Default 500ms.
+	RetryBackoff time.Duration `mapstructure:"retry_backoff"`
+	// ShutdownTimeout bounds finishing the batch in hand when the role
+	// stops. Default 10s.
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+}
+
+// DefaultConfig returns the section's defaults.
+func DefaultConfig() Config {
+	return Config{Group: "engagehub-fanout", BatchSize: 1000, Linger: 5 * time.Millisecond,
+		RetryBackoff: 500 * time.Millisecond, ShutdownTimeout: 10 * time.Second}
+}
+
+// Validate returns every problem with the section, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Group == "" {
+		errs = append(errs, errors.New("fanout.group: must not be empty"))
+	}
+	if c.BatchSize < 1 || c.BatchSize > 100000 {
+		errs = append(errs, errors.New("fanout.batch_size: must be between 1 and 100000"))
+	}
+	if c.Linger < 0 || c.Linger > time.Second {
+		errs = append(errs, errors.New("fanout.linger: must be between 0 and 1s"))
+	}
+	if c.RetryBackoff <= 0 {
+		errs = append(errs, errors.New("fanout.retry_backoff: must be positive"))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("fanout.shutdown_timeout: must be positive"))
+	}
+	return errors.Join(errs...)
+}

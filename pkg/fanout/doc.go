@@ -1,0 +1,31 @@
+// Package fanout is the role that copies each event to every subscriber
+// that wants it: a consumer group ("engagehub-fanout") over the event
+// topics engage.<type> and engage._unrecognized, writing each matching
+// subscription's copy to its delivery topic engagehub.deliver.<id>
+// (webhook subscribers, consumed by the senders of package delivery) or to
+// the subscriber's own Kafka topic (Avro as is, or the original envelope
+// JSON).
+//
+//	engage.<type> ──► Fanout ──► engagehub.deliver.<id> ──► sender
+//	                         └─► <team topic>
+//
+// It works in batches: up to fanout.batch_size records (or what arrived
+// within fanout.linger), every copy of the batch written with one
+// WriteMessages call (acks=all), and only then the batch's offsets
+// committed. A copy keeps the event's key and value bytes, so one
+// contact's events reach each subscriber's topic in the order they had on
+// the event topic. The set of subscriptions comes from the
+// subscription.Matcher, loaded once per batch: a subscription created,
+// disabled or deleted takes effect from the next batch.
+//
+// Delivery is at-least-once. After a crash or a rebalance the uncommitted
+// batch is copied again, so a subscriber's topic may hold an event twice;
+// fan-out does not deduplicate (it would need state across instances):
+// the senders and Kafka subscribers deduplicate by event id (the event-id
+// header, the webhook-id downstream).
+//
+// Reconciler, the other type here, keeps the topics in line with the
+// subscriptions: it creates delivery topics and Kafka-destination topics,
+// and deletes a deleted subscription's delivery topic after
+// subscriptions.delete_grace.
+package fanout

@@ -1,0 +1,189 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
+)
+
+// Source is where event records come from: a consumer-group reader.
+type Source interface {
+	// Fetch returns the next record, blocking until one arrives or ctx is
+	// done (then it returns ctx's error and consumes nothing). It commits
+	// nothing.
+	Fetch(ctx context.Context) (kafka.Message, error)
+	// Commit marks the records processed; the caller commits only after
+	// every copy of them is acknowledged. An error is retriable by
+	// committing again.
+	Commit(ctx context.Context, msgs ...kafka.Message) error
+}
+
+// Sink writes copies, each naming its topic.
+type Sink interface {
+	// WriteMessages returns once every message is acknowledged by all
+	// in-sync replicas. On error some may have been written: the caller
+	// retries the whole batch (duplicates are fine, loss is not).
+	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
+}
+
+// TopicCreator creates the topics copies go to.
+type TopicCreator interface {
+	// EnsureTopics creates missing topics; existing ones are success.
+	EnsureTopics(ctx context.Context, specs ...kafka.TopicSpec) error
+}
+
+// Decoder turns an Avro event record back into the event, whose Raw is the
+// original envelope JSON (schema.Serde implements it).
+type Decoder interface {
+	Unmarshal(ctx context.Context, value []byte) (event.Event, error)
+}
+
+// Deps are a Fanout's collaborators.
+type Deps struct {
+	Source  Source
+	Sink    Sink
+	Topics  TopicCreator
+	Matcher *subscription.Matcher
+	// Decoder is needed only by Kafka subscriptions with format json.
+	Decoder Decoder
+	// EventPrefix is kafka.topic_prefix ("engage."): the event type of a
+	// record without an event-type header is its topic minus the prefix.
+	EventPrefix string
+	// DeliveryPrefix is subscriptions.delivery_prefix ("engagehub.deliver.").
+	DeliveryPrefix string
+	// Registerer takes the role's metrics; nil registers nowhere.
+	Registerer prometheus.Registerer
+	Log        *zap.Logger
+}
+
+// Fanout is the fan-out role.
+type Fanout struct {
+	cfg     Config
+	deps    Deps
+	log     *zap.Logger
+	metrics *metrics
+	topics  *topicCache
+	closers []func() error
+}
+
+// New returns the role.
+func New(cfg Config, deps Deps) *Fanout {
+	if deps.Log == nil {
+		deps.Log = zap.NewNop()
+	}
+	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
+		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix)}
+}
+
+// Run copies batches until ctx is done. On cancellation it stops fetching,
+// finishes the batch in hand (write, then commit) within
+// fanout.shutdown_timeout, and returns nil. It returns an error only when
+// the source fails for another reason than ctx.
+func (f *Fanout) Run(ctx context.Context) error {
+	for {
+		batch, err := f.collect(ctx)
+		if len(batch) > 0 {
+			f.settle(ctx, batch)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("fanout: %w", err)
+		}
+	}
+}
+
+// collect fetches the first record (waiting as long as it takes), then
+// more until BatchSize or Linger.
+func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
+	first, err := f.deps.Source.Fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch := make([]kafka.Message, 1, f.cfg.BatchSize)
+	batch[0] = first
+	lctx, cancel := context.WithTimeout(ctx, f.cfg.Linger)
+	defer cancel()
+	for len(batch) < f.cfg.BatchSize {
+		m, err := f.deps.Source.Fetch(lctx)
+		if err != nil {
+			break // linger over, or ctx done: settle what we have
+		}
+		batch = append(batch, m)
+	}
+	return batch, nil
+}
+
+// settle writes the batch's copies and commits it, retrying failures until
+// it succeeds or stop (ctx plus the shutdown timeout) ends it.
+func (f *Fanout) settle(ctx context.Context, batch []kafka.Message) {
+	work, cancel := f.shutdownContext(ctx)
+	defer cancel()
+	var copies map[string]int
+	f.retry(work, "write batch", func() error {
+		var err error
+		copies, err = f.write(work, batch)
+		return err
+	})
+	if work.Err() != nil {
+		return // not written: not committed, copied again by the next owner
+	}
+	f.retry(work, "commit batch", func() error { return f.deps.Source.Commit(work, batch...) })
+	if work.Err() == nil {
+		f.metrics.committed(batch, copies)
+	}
+}
+
+// shutdownContext outlives ctx by the shutdown timeout, so a batch in hand
+// is finished on a soft stop.
+func (f *Fanout) shutdownContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(f.cfg.ShutdownTimeout, cancel) })
+	return work, func() { stop(); cancel() }
+}
+
+// retry runs op until it succeeds or ctx is done, waiting RetryBackoff
+// between attempts.
+func (f *Fanout) retry(ctx context.Context, what string, op func() error) {
+	for attempt := 1; ; attempt++ {
+		err := op()
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		f.log.Warn(what+" failed; retrying", zap.Int("attempt", attempt), zap.Error(err))
+		t := time.NewTimer(f.cfg.RetryBackoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// write makes and writes every copy of batch with one WriteMessages call.
+func (f *Fanout) write(ctx context.Context, batch []kafka.Message) (map[string]int, error) {
+	snap := f.deps.Matcher.Load()
+	if err := f.topics.ensure(ctx, snap); err != nil {
+		return nil, err
+	}
+	out, copies := f.copies(ctx, snap, batch)
+	if len(out) == 0 {
+		return copies, nil
+	}
+	start := time.Now()
+	if err := f.deps.Sink.WriteMessages(ctx, out...); err != nil {
+		return nil, errors.Join(fmt.Errorf("fanout: write %d copies", len(out)), err)
+	}
+	f.metrics.batchWrite.Observe(time.Since(start).Seconds())
+	return copies, nil
+}
