@@ -181,7 +181,19 @@ type PartitionEnds struct {
 }
 
 // Ends returns the offsets bounding every partition of topic, by partition.
+// Transient errors (a leader moving) are retried for up to 10 s.
 func (c *Client) Ends(ctx context.Context, topic string) ([]PartitionEnds, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var out []PartitionEnds
+	err := c.retry(ctx, func() (err error) {
+		out, err = c.ends(ctx, topic)
+		return err
+	})
+	return out, err
+}
+
+func (c *Client) ends(ctx context.Context, topic string) ([]PartitionEnds, error) {
 	md, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return nil, fmt.Errorf("kafka: metadata %s: %w", topic, err)
