@@ -1,0 +1,26 @@
+// Package bench measures the whole engagehub pipeline and its physical limits
+// in one run on one machine: `engagehub bench`.
+//
+// It sits outside the pipeline and uses only engagehub's HTTP surface, so
+// what it measures is the real path:
+//
+//	load ─POST /v1/events─► engagehub (child process: ingest ─► fanout ─► sender) ─signed POST─► Receiver
+//	 └── ack time per event id ─────────────── same clock ─────────────── arrival time per event id ──┘
+//
+// A run starts (or targets) a Kafka broker, measures two baselines on it and
+// on the same Receiver (a bare net/http client posting signed requests, and a
+// bare pkg/kafka produce/consume), starts engagehub with every role as a
+// child process, creates the subscriptions through the admin API, drives
+// load through ingest (paced open loop, or closed loop at max rate), waits
+// until every acknowledged event reached every healthy endpoint, and reports
+// throughput, end-to-end latency (ingest ack → receiver arrival), losses and
+// duplicates by event id, the child's CPU seconds and peak RSS, and every
+// engagehub figure as a ratio to its baseline.
+//
+// The files: stats.go (latency histogram), timeline.go (per-event times),
+// receiver.go (verifying receiver), envelope.go and load.go (the load),
+// pacer.go (open-loop schedule), baseline_http.go, baseline_kafka.go,
+// child.go and procstat.go (the engagehub process and its /proc figures),
+// admin.go (subscriptions), scenario.go (options and presets), run.go (the
+// phases) and report.go (table and JSON).
+package bench

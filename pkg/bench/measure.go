@@ -1,0 +1,190 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"time"
+)
+
+// measurement is what the measured window (load, then drain) recorded.
+type measurement struct {
+	start, loadEnd, end int64 // Clock nanos
+	childBefore         ProcStats
+	childAfter          ProcStats
+	selfCPU             time.Duration
+	drainComplete       bool
+	profile             string
+	profileErr          error
+}
+
+// drainIdle ends the drain early when no delivery arrived for this long.
+const drainIdle = 15 * time.Second
+
+// warmUp sends single probe events until one reaches every healthy
+// endpoint: subscriptions are seen by fan-out, consumer groups have
+// joined, connections are open. Probes are not measured.
+func (r *runner) warmUp(ctx context.Context) error {
+	wctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	url := r.child.BaseURL() + "/v1/events"
+	for k := 0; ; k++ {
+		body := r.env.Append(nil, kindWarmup, k)
+		if err := postJSON(wctx, r.client, url, r.token, body); err != nil {
+			return fmt.Errorf("bench: warm-up event (is the ingest role wired?): %w", err)
+		}
+		if r.pollUntil(wctx, 3*time.Second, func() bool { return r.warmedUp(k) }) {
+			return nil
+		}
+		if wctx.Err() != nil {
+			return fmt.Errorf("bench: warm-up: no probe reached every endpoint within 120s (fan-out and sender wired?); engagehub log:\n%s", r.child.LogTail(30))
+		}
+	}
+}
+
+func (r *runner) warmedUp(k int) bool {
+	for _, ep := range r.healthy() {
+		if !ep.WarmedUp(k) {
+			return false
+		}
+	}
+	return true
+}
+
+// healthy are the endpoints that answer 2xx: every acked event must reach them.
+func (r *runner) healthy() []*Endpoint {
+	return r.recv.Endpoints[:len(r.recv.Endpoints)-r.o.Failing]
+}
+
+// pollUntil checks cond every 50ms for up to d; it reports whether cond held.
+func (r *runner) pollUntil(ctx context.Context, d time.Duration, cond func() bool) bool {
+	t := time.NewTicker(50 * time.Millisecond)
+	defer t.Stop()
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-deadline.C:
+			return false
+		case <-t.C:
+		}
+	}
+	return true
+}
+
+// measure offers the load, then waits for the deliveries, recording the
+// child's CPU and memory and the bench's own CPU over that window.
+func (r *runner) measure(ctx context.Context) error {
+	var err error
+	if r.m.childBefore, err = r.child.Stats(); err != nil {
+		return err
+	}
+	selfBefore := selfCPU()
+	r.load = NewLoad(LoadOptions{
+		URL: r.child.BaseURL() + "/v1/events", Token: r.token, Rate: r.o.Rate, Batch: r.o.Batch,
+		Concurrency: r.o.Concurrency, Duration: r.o.Duration,
+	}, r.env, r.client, r.clock, time.Now)
+	r.m.start = r.clock.Nanos()
+	pctx, stopProgress := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); r.report1s(pctx) }()
+	profiled := r.startProfile(ctx)
+	r.load.Run(ctx)
+	r.m.loadEnd = r.clock.Nanos()
+	r.m.drainComplete = r.drain(ctx)
+	r.m.end = r.clock.Nanos()
+	stopProgress()
+	<-done
+	<-profiled
+	r.m.selfCPU = selfCPU() - selfBefore
+	if r.m.childAfter, err = r.child.Stats(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// drain waits until every acked event reached every healthy endpoint, no
+// delivery arrived for drainIdle, or --drain passed; it reports whether
+// everything arrived.
+func (r *runner) drain(ctx context.Context) bool {
+	deadline := time.Now().Add(r.o.Drain)
+	last, lastAt := int64(-1), time.Now()
+	for time.Now().Before(deadline) && time.Since(lastAt) < drainIdle {
+		if r.pollUntil(ctx, time.Second, r.allArrived) && r.tally().Losses == 0 {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		if d := r.delivered(); d != last {
+			last, lastAt = d, time.Now()
+		}
+	}
+	return false
+}
+
+// allArrived is the cheap check: every healthy endpoint counted as many
+// distinct events as were acked.
+func (r *runner) allArrived() bool {
+	acked := r.load.Acked()
+	for _, ep := range r.healthy() {
+		if ep.Delivered() < acked {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *runner) delivered() int64 {
+	var n int64
+	for _, ep := range r.healthy() {
+		n += ep.Delivered()
+	}
+	return n
+}
+
+// report1s writes a progress line every second until ctx is done.
+func (r *runner) report1s(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		acked, d := r.load.Acked(), r.delivered()
+		r.progressf("bench: %5.1fs  sent %d  acked %d  delivered %d  backlog %d",
+			r.clock.Since(r.m.start).Seconds(), r.load.Sent(), acked, d, acked*int64(len(r.healthy()))-d)
+	}
+}
+
+// startProfile fetches a CPU profile of engagehub covering the load, when
+// asked; the returned channel closes when it is written (or failed).
+func (r *runner) startProfile(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	if r.o.CPUProfile == "" {
+		close(done)
+		return done
+	}
+	secs := max(int(r.o.Duration/time.Second), 1)
+	go func() {
+		defer close(done)
+		r.m.profileErr = FetchProfile(ctx, r.client, r.child.BaseURL(), r.token, secs, r.o.CPUProfile)
+		if r.m.profileErr == nil {
+			r.m.profile = r.o.CPUProfile
+		}
+	}()
+	return done
+}
+
+// selfCPU is the bench process's own user+system CPU time so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,230 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+// Endpoint is one webhook endpoint of the Receiver: it verifies the
+// signature, records the first arrival time of each event and counts the
+// rest as duplicates. A failing endpoint answers every request with 503.
+type Endpoint struct {
+	verifier atomic.Pointer[webhook.Verifier]
+	delay    time.Duration
+	failing  bool
+	arrivals Timeline
+
+	delivered  atomic.Int64 // first arrivals of measured events
+	duplicates atomic.Int64 // further arrivals of an event already recorded
+	rejected   atomic.Int64 // bad signature or unparsable body: 401/400
+	refused    atomic.Int64 // requests a failing endpoint answered 503
+	warmedUp   atomic.Int64 // highest warm-up probe seen, plus one
+}
+
+// SetSecret makes the endpoint verify signatures against secret.
+func (ep *Endpoint) SetSecret(secret webhook.Secret) error {
+	v, err := webhook.NewVerifier([]webhook.Secret{secret}, 0, nil)
+	if err != nil {
+		return fmt.Errorf("bench: receiver secret: %w", err)
+	}
+	ep.verifier.Store(v)
+	return nil
+}
+
+// Delivered is the number of distinct measured events received.
+func (ep *Endpoint) Delivered() int64 { return ep.delivered.Load() }
+
+// Duplicates is the number of arrivals of events already received.
+func (ep *Endpoint) Duplicates() int64 { return ep.duplicates.Load() }
+
+// Rejected counts requests refused for a bad signature or body.
+func (ep *Endpoint) Rejected() int64 { return ep.rejected.Load() }
+
+// Refused counts the requests a failing endpoint answered with 503.
+func (ep *Endpoint) Refused() int64 { return ep.refused.Load() }
+
+// Arrival returns the first arrival time of event seq (Clock nanos), 0 if none.
+func (ep *Endpoint) Arrival(seq int) int64 { return ep.arrivals.Get(seq) }
+
+// WarmedUp reports whether warm-up probe seq (or a later one) arrived.
+func (ep *Endpoint) WarmedUp(seq int) bool { return ep.warmedUp.Load() > int64(seq) }
+
+// Receiver is the local HTTP/1.1 server that stands for every subscriber:
+// POST /hook/{i} is endpoint i, POST /baseline the bare-client baseline's.
+type Receiver struct {
+	Endpoints []*Endpoint
+	Baseline  *Endpoint
+	verify    bool
+	clock     *Clock
+	srv       *http.Server
+	addr      string
+	done      chan error
+}
+
+// ReceiverOptions shapes a Receiver.
+type ReceiverOptions struct {
+	// Endpoints is the number of subscription endpoints.
+	Endpoints int
+	// Failing endpoints (the last ones) answer 503.
+	Failing int
+	// Slow endpoints (the first ones) wait Delay before answering.
+	Slow  int
+	Delay time.Duration
+	// Verify checks every request's signature (on in both the engagehub run
+	// and the baseline, so both pay for it).
+	Verify bool
+}
+
+// NewReceiver returns a Receiver; Start serves it.
+func NewReceiver(opts ReceiverOptions, clock *Clock) *Receiver {
+	r := &Receiver{verify: opts.Verify, clock: clock, Baseline: &Endpoint{}}
+	for i := range opts.Endpoints {
+		ep := &Endpoint{failing: i >= opts.Endpoints-opts.Failing}
+		if i < opts.Slow && !ep.failing {
+			ep.delay = opts.Delay
+		}
+		r.Endpoints = append(r.Endpoints, ep)
+	}
+	return r
+}
+
+// Start listens on a free loopback port and serves until Close.
+func (r *Receiver) Start() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("bench: receiver listen: %w", err)
+	}
+	r.addr = ln.Addr().String()
+	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	r.done = make(chan error, 1)
+	go func() { r.done <- r.srv.Serve(ln) }()
+	return nil
+}
+
+// Close stops the server and waits for it.
+func (r *Receiver) Close() error {
+	if r.srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := r.srv.Shutdown(ctx)
+	if serr := <-r.done; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// URL is endpoint i's address.
+func (r *Receiver) URL(i int) string { return "http://" + r.addr + "/hook/" + strconv.Itoa(i) }
+
+// BaselineURL is the baseline endpoint's address.
+func (r *Receiver) BaselineURL() string { return "http://" + r.addr + "/baseline" }
+
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// ServeHTTP routes to an endpoint and handles the request there.
+func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	ep := r.route(req)
+	if ep == nil || req.Method != http.MethodPost {
+		http.NotFound(w, req)
+		return
+	}
+	buf := bodyPool.Get().(*bytes.Buffer)
+	defer bodyPool.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(io.LimitReader(req.Body, 8<<20)); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	at := r.clock.Nanos()
+	status := r.accept(ep, req.Header, buf.Bytes(), at)
+	if status == http.StatusOK && ep.delay > 0 {
+		wait(req.Context(), ep.delay)
+	}
+	w.WriteHeader(status)
+}
+
+func (r *Receiver) route(req *http.Request) *Endpoint {
+	if req.URL.Path == "/baseline" {
+		return r.Baseline
+	}
+	rest, ok := bytes.CutPrefix([]byte(req.URL.Path), []byte("/hook/"))
+	if !ok {
+		return nil
+	}
+	i, err := strconv.Atoi(string(rest))
+	if err != nil || i < 0 || i >= len(r.Endpoints) {
+		return nil
+	}
+	return r.Endpoints[i]
+}
+
+// accept verifies and records one request and returns the status to answer.
+func (r *Receiver) accept(ep *Endpoint, h http.Header, body []byte, at int64) int {
+	if ep.failing {
+		ep.refused.Add(1)
+		return http.StatusServiceUnavailable
+	}
+	if r.verify {
+		v := ep.verifier.Load()
+		if v == nil {
+			ep.rejected.Add(1)
+			return http.StatusUnauthorized
+		}
+		if _, err := v.Verify(h, body); err != nil {
+			ep.rejected.Add(1)
+			return http.StatusUnauthorized
+		}
+	}
+	kind, seq, ok := parseEventID(body)
+	if !ok {
+		ep.rejected.Add(1)
+		return http.StatusBadRequest
+	}
+	ep.record(kind, seq, at)
+	return http.StatusOK
+}
+
+func (ep *Endpoint) record(kind byte, seq int, at int64) {
+	if kind == kindWarmup {
+		raiseTo(&ep.warmedUp, int64(seq)+1)
+		return
+	}
+	if ep.arrivals.Set(seq, at) {
+		ep.delivered.Add(1)
+	} else {
+		ep.duplicates.Add(1)
+	}
+}
+
+// raiseTo sets a to v if v is larger.
+func raiseTo(a *atomic.Int64, v int64) {
+	for {
+		cur := a.Load()
+		if v <= cur || a.CompareAndSwap(cur, v) {
+			return
+		}
+	}
+}
+
+// wait blocks for d or until ctx is done.
+func wait(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}

@@ -1,0 +1,266 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// runner holds one run's parts, started in order and stopped in reverse.
+type runner struct {
+	o       Options
+	clock   *Clock
+	id      string // unique token naming the run's ids, topics and groups
+	token   string
+	dir     string
+	brokers []string
+	kc      *kafka.Client
+	env     *Envelopes
+	recv    *Receiver
+	child   *Child
+	admin   *Admin
+	client  *http.Client
+	subs    []string
+	load    *Load
+	m       measurement
+	base    Baselines
+	warn    []string
+	undo    []func()
+}
+
+// Run performs one bench run: broker, receiver, baselines, engagehub,
+// subscriptions, warm-up, load, drain; then it stops everything it started
+// and returns the report. An error means the run could not be measured;
+// losses are reported, not returned as an error.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	r := &runner{o: o, clock: NewClock(nil)}
+	defer r.stop()
+	steps := []struct {
+		name string
+		do   func(context.Context) error
+	}{
+		{"prepare", r.prepare}, {"broker", r.startBroker}, {"receiver", r.startReceiver},
+		{"baselines", r.baselines}, {"engagehub", r.startChild}, {"subscriptions", r.subscribe},
+		{"warm-up", r.warmUp}, {"load", r.measure},
+	}
+	for _, s := range steps {
+		r.progressf("bench: %s", s.name)
+		if err := s.do(ctx); err != nil {
+			return nil, err
+		}
+	}
+	rep := r.report()
+	if err := r.unsubscribe(ctx); err != nil {
+		rep.Warnings = append(rep.Warnings, err.Error())
+	}
+	if err := r.stopChild(); err != nil {
+		rep.Warnings = append(rep.Warnings, err.Error())
+	}
+	if rep.Delivery.Losses > 0 {
+		r.keepDir(rep)
+	}
+	return rep, nil
+}
+
+func (r *runner) stop() {
+	for i := len(r.undo) - 1; i >= 0; i-- {
+		r.undo[i]()
+	}
+}
+
+func (r *runner) onStop(f func()) { r.undo = append(r.undo, f) }
+
+func (r *runner) progressf(format string, a ...any) {
+	if r.o.Progress != nil {
+		fmt.Fprintf(r.o.Progress, format+"\n", a...)
+	}
+}
+
+// prepare makes the run's identity, credentials and scratch directory.
+func (r *runner) prepare(context.Context) error {
+	r.id = randomHex(4)
+	r.token = randomHex(24)
+	dir, err := os.MkdirTemp("", "engagehub-bench-")
+	if err != nil {
+		return fmt.Errorf("bench: scratch dir: %w", err)
+	}
+	r.dir = dir
+	r.onStop(func() {
+		if r.dir != "" {
+			_ = os.RemoveAll(r.dir)
+		}
+	})
+	r.env = NewEnvelopes("bench-"+r.id, r.o.Contacts, r.o.Payload)
+	r.client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: 4 * r.o.Concurrency, MaxIdleConnsPerHost: 4 * r.o.Concurrency, DisableCompression: true,
+	}}
+	r.onStop(r.client.CloseIdleConnections)
+	return nil
+}
+
+// keepDir leaves the scratch directory (child log, broker data) for a
+// post-mortem and says where it is.
+func (r *runner) keepDir(rep *Report) {
+	rep.Warnings = append(rep.Warnings, "kept "+r.dir+" (engagehub.log, broker data) for inspection")
+	r.dir = ""
+}
+
+// startBroker starts the embedded broker, or connects to --brokers.
+func (r *runner) startBroker(ctx context.Context) error {
+	r.brokers = r.o.Brokers
+	if len(r.brokers) == 0 {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Dir: filepath.Join(r.dir, "kafka"), Listen: addr}, zap.NewNop())
+		if err != nil {
+			return fmt.Errorf("bench: embedded broker: %w", err)
+		}
+		r.onStop(e.Close)
+		r.brokers = []string{e.Addr()}
+	}
+	kc, err := kafka.New(kafka.Config{Partitions: 6, ReplicationFactor: 1, ClientID: "engagehub-bench"}, r.brokers, zap.NewNop())
+	if err != nil {
+		return fmt.Errorf("bench: kafka client: %w", err)
+	}
+	r.onStop(kc.Close)
+	r.kc = kc
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := kc.Ping(pctx); err != nil {
+		return fmt.Errorf("bench: broker %v: %w", r.brokers, err)
+	}
+	return nil
+}
+
+func (r *runner) startReceiver(context.Context) error {
+	r.recv = NewReceiver(ReceiverOptions{
+		Endpoints: r.o.Subscriptions, Failing: r.o.Failing, Slow: r.o.slowCount(),
+		Delay: r.o.ReceiverLatency, Verify: r.o.Verify,
+	}, r.clock)
+	if err := r.recv.Start(); err != nil {
+		return err
+	}
+	r.onStop(func() { _ = r.recv.Close() })
+	return nil
+}
+
+// baselines measures the bare HTTP client and bare Kafka produce/consume,
+// before engagehub starts, so nothing else competes for the CPUs.
+func (r *runner) baselines(ctx context.Context) error {
+	d := r.o.BaselineDuration
+	if d == 0 {
+		return nil
+	}
+	h, err := RunHTTPBaseline(ctx, r.recv.BaselineURL(), r.recv.Baseline, r.env, r.o.BaselineConcurrency, d, r.o.Verify)
+	if err != nil {
+		return err
+	}
+	r.base.HTTP = &h
+	r.progressf("bench: bare http %s req/s (c=%d)", num(h.PerSec), h.Concurrency)
+	k, err := RunKafkaBaseline(ctx, r.kc, r.env, KafkaBaselineOptions{
+		Topic: "bench." + r.id + ".baseline", Partitions: 6, Batch: r.o.Batch,
+		Concurrency: r.o.Concurrency, Duration: d,
+	})
+	if err != nil {
+		return err
+	}
+	r.base.Kafka = &k
+	r.progressf("bench: bare kafka produce %s/s, consume %s/s", num(k.ProducePerSec), num(k.ConsumePerSec))
+	return nil
+}
+
+// startChild runs engagehub serve with every role and waits until ready.
+func (r *runner) startChild(ctx context.Context) error {
+	listen, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	child, err := StartChild(ChildOptions{
+		Binary: r.o.Binary, Brokers: strings.Join(r.brokers, ","), Listen: listen, Token: r.token,
+		SecretKey: base64.StdEncoding.EncodeToString(randomBytes(32)), Run: r.id,
+		LogPath: filepath.Join(r.dir, "engagehub.log"),
+	})
+	if err != nil {
+		return err
+	}
+	r.child = child
+	r.onStop(func() { _ = r.stopChild() })
+	rctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	if err := child.WaitReady(rctx, r.client); err != nil {
+		return err
+	}
+	r.admin = &Admin{base: child.BaseURL(), token: r.token, client: r.client}
+	return nil
+}
+
+func (r *runner) stopChild() error {
+	if r.child == nil {
+		return nil
+	}
+	c := r.child
+	r.child = nil
+	return c.Stop(30 * time.Second)
+}
+
+// subscribe creates one subscription per endpoint and hands each endpoint
+// its secret.
+func (r *runner) subscribe(ctx context.Context) error {
+	for i, ep := range r.recv.Endpoints {
+		id := "bench-" + r.id + "-" + strconv.Itoa(i)
+		secret, err := r.admin.Create(ctx, id, r.recv.URL(i))
+		if err != nil {
+			return err
+		}
+		r.subs = append(r.subs, id)
+		if err := ep.SetSecret(secret); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *runner) unsubscribe(ctx context.Context) error {
+	var errs []error
+	for _, id := range r.subs {
+		errs = append(errs, r.admin.Delete(ctx, id))
+	}
+	return errors.Join(errs...)
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("bench: free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux
+	return b
+}
+
+func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
+

@@ -1,0 +1,173 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options are one bench run's settings; the flags of `engagehub bench`.
+type Options struct {
+	// Scenario names the preset the other fields started from ("" if none).
+	Scenario string
+	// Brokers targets an existing Kafka cluster; empty starts the embedded
+	// broker in-process.
+	Brokers []string
+	// Rate is events/s, paced open loop; 0 means max rate, closed loop.
+	Rate float64
+	// Batch is events per ingest request; 1 posts single envelopes.
+	Batch int
+	// Concurrency is the number of ingest clients (max rate) or the bound
+	// on ingest requests in flight (fixed rate).
+	Concurrency int
+	// Subscriptions each match every event.
+	Subscriptions int
+	// Failing of the subscriptions (the last ones) have dead endpoints (503).
+	Failing int
+	// Slow of the subscriptions (the first ones) answer after
+	// ReceiverLatency; -1 means all of them.
+	Slow            int
+	ReceiverLatency time.Duration
+	// Contacts is the number of distinct contact ids (keys) events spread over.
+	Contacts int
+	// Payload is the approximate size of one envelope in bytes.
+	Payload int
+	// Duration is how long load is offered.
+	Duration time.Duration
+	// Drain bounds the wait for deliveries after load stops.
+	Drain time.Duration
+	// Verify makes the receiver check every signature, in the engagehub
+	// run and in the bare-HTTP baseline alike.
+	Verify bool
+	// BaselineDuration is how long each baseline runs; 0 skips them.
+	BaselineDuration time.Duration
+	// BaselineConcurrency is the bare HTTP client's concurrency: the
+	// sender's default connections per receiver host.
+	BaselineConcurrency int
+	// CPUProfile, when set, receives a CPU profile of engagehub taken
+	// during the load (from its /debug/pprof/profile).
+	CPUProfile string
+	// Binary is the engagehub executable to run as the child.
+	Binary string
+	// Progress receives a line per second while the run goes; nil: none.
+	Progress io.Writer
+}
+
+// DefaultScenario is what `engagehub bench` (and `make bench`) runs.
+const DefaultScenario = "max-1"
+
+// DefaultOptions are the settings every scenario starts from.
+func DefaultOptions() Options {
+	return Options{
+		Scenario: DefaultScenario, Batch: 50, Concurrency: 16, Subscriptions: 1, Slow: -1,
+		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second,
+		Verify: true, BaselineDuration: 5 * time.Second, BaselineConcurrency: 64,
+	}
+}
+
+// Scenario is a named preset, applied over DefaultOptions.
+type Scenario struct {
+	Name        string
+	Description string
+	apply       func(*Options)
+}
+
+// Scenarios are the presets the results table in docs/benchmarks.md uses.
+func Scenarios() []Scenario {
+	return []Scenario{
+		{"max-1", "max rate, 1 subscription", func(o *Options) {}},
+		{"max-10", "max rate, 10 subscriptions", func(o *Options) { o.Subscriptions = 10 }},
+		{"latency", "2,000 events/s, 1 event per request, 1 subscription: latency", func(o *Options) {
+			o.Rate, o.Batch, o.Concurrency = 2000, 1, 256
+		}},
+		{"slow-1-of-10", "300 events/s, 10 subscriptions, one answering after 200 ms", func(o *Options) {
+			o.Rate, o.Batch, o.Subscriptions, o.Slow, o.ReceiverLatency = 300, 10, 10, 1, 200*time.Millisecond
+		}},
+	}
+}
+
+// ScenarioOptions returns DefaultOptions with preset name applied.
+func ScenarioOptions(name string) (Options, error) {
+	for _, s := range Scenarios() {
+		if s.Name == name {
+			o := DefaultOptions()
+			o.Scenario = name
+			s.apply(&o)
+			return o, nil
+		}
+	}
+	names := make([]string, 0, 4)
+	for _, s := range Scenarios() {
+		names = append(names, s.Name)
+	}
+	return Options{}, fmt.Errorf("bench: --scenario: unknown %q (one of %s)", name, strings.Join(names, ", "))
+}
+
+// ParseRate reads --rate: "max" or a positive number of events/s.
+func ParseRate(s string) (float64, error) {
+	if strings.EqualFold(s, "max") {
+		return 0, nil
+	}
+	r, err := strconv.ParseFloat(s, 64)
+	if err != nil || r <= 0 {
+		return 0, fmt.Errorf("bench: --rate: want \"max\" or events/s > 0, got %q", s)
+	}
+	return r, nil
+}
+
+// FormatRate is ParseRate's inverse.
+func FormatRate(r float64) string {
+	if r == 0 {
+		return "max"
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// Validate names every bad option by its flag.
+func (o Options) Validate() error {
+	var errs []error
+	bad := func(flag, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("bench: --%s: "+format, append([]any{flag}, a...)...))
+	}
+	positive := []struct {
+		flag string
+		n    int
+	}{{"batch", o.Batch}, {"concurrency", o.Concurrency}, {"subscriptions", o.Subscriptions},
+		{"contacts", o.Contacts}, {"payload", o.Payload}, {"baseline-concurrency", o.BaselineConcurrency}}
+	for _, p := range positive {
+		if p.n <= 0 {
+			bad(p.flag, "must be > 0, got %d", p.n)
+		}
+	}
+	if o.Failing < 0 || o.Failing >= o.Subscriptions {
+		bad("failing", "must be in [0, --subscriptions), got %d", o.Failing)
+	}
+	if o.Slow < -1 || o.Slow > o.Subscriptions {
+		bad("slow", "must be -1 (all) or in [0, --subscriptions], got %d", o.Slow)
+	}
+	if o.Duration <= 0 || o.Drain <= 0 {
+		bad("duration", "and --drain must be > 0, got %s and %s", o.Duration, o.Drain)
+	}
+	if o.ReceiverLatency < 0 || o.BaselineDuration < 0 || o.Rate < 0 {
+		bad("receiver-latency", "--baseline-duration and --rate must not be negative")
+	}
+	if o.Binary == "" {
+		errs = append(errs, errors.New("bench: no engagehub binary to run"))
+	}
+	if slices.Contains(o.Brokers, "") {
+		bad("brokers", "has an empty entry")
+	}
+	return errors.Join(errs...)
+}
+
+// slowCount resolves Slow's -1 to every subscription.
+func (o Options) slowCount() int {
+	if o.Slow < 0 {
+		return o.Subscriptions
+	}
+	return o.Slow
+}
