@@ -160,4 +160,3 @@ func scenarioNames() string {
 	}
 	return strings.Join(names, ", ")
 }
-
