@@ -1,4 +1,4 @@
-package subscription
+package subscription_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/subscription/subscriptiontest"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -26,9 +28,9 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func openStore(t *testing.T, topic *memTopic, clk *clock) *Store {
+func openStore(t *testing.T, topic *subscriptiontest.Topic, clk *clock) *subscription.Store {
 	t.Helper()
-	s, err := Open(context.Background(), topic.opener(), DefaultConfig(), testCipher(t), Options{Now: clk.now, ReservedTopics: []string{"engage."}})
+	s, err := subscription.Open(context.Background(), topic.Opener(), subscription.DefaultConfig(), subscription.CipherForTest(t), subscription.Options{Now: clk.now, ReservedTopics: []string{"engage."}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +41,8 @@ func newClock() *clock { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time
 
 func TestStoreCreateReturnsSecretOnceAndRejectsDuplicates(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, newMemTopic(), newClock())
-	got, text, err := s.Create(ctx, webhookSub())
+	s := openStore(t, subscriptiontest.NewTopic(), newClock())
+	got, text, err := s.Create(ctx, subscription.WebhookSubForTest())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,20 +58,20 @@ func TestStoreCreateReturnsSecretOnceAndRejectsDuplicates(t *testing.T) {
 	if strings.Contains(string(body), strings.TrimPrefix(text, "whsec_")) || strings.Contains(string(body), "secret") {
 		t.Fatalf("subscription JSON shows the secret: %s", body)
 	}
-	if _, _, err := s.Create(ctx, webhookSub()); !errors.Is(err, ErrExists) {
-		t.Fatalf("second Create = %v, want ErrExists", err)
+	if _, _, err := s.Create(ctx, subscription.WebhookSubForTest()); !errors.Is(err, subscription.ErrExists) {
+		t.Fatalf("second Create = %v, want subscription.ErrExists", err)
 	}
 }
 
 func TestStoreNeverWritesTheSecretInClear(t *testing.T) {
-	topic := newMemTopic()
+	topic := subscriptiontest.NewTopic()
 	s := openStore(t, topic, newClock())
-	_, text, err := s.Create(context.Background(), webhookSub())
+	_, text, err := s.Create(context.Background(), subscription.WebhookSubForTest())
 	if err != nil {
 		t.Fatal(err)
 	}
 	raw := strings.TrimPrefix(text, "whsec_")
-	for _, r := range topic.records {
+	for _, r := range topic.Records() {
 		if strings.Contains(string(r[1]), raw) {
 			t.Fatal("the topic holds the secret in clear")
 		}
@@ -79,13 +81,13 @@ func TestStoreNeverWritesTheSecretInClear(t *testing.T) {
 func TestStoreReplacePatchAndDisable(t *testing.T) {
 	ctx := context.Background()
 	clk := newClock()
-	s := openStore(t, newMemTopic(), clk)
-	created, _, err := s.Create(ctx, webhookSub())
+	s := openStore(t, subscriptiontest.NewTopic(), clk)
+	created, _, err := s.Create(ctx, subscription.WebhookSubForTest())
 	if err != nil {
 		t.Fatal(err)
 	}
 	clk.add(time.Minute)
-	next := kafkaSub()
+	next := subscription.KafkaSubForTest()
 	next.ID = ""
 	replaced, text, err := s.Replace(ctx, "pos-sync", next)
 	if err != nil || text != "" {
@@ -101,13 +103,13 @@ func TestStoreReplacePatchAndDisable(t *testing.T) {
 	if err != nil || text == "" {
 		t.Fatalf("Patch to webhook = %v, secret %q (want a fresh one)", err, text)
 	}
-	if patched.RateLimit != 5 || patched.Destination.URL != "https://n.example/h" || patched.Destination.Timeout.Std() != DefaultTimeout {
+	if patched.RateLimit != 5 || patched.Destination.URL != "https://n.example/h" || patched.Destination.Timeout.Std() != subscription.DefaultTimeout {
 		t.Fatalf("Patch result %+v", patched)
 	}
-	if _, _, err := s.Patch(ctx, "pos-sync", []byte(`{"id":"other"}`)); !IsValidation(err) {
+	if _, _, err := s.Patch(ctx, "pos-sync", []byte(`{"id":"other"}`)); !subscription.IsValidation(err) {
 		t.Fatalf("Patch changing id = %v, want validation error", err)
 	}
-	if _, _, err := s.Patch(ctx, "pos-sync", []byte(`{"rateLimit":-3}`)); !IsValidation(err) {
+	if _, _, err := s.Patch(ctx, "pos-sync", []byte(`{"rateLimit":-3}`)); !subscription.IsValidation(err) {
 		t.Fatalf("Patch to invalid = %v, want validation error", err)
 	}
 	if err := s.Disable(ctx, "pos-sync", "endpoint answered 410"); err != nil {
@@ -128,11 +130,11 @@ func TestStoreReplacePatchAndDisable(t *testing.T) {
 
 func TestStoreUnknownIDIsNotFound(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, newMemTopic(), newClock())
+	s := openStore(t, subscriptiontest.NewTopic(), newClock())
 	checks := map[string]error{
 		"get": func() error { _, err := s.Get("nope"); return err }(),
 		"replace": func() error {
-			sub := webhookSub()
+			sub := subscription.WebhookSubForTest()
 			sub.ID = "nope"
 			_, _, err := s.Replace(ctx, "nope", sub)
 			return err
@@ -144,8 +146,8 @@ func TestStoreUnknownIDIsNotFound(t *testing.T) {
 	}
 	for name, err := range checks {
 		t.Run(name, func(t *testing.T) {
-			if !errors.Is(err, ErrNotFound) {
-				t.Fatalf("%s = %v, want ErrNotFound", name, err)
+			if !errors.Is(err, subscription.ErrNotFound) {
+				t.Fatalf("%s = %v, want subscription.ErrNotFound", name, err)
 			}
 		})
 	}
@@ -154,8 +156,8 @@ func TestStoreUnknownIDIsNotFound(t *testing.T) {
 func TestRotateSecretKeepsTheOldOneForTheGracePeriod(t *testing.T) {
 	ctx := context.Background()
 	clk := newClock()
-	s := openStore(t, newMemTopic(), clk)
-	_, first, _ := s.Create(ctx, webhookSub())
+	s := openStore(t, subscriptiontest.NewTopic(), clk)
+	_, first, _ := s.Create(ctx, subscription.WebhookSubForTest())
 	_, second, err := s.RotateSecret(ctx, "pos-sync")
 	if err != nil || second == first {
 		t.Fatalf("RotateSecret = %v", err)
@@ -163,23 +165,23 @@ func TestRotateSecretKeepsTheOldOneForTheGracePeriod(t *testing.T) {
 	k1, _ := webhook.ParseSecret(first)
 	k2, _ := webhook.ParseSecret(second)
 	sub, _ := s.Get("pos-sync")
-	active := sub.ActiveSecrets(clk.now().Add(DefaultSecretGrace - time.Second))
+	active := sub.ActiveSecrets(clk.now().Add(subscription.DefaultSecretGrace - time.Second))
 	if len(active) != 2 || string(active[0]) != string(k2) || string(active[1]) != string(k1) {
 		t.Fatalf("within grace: %d secrets, want new then old", len(active))
 	}
-	active = sub.ActiveSecrets(clk.now().Add(DefaultSecretGrace))
+	active = sub.ActiveSecrets(clk.now().Add(subscription.DefaultSecretGrace))
 	if len(active) != 1 || string(active[0]) != string(k2) {
 		t.Fatalf("after grace: %d secrets, want only the new one", len(active))
 	}
-	clk.add(2 * DefaultSecretGrace)
+	clk.add(2 * subscription.DefaultSecretGrace)
 	_, _, _ = s.RotateSecret(ctx, "pos-sync")
 	sub, _ = s.Get("pos-sync")
 	if n := len(sub.ActiveSecrets(clk.now())); n != 2 {
 		t.Fatalf("after a second rotation: %d active, want 2 (expired one dropped)", n)
 	}
-	ksub := kafkaSub()
+	ksub := subscription.KafkaSubForTest()
 	_, _, _ = s.Create(ctx, ksub)
-	if _, _, err := s.RotateSecret(ctx, ksub.ID); !IsValidation(err) {
+	if _, _, err := s.RotateSecret(ctx, ksub.ID); !subscription.IsValidation(err) {
 		t.Fatalf("rotate on kafka destination = %v, want validation error", err)
 	}
 }
@@ -187,9 +189,9 @@ func TestRotateSecretKeepsTheOldOneForTheGracePeriod(t *testing.T) {
 func TestDeleteStopsMatchingAndLeavesADeletionMarker(t *testing.T) {
 	ctx := context.Background()
 	clk := newClock()
-	topic := newMemTopic()
+	topic := subscriptiontest.NewTopic()
 	s := openStore(t, topic, clk)
-	_, _, _ = s.Create(ctx, webhookSub())
+	_, _, _ = s.Create(ctx, subscription.WebhookSubForTest())
 	if err := s.Delete(ctx, "pos-sync"); err != nil {
 		t.Fatal(err)
 	}
@@ -211,12 +213,12 @@ func TestDeleteStopsMatchingAndLeavesADeletionMarker(t *testing.T) {
 func TestAnotherInstanceSeesChangesAndIsNotified(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	topic := newMemTopic()
+	topic := subscriptiontest.NewTopic()
 	a, b := openStore(t, topic, newClock()), openStore(t, topic, newClock())
 	changes, stop := b.Changes()
 	defer stop()
 	go func() { _ = b.Run(ctx) }()
-	if _, _, err := a.Create(ctx, webhookSub()); err != nil {
+	if _, _, err := a.Create(ctx, subscription.WebhookSubForTest()); err != nil {
 		t.Fatal(err)
 	}
 	for {
@@ -237,14 +239,14 @@ func TestAnotherInstanceSeesChangesAndIsNotified(t *testing.T) {
 
 func TestSeedCreatesMissingAndKeepsAPIEdits(t *testing.T) {
 	ctx := context.Background()
-	s := openStore(t, newMemTopic(), newClock())
-	if err := s.Seed(ctx, []Subscription{webhookSub()}); err != nil {
+	s := openStore(t, subscriptiontest.NewTopic(), newClock())
+	if err := s.Seed(ctx, []subscription.Subscription{subscription.WebhookSubForTest()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.Patch(ctx, "pos-sync", []byte(`{"description":"edited"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Seed(ctx, []Subscription{webhookSub(), kafkaSub()}); err != nil {
+	if err := s.Seed(ctx, []subscription.Subscription{subscription.WebhookSubForTest(), subscription.KafkaSubForTest()}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Get("pos-sync")
@@ -257,24 +259,24 @@ func TestSeedCreatesMissingAndKeepsAPIEdits(t *testing.T) {
 }
 
 func TestConfigSeedsNameBadKeys(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := subscription.DefaultConfig()
 	cfg.Seed = []map[string]any{
 		{"id": "ok", "eventtypes": []any{"*"}, "destination": map[string]any{"type": "webhook", "url": "https://x.example", "timeout": "5s"}},
 		{"id": "bad", "eventtypes": []any{"*"}, "destination": map[string]any{"type": "webhook", "url": "nope"}},
 	}
 	err := cfg.Validate()
 	if err == nil || !strings.Contains(err.Error(), "subscriptions.seed[1].destination.url") {
-		t.Fatalf("Validate = %v, want subscriptions.seed[1].destination.url", err)
+		t.Fatalf("subscription.Validate = %v, want subscriptions.seed[1].destination.url", err)
 	}
 	cfg.Seed = cfg.Seed[:1]
 	seeds, err := cfg.Seeds()
 	if err != nil || len(seeds) != 1 || seeds[0].Destination.Timeout.Std() != 5*time.Second {
 		t.Fatalf("Seeds = %+v, %v", seeds, err)
 	}
-	bad := Config{Topic: "a b", SecretGrace: -1}
+	bad := subscription.Config{Topic: "a b", SecretGrace: -1}
 	for _, key := range []string{"subscriptions.topic", "subscriptions.delivery_prefix", "subscriptions.secret_grace"} {
 		if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), key) {
-			t.Errorf("Validate = %v, want it to name %s", err, key)
+			t.Errorf("subscription.Validate = %v, want it to name %s", err, key)
 		}
 	}
 }
