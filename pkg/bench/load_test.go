@@ -1,0 +1,86 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// ingestStub counts events per request and answers status.
+type ingestStub struct {
+	events atomic.Int64
+	status int
+}
+
+func (s *ingestStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var batch []json.RawMessage
+	if json.Unmarshal(body, &batch) == nil {
+		s.events.Add(int64(len(batch)))
+	} else {
+		s.events.Add(1)
+	}
+	w.WriteHeader(s.status)
+}
+
+func newTestLoad(url string, rate float64, batch, concurrency int, d time.Duration) *Load {
+	return NewLoad(LoadOptions{URL: url, Token: "t", Rate: rate, Batch: batch, Concurrency: concurrency, Duration: d},
+		NewEnvelopes("r", 10, 0), http.DefaultClient, NewClock(nil), time.Now)
+}
+
+func TestClosedLoopRecordsAnAckPerAcceptedEvent(t *testing.T) {
+	t.Parallel()
+	stub := &ingestStub{status: http.StatusAccepted}
+	srv := httptest.NewServer(stub)
+	defer srv.Close()
+	l := newTestLoad(srv.URL, 0, 5, 4, 200*time.Millisecond)
+	l.Run(context.Background())
+	if l.Acked() == 0 || l.Acked() != l.Sent() || l.Acked() != stub.events.Load() || l.Failed() != 0 {
+		t.Fatalf("sent %d, acked %d, failed %d, server saw %d", l.Sent(), l.Acked(), l.Failed(), stub.events.Load())
+	}
+	for seq := range int(l.Sent()) {
+		if l.Acks.Get(seq) == 0 {
+			t.Fatalf("event %d acked without an ack time", seq)
+		}
+	}
+	if l.Ingest.Count() != l.Acked()/5 {
+		t.Fatalf("request latencies %d, want one per batch (%d)", l.Ingest.Count(), l.Acked()/5)
+	}
+}
+
+func TestOpenLoopSendsAtTheRate(t *testing.T) {
+	t.Parallel()
+	stub := &ingestStub{status: http.StatusAccepted}
+	srv := httptest.NewServer(stub)
+	defer srv.Close()
+	// 1,000 events/s in batches of 10 for 500ms: 50 batches (51 counting
+	// t0). Late timers do not lower the count: overdue batches go at once.
+	// Enough clients that none waits, however slow the machine is.
+	l := newTestLoad(srv.URL, 1000, 10, 512, 500*time.Millisecond)
+	l.Run(context.Background())
+	if got := l.Sent(); got < 450 || got > 510 || l.Stalled() != 0 {
+		t.Fatalf("sent %d events in 500ms at 1,000/s (%d batches stalled); want about 500", got, l.Stalled())
+	}
+	if l.Acked() != l.Sent() {
+		t.Fatalf("acked %d of %d", l.Acked(), l.Sent())
+	}
+}
+
+func TestRefusedRequestsAreFailuresWithoutAcks(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(&ingestStub{status: http.StatusServiceUnavailable})
+	defer srv.Close()
+	l := newTestLoad(srv.URL, 0, 1, 4, 100*time.Millisecond)
+	l.Run(context.Background())
+	if l.Acked() != 0 || l.Failed() != l.Sent() || l.Sent() == 0 {
+		t.Fatalf("sent %d, acked %d, failed %d; want every event failed", l.Sent(), l.Acked(), l.Failed())
+	}
+	if l.Acks.Get(0) != 0 || l.LastError() == "" {
+		t.Fatalf("a refused event has an ack time, or no error was kept (%q)", l.LastError())
+	}
+}

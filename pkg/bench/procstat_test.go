@@ -1,0 +1,46 @@
+package bench
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+func TestParseStatCPUCountsFromTheLastParenthesis(t *testing.T) {
+	t.Parallel()
+	// A command name with spaces and ") (" must not shift the fields.
+	stat := []byte("4242 (engage (hub) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 50 0 0 20 0 12 0 100 0 0")
+	got, err := parseStatCPU(stat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 * time.Second; got != want { // (250 + 50) ticks at USER_HZ 100
+		t.Fatalf("cpu = %v, want %v", got, want)
+	}
+	if _, err := parseStatCPU([]byte("4242 (x) S 1 2")); err == nil {
+		t.Fatal("a truncated stat line parsed without error")
+	}
+}
+
+func TestParseStatusKB(t *testing.T) {
+	t.Parallel()
+	status := []byte("Name:\tengagehub\nVmPeak:\t  900000 kB\nVmHWM:\t   81234 kB\nVmRSS:\t   70000 kB\n")
+	got, err := parseStatusKB(status, "VmHWM:")
+	if err != nil || got != 81234 {
+		t.Fatalf("VmHWM = %d, %v; want 81234", got, err)
+	}
+	if _, err := parseStatusKB(status, "VmSwap:"); err == nil {
+		t.Fatal("a missing line parsed without error")
+	}
+}
+
+func TestReadProcStatsOfThisProcess(t *testing.T) {
+	t.Parallel()
+	s, err := ReadProcStats(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.PeakRSS < 1<<20 || s.CPU < 0 {
+		t.Fatalf("stats = %+v; want a peak RSS of at least 1 MiB", s)
+	}
+}
