@@ -1,0 +1,103 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/engagehub/engagehub/pkg/httpapi"
+)
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func jsonContent(schema any) map[string]any {
+	return map[string]any{"application/json": map[string]any{"schema": schema}}
+}
+
+// subscriptionOps lists the subscription operations whose bodies the
+// document describes precisely; other routes get a generic response.
+var subscriptionOps = map[string]struct {
+	status int
+	body   string // request schema, "" for none
+	resp   string // response schema, "" for none
+}{
+	"GET /v1/subscriptions":                     {http.StatusOK, "", "SubscriptionList"},
+	"POST /v1/subscriptions":                    {http.StatusCreated, "Subscription", "SubscriptionWithSecret"},
+	"GET /v1/subscriptions/{id}":                {http.StatusOK, "", "Subscription"},
+	"PUT /v1/subscriptions/{id}":                {http.StatusOK, "Subscription", "SubscriptionWithSecret"},
+	"PATCH /v1/subscriptions/{id}":              {http.StatusOK, "Subscription", "SubscriptionWithSecret"},
+	"DELETE /v1/subscriptions/{id}":             {http.StatusNoContent, "", ""},
+	"POST /v1/subscriptions/{id}/secret/rotate": {http.StatusOK, "", "SubscriptionWithSecret"},
+}
+
+func responsesFor(rt httpapi.Route, method string) map[string]any {
+	errResp := map[string]any{"description": "error", "content": jsonContent(ref("Error"))}
+	op, ok := subscriptionOps[method+" "+rt.Path]
+	if !ok {
+		return map[string]any{"200": map[string]any{"description": "OK"}, "default": errResp}
+	}
+	success := map[string]any{"description": http.StatusText(op.status)}
+	if op.resp != "" {
+		success["content"] = jsonContent(ref(op.resp))
+	}
+	return map[string]any{strconv.Itoa(op.status): success, "default": errResp}
+}
+
+func requestBodyFor(rt httpapi.Route, method string) map[string]any {
+	op, ok := subscriptionOps[method+" "+rt.Path]
+	if !ok || op.body == "" {
+		return nil
+	}
+	content := jsonContent(ref(op.body))
+	if method == http.MethodPatch {
+		content = map[string]any{"application/merge-patch+json": map[string]any{"schema": ref(op.body)}}
+	}
+	return map[string]any{"required": true, "content": content}
+}
+
+// schemas are the hand-written component schemas.
+func schemas() map[string]any {
+	str := map[string]any{"type": "string"}
+	return map[string]any{
+		"Error": map[string]any{
+			"type": "object", "required": []string{"error"},
+			"properties": map[string]any{"error": map[string]any{
+				"type": "object", "required": []string{"code", "message"},
+				"properties": map[string]any{"code": str, "message": map[string]any{"type": "string", "description": "names the field or condition"}},
+			}},
+		},
+		"Destination": map[string]any{
+			"type": "object", "required": []string{"type"},
+			"properties": map[string]any{
+				"type":    map[string]any{"enum": []string{"webhook", "kafka"}},
+				"url":     map[string]any{"type": "string", "format": "uri", "description": "webhook: absolute http(s) URL"},
+				"headers": map[string]any{"type": "object", "additionalProperties": str, "description": "webhook: extra request headers"},
+				"timeout": map[string]any{"type": "string", "description": `webhook: Go duration, 1s..60s; default "15s"`, "examples": []string{"15s"}},
+				"topic":   map[string]any{"type": "string", "description": "kafka: destination topic"},
+				"format":  map[string]any{"enum": []string{"avro", "json"}, "description": "kafka: default avro"},
+			},
+		},
+		"Subscription": map[string]any{
+			"type": "object", "required": []string{"id", "eventTypes", "destination"},
+			"properties": map[string]any{
+				"id":             map[string]any{"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
+				"description":    str,
+				"eventTypes":     map[string]any{"type": "array", "minItems": 1, "items": str, "description": `catalog names or patterns: "contact.*", "*"`},
+				"destination":    ref("Destination"),
+				"ordering":       map[string]any{"enum": []string{"key", "none"}, "default": "key"},
+				"rateLimit":      map[string]any{"type": "number", "minimum": 0, "description": "events/s; 0 = unlimited"},
+				"maxInFlight":    map[string]any{"type": "integer", "minimum": 0},
+				"svixHeaders":    map[string]any{"type": "boolean", "default": false},
+				"enabled":        map[string]any{"type": "boolean", "default": true},
+				"createdAt":      map[string]any{"type": "string", "format": "date-time", "readOnly": true},
+				"updatedAt":      map[string]any{"type": "string", "format": "date-time", "readOnly": true},
+				"disabledReason": map[string]any{"type": "string", "readOnly": true},
+			},
+		},
+		"SubscriptionWithSecret": map[string]any{"allOf": []any{ref("Subscription"), map[string]any{
+			"type": "object", "properties": map[string]any{"secret": map[string]any{"type": "string", "description": "whsec_…: shown only in this response"}},
+		}}},
+		"SubscriptionList": map[string]any{"type": "object", "properties": map[string]any{
+			"subscriptions": map[string]any{"type": "array", "items": ref("Subscription")},
+		}},
+	}
+}
