@@ -1,0 +1,129 @@
+package fanout
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
+)
+
+// fakeSource hands out msgs once, then blocks; it records commits.
+type fakeSource struct {
+	mu        sync.Mutex
+	msgs      []kafka.Message
+	committed []kafka.Message
+	commitCh  chan struct{}
+}
+
+func (s *fakeSource) Fetch(ctx context.Context) (kafka.Message, error) {
+	s.mu.Lock()
+	if len(s.msgs) > 0 {
+		m := s.msgs[0]
+		s.msgs = s.msgs[1:]
+		s.mu.Unlock()
+		return m, nil
+	}
+	s.mu.Unlock()
+	<-ctx.Done()
+	return kafka.Message{}, ctx.Err()
+}
+
+func (s *fakeSource) Commit(_ context.Context, msgs ...kafka.Message) error {
+	s.mu.Lock()
+	s.committed = append(s.committed, msgs...)
+	s.mu.Unlock()
+	s.commitCh <- struct{}{}
+	return nil
+}
+
+// fakeSink fails its first failures calls, then records writes.
+type fakeSink struct {
+	mu       sync.Mutex
+	failures int
+	calls    int
+	written  []kafka.Message
+	src      *fakeSource
+}
+
+func (s *fakeSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	s.src.mu.Lock()
+	committedEarly := len(s.src.committed) > 0
+	s.src.mu.Unlock()
+	if committedEarly {
+		return errors.New("committed before the write")
+	}
+	if s.calls <= s.failures {
+		return errors.New("broker unavailable")
+	}
+	s.written = append(s.written, msgs...)
+	return nil
+}
+
+type fakeDecoder struct{}
+
+func (fakeDecoder) Unmarshal(_ context.Context, value []byte) (event.Event, error) {
+	if string(value) == "poison" {
+		return event.Event{}, errors.New("unknown schema id")
+	}
+	return event.Event{Raw: []byte(`{"json":"` + string(value) + `"}`)}, nil
+}
+
+func snapshotOf(subs ...subscription.Subscription) *subscription.Matcher {
+	ptrs := make([]*subscription.Subscription, len(subs))
+	for i := range subs {
+		ptrs[i] = &subs[i]
+	}
+	m := subscription.NewMatcher()
+	m.Set(subscription.NewSnapshot(ptrs, 1))
+	return m
+}
+
+func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetry(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	jsonSub := subscription.Subscription{ID: "team", EventTypes: []string{"contact.*"}, Enabled: true,
+		Destination: subscription.Destination{Type: subscription.DestinationKafka, Topic: "team.events", Format: subscription.FormatJSON}}
+	src := &fakeSource{commitCh: make(chan struct{}, 1), msgs: []kafka.Message{
+		{Topic: "engage.contact.created", Key: []byte("c1"), Value: []byte("v1")}, // no header: type from the topic
+		{Topic: "engage.contact.updated", Key: []byte("c1"), Value: []byte("poison"), Headers: []kafka.Header{{Key: HeaderEventType, Value: []byte("contact.updated")}}},
+		{Topic: "engage.point.balance.updated", Key: []byte("c2"), Value: []byte("v3")},
+	}}
+	sink := &fakeSink{failures: 2, src: src}
+	cfg := DefaultConfig()
+	cfg.RetryBackoff = time.Millisecond
+	f := New(cfg, Deps{Source: src, Sink: sink, Decoder: fakeDecoder{}, EventPrefix: "engage.", DeliveryPrefix: "d.",
+		Matcher: snapshotOf(webhookSub("hook", "*"), jsonSub)})
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	select {
+	case <-src.commitCh:
+	case <-ctx.Done():
+		t.Fatal("batch never committed")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if sink.calls != 3 || len(src.committed) != 3 {
+		t.Fatalf("write calls %d (want 2 failures + 1), committed %d records", sink.calls, len(src.committed))
+	}
+	want := []struct{ topic, value string }{{"d.hook", "v1"}, {"team.events", `{"json":"v1"}`}, {"d.hook", "poison"}, {"d.hook", "v3"}}
+	if len(sink.written) != len(want) {
+		t.Fatalf("written %d copies, want %d", len(sink.written), len(want))
+	}
+	for i, w := range want {
+		m := sink.written[i]
+		last := m.Headers[len(m.Headers)-1]
+		if m.Topic != w.topic || string(m.Value) != w.value || last.Key != HeaderSubscription {
+			t.Errorf("copy %d = %s %q %v, want %s %q with a subscription header", i, m.Topic, m.Value, m.Headers, w.topic, w.value)
+		}
+	}
+}
