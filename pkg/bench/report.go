@@ -127,42 +127,56 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// WriteTable writes r for people: one figure per line, each engagehub
-// figure beside its baseline and the ratio.
+// WriteTable writes r for people: each engagehub figure beside its
+// baseline and the ratio, then the accounting, latency and resources.
 func (r *Report) WriteTable(w io.Writer) error {
+	fmt.Fprintf(w, "engagehub bench: %s — %s UTC, %d CPUs, %s, %s, broker %s\n",
+		r.Scenario, r.Date.Format("2006-01-02 15:04"), r.Machine.CPUs, r.Machine.GoVersion, r.Machine.OS, r.Broker)
+	fmt.Fprintf(w, "load: %s\n\n", r.Params)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, a ...any) { fmt.Fprintf(tw, format+"\n", a...) }
-	p("engagehub bench\t%s\t%s, %d CPUs, %s, broker %s", r.Scenario, r.Date.Format("2006-01-02 15:04"), r.Machine.CPUs, r.Machine.GoVersion, r.Broker)
-	p("load\trate %s, batch %d, concurrency %d, %d subscriptions (%d failing, %d slow +%s), %d contacts, %d B, %gs, verify %t",
-		r.Params.Rate, r.Params.Batch, r.Params.Concurrency, r.Params.Subscriptions, r.Params.Failing, r.Params.Slow,
-		r.Params.ReceiverLatency, r.Params.Contacts, r.Params.Payload, r.Params.Duration, r.Params.Verify)
+	p("\tengagehub\tbare baseline\tratio")
+	p("ingest acks/s\t%s\t%s kafka produce/s\t%s", num(r.Ingest.AcksPerSec), baseKafka(r.Baselines.Kafka), ratio(r.Ratios.AcksVsKafkaProduce))
+	p("deliveries/s\t%s\t%s http req/s (c=%d)\t%s", num(r.Delivery.PerSec), baseHTTP(r.Baselines.HTTP), httpConc(r.Baselines.HTTP), ratio(r.Ratios.DeliveriesVsHTTP))
+	p("\t\t%s kafka consume/s\t", baseConsume(r.Baselines.Kafka))
 	p("")
-	p("figure\tengagehub\tbaseline\tratio")
-	p("ingest acks/s\t%s\t%s (bare kafka produce/s)\t%s", num(r.Ingest.AcksPerSec), baseKafka(r.Baselines.Kafka), ratio(r.Ratios.AcksVsKafkaProduce))
-	p("deliveries/s\t%s\t%s (bare http req/s, c=%d)\t%s", num(r.Delivery.PerSec), baseHTTP(r.Baselines.HTTP), httpConc(r.Baselines.HTTP), ratio(r.Ratios.DeliveriesVsHTTP))
-	p("kafka consume/s\t\t%s (bare group reader)\t", baseConsume(r.Baselines.Kafka))
-	p("")
-	p("events\tsent %d, acked %d, failed %d\t", r.Ingest.Sent, r.Ingest.Acked, r.Ingest.Failed)
-	p("deliveries\t%d of %d expected in %.1fs (drain %.1fs)\t", r.Delivery.Delivered, r.Delivery.Expected, r.Delivery.Seconds, r.Delivery.DrainSeconds)
-	p("losses\t%d\t%s", r.Delivery.Losses, strings.Join(r.Delivery.LostIDs, " "))
-	p("duplicates\t%d\t", r.Delivery.Duplicates)
-	p("e2e latency ms\t%s\t(ingest ack → receiver)", lat(r.Latency))
+	p("events\tsent %d, acked %d, failed %d", r.Ingest.Sent, r.Ingest.Acked, r.Ingest.Failed)
+	p("deliveries\t%d of %d expected, in %.1fs (drain %.1fs)", r.Delivery.Delivered, r.Delivery.Expected, r.Delivery.Seconds, r.Delivery.DrainSeconds)
+	p("losses\t%d %s", r.Delivery.Losses, strings.Join(r.Delivery.LostIDs, " "))
+	p("duplicates\t%d", r.Delivery.Duplicates)
+	p("latency ms\t%s  (ingest ack → receiver)", lat(r.Latency))
 	if r.Slow != nil {
-		p("slow endpoints ms\t%s\t", lat(*r.Slow))
+		p("slow endpoints ms\t%s", lat(*r.Slow))
 	}
-	p("ingest request ms\t%s\t", lat(r.Ingest.Latency))
-	p("engagehub cpu\t%.1fs (%.0f µs/delivery)\tpeak RSS %.0f MiB", r.Engagehub.CPUSeconds, r.Engagehub.CPUPerDeliverUs, r.Engagehub.PeakRSSMiB)
-	p("bench process cpu\t%.1fs\t(load, receiver, embedded broker)", r.Bench.CPUSeconds)
+	p("ingest request ms\t%s", lat(r.Ingest.Latency))
+	p("engagehub\t%.1f CPU s (%.0f µs per delivery), peak RSS %.0f MiB", r.Engagehub.CPUSeconds, r.Engagehub.CPUPerDeliverUs, r.Engagehub.PeakRSSMiB)
+	p("bench process\t%.1f CPU s (load, receiver, embedded broker)", r.Bench.CPUSeconds)
 	for _, t := range r.Targets {
-		p("target\t%s\t%s\t%s", t.Name, t.Actual, metWord(t.Met))
+		p("target\t%s: %s, %s", t.Name, t.Actual, metWord(t.Met))
 	}
 	if r.Profile != "" {
-		p("cpu profile\t%s\t(go tool pprof -top %s)", r.Profile, r.Profile)
+		p("cpu profile\t%s (go tool pprof -top %s)", r.Profile, r.Profile)
 	}
 	for _, warn := range r.Warnings {
-		p("warning\t%s\t", warn)
+		p("warning\t%s", warn)
 	}
 	return tw.Flush()
+}
+
+// String describes the load in one line.
+func (p Params) String() string {
+	s := fmt.Sprintf("rate %s, batch %d, concurrency %d, %d subscriptions", p.Rate, p.Batch, p.Concurrency, p.Subscriptions)
+	if p.Failing > 0 {
+		s += fmt.Sprintf(" (%d failing)", p.Failing)
+	}
+	if p.ReceiverLatency != "0s" && p.ReceiverLatency != "" && p.Slow > 0 {
+		s += fmt.Sprintf(" (%d answering after %s)", p.Slow, p.ReceiverLatency)
+	}
+	verify := "signatures verified"
+	if !p.Verify {
+		verify = "signatures not verified"
+	}
+	return s + fmt.Sprintf(", %d contacts, %d B envelopes, %gs, %s", p.Contacts, p.Payload, p.Duration, verify)
 }
 
 func lat(l Latency) string {
