@@ -66,22 +66,17 @@ func (e *Envelopes) Batch(buf []byte, kind byte, first, n int) []byte {
 	return append(buf, ']')
 }
 
-var idField = []byte(`"eventId":"`)
+var idField = []byte(`"eventId"`)
 
 // parseEventID finds the event id in an envelope written by Envelopes and
 // splits it into kind and sequence number. It scans instead of decoding
-// JSON: the receiver sees the envelope byte for byte as it was sent.
+// JSON (the receiver sees the envelope byte for byte as it was sent), but
+// tolerates whitespace around the colon.
 func parseEventID(body []byte) (kind byte, seq int, ok bool) {
-	i := bytes.Index(body, idField)
-	if i < 0 {
+	id, ok := idValue(body)
+	if !ok {
 		return 0, 0, false
 	}
-	rest := body[i+len(idField):]
-	end := bytes.IndexByte(rest, '"')
-	if end < 0 {
-		return 0, 0, false
-	}
-	id := rest[:end]
 	dash := bytes.LastIndexByte(id, '-')
 	if dash < 0 || dash+2 > len(id) {
 		return 0, 0, false
@@ -91,4 +86,23 @@ func parseEventID(body []byte) (kind byte, seq int, ok bool) {
 		return 0, 0, false
 	}
 	return id[dash+1], n, true
+}
+
+// idValue returns the string value of the first "eventId" key in body.
+func idValue(body []byte) ([]byte, bool) {
+	i := bytes.Index(body, idField)
+	if i < 0 {
+		return nil, false
+	}
+	rest := bytes.TrimLeft(body[i+len(idField):], " \t\r\n")
+	rest, ok := bytes.CutPrefix(rest, []byte(":"))
+	if !ok {
+		return nil, false
+	}
+	rest, ok = bytes.CutPrefix(bytes.TrimLeft(rest, " \t\r\n"), []byte(`"`))
+	end := bytes.IndexByte(rest, '"')
+	if !ok || end < 0 {
+		return nil, false
+	}
+	return rest[:end], true
 }

@@ -40,7 +40,7 @@ func TestBenchThroughTheWholePipelineLosesNothing(t *testing.T) {
 	defer cancel()
 	rep, err := Run(ctx, o)
 	if err != nil {
-		t.Fatalf("bench: %v\nprogress:\n%s", err, progress.String())
+		t.Fatalf("%v\nprogress:\n%s", err, progress.String())
 	}
 	var table bytes.Buffer
 	_ = rep.WriteTable(&table)

@@ -115,7 +115,7 @@ func (l *Load) openLoop(ctx, stop context.Context) {
 			}
 			wg.Go(func() { slots <- l.send(ctx, buf, at) })
 		}
-		if !wait2(stop, pause) {
+		if wait(stop, pause); stop.Err() != nil {
 			return
 		}
 	}
@@ -136,12 +136,6 @@ func (l *Load) takeSlot(stop context.Context, slots chan []byte) ([]byte, bool) 
 	case <-stop.Done():
 		return nil, false
 	}
-}
-
-// wait2 waits d and reports whether ctx is still live.
-func wait2(ctx context.Context, d time.Duration) bool {
-	wait(ctx, d)
-	return ctx.Err() == nil
 }
 
 // send posts one batch scheduled at `at` and records its outcome; it
