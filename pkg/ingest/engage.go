@@ -120,7 +120,7 @@ func (in *Ingest) decrypted(env event.Envelope) (event.Envelope, bool) {
 func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID string, ev event.Event) *failure {
 	dup, err := in.dedup.Acquire(ctx, msgID)
 	if err != nil {
-		return unavailable("kafka_unavailable", "a delivery of this message is still being written; retry later", in.retryAfter)
+		return unavailable("in_flight", "a delivery of this message is still being written; retry later", in.retryAfter)
 	}
 	if dup {
 		in.metrics.duplicates.Inc()
