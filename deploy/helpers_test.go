@@ -59,10 +59,12 @@ func envNames(t *testing.T) map[string]string {
 func checkEnv(t *testing.T, where string, vars []string) {
 	t.Helper()
 	names := envNames(t)
+	seen := map[string]bool{}
 	for _, v := range vars {
-		if !strings.HasPrefix(v, envPrefix) {
+		if !strings.HasPrefix(v, envPrefix) || seen[v] {
 			continue
 		}
+		seen[v] = true
 		if _, ok := names[v]; !ok {
 			t.Errorf("%s: %s is not an engagehub config key (no key k with ENGAGEHUB_+upper(k, '.'→'_') = it)", where, v)
 		}
