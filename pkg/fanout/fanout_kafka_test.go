@@ -116,12 +116,12 @@ func TestSubscriptionCreatedMidStreamReceivesWithinASecond(t *testing.T) {
 	<-done
 }
 
-// killableSource dies at its killAt-th commit: the batch is written but
-// its commit never reaches the broker, like a process killed between the
-// two.
+// killableSource dies at its first commit once armed: the batch is
+// written but its commit never reaches the broker, like a process killed
+// between the two.
 type killableSource struct {
 	Source
-	killAt  int64
+	armed   atomic.Bool
 	onKill  func()
 	killed  atomic.Bool
 	commits atomic.Int64
@@ -131,7 +131,7 @@ func (s *killableSource) Commit(ctx context.Context, msgs ...kafka.Message) erro
 	if s.killed.Load() {
 		return context.Canceled
 	}
-	if s.commits.Load()+1 == s.killAt {
+	if s.armed.Load() {
 		s.killed.Store(true)
 		s.onKill()
 		return context.Canceled
@@ -154,21 +154,38 @@ func TestKilledInstanceLosesNothingAndKeepsPerContactOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	evs := events(4000, string(event.ContactUpdated), 25, "k")
-	e.produce(ctx, t, evs[:2500])
+	evs := events(20000, string(event.ContactUpdated), 25, "k")
+	next := 0
+	more := func(n int) {
+		e.produce(ctx, t, evs[next:next+n])
+		next += n
+	}
+	more(1000)
 
 	reader := func() *kafka.Reader {
 		return e.client.NewGroupReader(e.group, EventTopics(e.eventPrefix), kafka.ReaderOptions{QueueCapacity: 100})
 	}
 	victimCtx, kill := context.WithCancel(ctx)
-	victimSrc := &killableSource{Source: reader(), killAt: 3, onKill: kill}
+	victimSrc := &killableSource{Source: reader(), onKill: kill}
 	_, victimDone := e.startSmallBatches(victimCtx, store.Matcher(), victimSrc)
-	survivorSrc := &killableSource{Source: reader()}
+	survivorSrc := &killableSource{Source: reader(), onKill: func() {}}
 	_, survivorDone := e.startSmallBatches(ctx, store.Matcher(), survivorSrc)
 
-	<-victimDone // killed at its 3rd commit, mid-stream
+	// Both members own partitions once each has committed; keep events
+	// flowing until then, then arm the kill and give the victim more work.
+	waitFor(ctx, t, "both instances committing", func() bool {
+		more(20)
+		return victimSrc.commits.Load() > 0 && survivorSrc.commits.Load() > 0
+	})
+	victimSrc.armed.Store(true)
+	more(1500)
+	<-victimDone // died between a write and its commit, mid-stream
+	if !victimSrc.killed.Load() {
+		t.Fatal("the victim was never killed")
+	}
 	_ = victimSrc.Source.(*kafka.Reader).Close()
-	e.produce(ctx, t, evs[2500:])
+	more(1000)
+	evs = evs[:next]
 
 	for _, id := range []string{"alpha", "beta"} {
 		var got []copyRecord
