@@ -1,0 +1,100 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// Attempt is one delivery attempt as logged on engagehub.attempts. It never
+// carries the body, a secret or a signature.
+type Attempt struct {
+	Subscription string    `json:"subscription"`
+	EventID      string    `json:"eventId"`
+	EventType    string    `json:"eventType"`
+	Attempt      int       `json:"attempt"`
+	Status       int       `json:"status,omitempty"`
+	LatencyMS    float64   `json:"latencyMs"`
+	Outcome      string    `json:"outcome"`
+	Class        string    `json:"class"`
+	Error        string    `json:"error,omitempty"`
+	At           time.Time `json:"at"`
+}
+
+// AttemptLog writes attempts to the attempt-log topic in batches. Record never
+// blocks: when the buffer is full the attempt is dropped and counted (losing
+// an attempt log is tolerable, stalling deliveries is not).
+type AttemptLog struct {
+	topic   string
+	sink    Sink
+	ch      chan Attempt
+	metrics *Metrics
+	log     *zap.Logger
+}
+
+// attemptBatch caps one write to the attempt log.
+const attemptBatch = 500
+
+// NewAttemptLog returns a log writing to topic through sink, buffering up to
+// buffer attempts; Run must be running for anything to be written.
+func NewAttemptLog(topic string, sink Sink, buffer int, m *Metrics, log *zap.Logger) *AttemptLog {
+	return &AttemptLog{topic: topic, sink: sink, ch: make(chan Attempt, max(buffer, attemptBatch)), metrics: m, log: log}
+}
+
+// Record queues a; it drops a when the buffer is full.
+func (l *AttemptLog) Record(a Attempt) {
+	select {
+	case l.ch <- a:
+	default:
+		l.metrics.dropped.Inc()
+	}
+}
+
+// Run writes queued attempts in batches until ctx is done, then flushes what
+// is queued (bounded by a short deadline).
+func (l *AttemptLog) Run(ctx context.Context) error {
+	batch := make([]kafka.Message, 0, attemptBatch)
+	for {
+		select {
+		case <-ctx.Done():
+			l.drain(&batch)
+			flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			l.write(flushCtx, batch)
+			return nil
+		case a := <-l.ch:
+			batch = append(batch[:0], l.message(a))
+			l.drain(&batch)
+			l.write(ctx, batch)
+		}
+	}
+}
+
+func (l *AttemptLog) drain(batch *[]kafka.Message) {
+	for len(*batch) < attemptBatch {
+		select {
+		case a := <-l.ch:
+			*batch = append(*batch, l.message(a))
+		default:
+			return
+		}
+	}
+}
+
+func (l *AttemptLog) message(a Attempt) kafka.Message {
+	v, _ := json.Marshal(a)
+	return kafka.Message{Topic: l.topic, Key: []byte(a.Subscription), Value: v}
+}
+
+func (l *AttemptLog) write(ctx context.Context, batch []kafka.Message) {
+	if len(batch) == 0 {
+		return
+	}
+	if err := l.sink.WriteMessages(ctx, batch...); err != nil {
+		l.log.Warn("attempt log write failed", zap.String("topic", l.topic), zap.Int("count", len(batch)), zap.Error(err))
+	}
+}

@@ -1,0 +1,136 @@
+package delivery
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+// Config is the `sender` section of engagehub's configuration.
+type Config struct {
+	// MaxInFlight is the default number of concurrent requests per subscription. Default 64.
+	MaxInFlight int `mapstructure:"max_in_flight"`
+	// MaxBuffered caps the records a worker holds in memory (fetched, not yet
+	// settled); fetching stops when it is reached. Default 1000.
+	MaxBuffered int `mapstructure:"max_buffered"`
+	// RetrySchedule is the wait before each attempt; its length is the number
+	// of attempts. Default Svix's: 0s, 5s, 5m, 30m, 2h, 5h, 10h, 10h.
+	RetrySchedule []time.Duration `mapstructure:"retry_schedule"`
+	// RetryJitter spreads each retry delay by ± this fraction. Default 0.1.
+	RetryJitter float64 `mapstructure:"retry_jitter"`
+	// MemoryRetryMax is the longest retry delay waited in memory; longer
+	// delays go to the retry-tier topics. Default 10s.
+	MemoryRetryMax time.Duration `mapstructure:"memory_retry_max"`
+	// DisableAfter disables a subscription failing continuously this long. Default 120h.
+	DisableAfter time.Duration `mapstructure:"disable_after"`
+	// AllowNetworks lists internal networks (CIDR or address) webhooks may
+	// still reach. Default none.
+	AllowNetworks []string `mapstructure:"allow_networks"`
+	// Timeout is the default per-request timeout. Default 15s.
+	Timeout time.Duration `mapstructure:"timeout"`
+	// MaxConnsPerHost bounds connections to one receiver host. Default 64.
+	MaxConnsPerHost int `mapstructure:"max_conns_per_host"`
+	// ShutdownTimeout is how long in-flight deliveries may finish on stop. Default 15s.
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// Circuit configures the per-subscription circuit breaker.
+	Circuit CircuitConfig `mapstructure:"circuit"`
+	// Topics names the sender's topics.
+	Topics TopicsConfig `mapstructure:"topics"`
+}
+
+// CircuitConfig is the `sender.circuit` section.
+type CircuitConfig struct {
+	// FailureThreshold consecutive failures open the circuit. Default 20.
+	FailureThreshold int `mapstructure:"failure_threshold"`
+	// ProbeInterval is the first wait between probes while open; it doubles
+	// up to ProbeMax. Default 5s.
+	ProbeInterval time.Duration `mapstructure:"probe_interval"`
+	// ProbeMax caps the wait between probes. Default 5m.
+	ProbeMax time.Duration `mapstructure:"probe_max"`
+}
+
+// TopicsConfig is the `sender.topics` section.
+type TopicsConfig struct {
+	// DeliverPrefix + subscription id is a delivery topic. Default "engagehub.deliver.".
+	DeliverPrefix string `mapstructure:"deliver_prefix"`
+	// RetryPrefix + id + "." + delay is a retry-tier topic. Default "engagehub.retry.".
+	RetryPrefix string `mapstructure:"retry_prefix"`
+	// DLQPrefix + id is a dead-letter topic. Default "engagehub.dlq.".
+	DLQPrefix string `mapstructure:"dlq_prefix"`
+	// Attempts is the attempt-log topic. Default "engagehub.attempts".
+	Attempts string `mapstructure:"attempts"`
+	// Operational receives operational events. Default "engagehub.operational".
+	Operational string `mapstructure:"operational"`
+	// GroupPrefix + id is a sender consumer group. Default "engagehub-sender-".
+	GroupPrefix string `mapstructure:"group_prefix"`
+}
+
+// DefaultConfig returns the section's defaults.
+func DefaultConfig() Config {
+	return Config{
+		MaxInFlight: 64, MaxBuffered: 1000,
+		RetrySchedule: []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
+			2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
+		RetryJitter: 0.1, MemoryRetryMax: 10 * time.Second, DisableAfter: 120 * time.Hour,
+		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second,
+		Circuit: CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 5 * time.Minute},
+		Topics: TopicsConfig{
+			DeliverPrefix: "engagehub.deliver.", RetryPrefix: "engagehub.retry.", DLQPrefix: "engagehub.dlq.",
+			Attempts: "engagehub.attempts", Operational: "engagehub.operational", GroupPrefix: "engagehub-sender-",
+		},
+	}
+}
+
+// Validate returns every problem with the section, each naming its key.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("sender."+key+": "+format, a...))
+	}
+	positive := map[string]time.Duration{"timeout": c.Timeout, "memory_retry_max": c.MemoryRetryMax,
+		"disable_after": c.DisableAfter, "shutdown_timeout": c.ShutdownTimeout,
+		"circuit.probe_interval": c.Circuit.ProbeInterval, "circuit.probe_max": c.Circuit.ProbeMax}
+	for key, d := range positive {
+		if d <= 0 {
+			bad(key, "must be > 0, got %s", d)
+		}
+	}
+	counts := map[string]int{"max_in_flight": c.MaxInFlight, "max_buffered": c.MaxBuffered,
+		"max_conns_per_host": c.MaxConnsPerHost, "circuit.failure_threshold": c.Circuit.FailureThreshold}
+	for key, n := range counts {
+		if n <= 0 {
+			bad(key, "must be > 0, got %d", n)
+		}
+	}
+	if len(c.RetrySchedule) == 0 {
+		bad("retry_schedule", "must list at least one delay")
+	}
+	for i, d := range c.RetrySchedule {
+		if d < 0 {
+			bad(fmt.Sprintf("retry_schedule[%d]", i), "must be ≥ 0, got %s", d)
+		}
+	}
+	if c.RetryJitter < 0 || c.RetryJitter >= 1 {
+		bad("retry_jitter", "must be in [0, 1), got %g", c.RetryJitter)
+	}
+	if _, err := webhook.ParseNetworks(c.AllowNetworks); err != nil {
+		bad("allow_networks", "%v", err)
+	}
+	topics := map[string]string{"deliver_prefix": c.Topics.DeliverPrefix, "retry_prefix": c.Topics.RetryPrefix,
+		"dlq_prefix": c.Topics.DLQPrefix, "attempts": c.Topics.Attempts, "operational": c.Topics.Operational,
+		"group_prefix": c.Topics.GroupPrefix}
+	for key, v := range topics {
+		if v == "" {
+			bad("topics."+key, "must not be empty")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DialPolicy returns the SSRF policy built from AllowNetworks (valid after Validate).
+func (c Config) DialPolicy() webhook.DialPolicy {
+	nets, _ := webhook.ParseNetworks(c.AllowNetworks)
+	return webhook.DialPolicy{Allow: nets}
+}

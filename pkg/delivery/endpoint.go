@@ -1,0 +1,70 @@
+package delivery
+
+import (
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+// Ordering says whether one contact's events must arrive in order.
+type Ordering string
+
+// Orderings.
+const (
+	// OrderingKey delivers one contact's events strictly in order; a contact
+	// waiting on a retry holds back only its own later events.
+	OrderingKey Ordering = "key"
+	// OrderingNone delivers without any per-contact constraint.
+	OrderingNone Ordering = "none"
+)
+
+// Endpoint is what the sender needs to know about one webhook subscription.
+type Endpoint struct {
+	ID          string            // subscription id (slug)
+	URL         string            // destination
+	Headers     map[string]string // custom request headers
+	Timeout     time.Duration     // per request; 0 means Config.Timeout
+	Ordering    Ordering          // OrderingKey (default) or OrderingNone
+	RateLimit   float64           // events/s; 0 means unlimited
+	MaxInFlight int               // concurrent requests; 0 means Config.MaxInFlight
+	SvixHeaders bool              // also send the svix-* header names
+	Secrets     []webhook.Secret  // active signing secrets, newest first
+	EventTypes  []string          // patterns the subscription matches (for replay)
+}
+
+// MessageID is the webhook-id of an event sent to a subscription: stable across
+// every retry of that event to that subscription, so receivers can deduplicate.
+func MessageID(eventID string) string { return "msg_" + eventID }
+
+func (e Endpoint) withDefaults(cfg Config) Endpoint {
+	if e.Timeout <= 0 {
+		e.Timeout = cfg.Timeout
+	}
+	if e.MaxInFlight <= 0 {
+		e.MaxInFlight = cfg.MaxInFlight
+	}
+	if e.Ordering == "" {
+		e.Ordering = OrderingKey
+	}
+	return e
+}
+
+// same reports whether two endpoints configure a worker identically.
+func (e Endpoint) same(o Endpoint) bool {
+	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||
+		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.SvixHeaders != o.SvixHeaders ||
+		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) {
+		return false
+	}
+	for k, v := range e.Headers {
+		if o.Headers[k] != v {
+			return false
+		}
+	}
+	for i := range e.Secrets {
+		if string(e.Secrets[i]) != string(o.Secrets[i]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,41 @@
+package delivery
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// job is one fetched record on its way to being settled.
+type job struct {
+	msg       kafka.Message
+	from      *stream
+	id, typ   string
+	key       string
+	attempts  int       // attempts already made
+	returning bool      // fetched from a retry tier
+	parked    bool      // a follower parked behind its contact's head
+	due       time.Time // retry tiers: not before
+}
+
+func newJob(m kafka.Message, from *stream) *job {
+	j := &job{msg: m, from: from, id: header(m, HeaderEventID), typ: header(m, HeaderEventType), key: string(m.Key)}
+	if from.tier > 0 {
+		j.returning = true
+		j.attempts = headerInt(m, HeaderRetryAttempt)
+		j.parked = header(m, HeaderRetryParked) == "true"
+		j.due = headerTime(m, HeaderRetryDue)
+	}
+	if j.id == "" {
+		j.id = m.Topic + "-" + strconv.Itoa(m.Partition) + "-" + strconv.FormatInt(m.Offset, 10)
+	}
+	return j
+}
+
+// verdict is how processing a job ended.
+type verdict struct {
+	settled bool      // delivered, or durably handed to a tier or the DLQ
+	tier    string    // set when the job went to a retry tier as its contact's head
+	due     time.Time // that tier record's due time
+}

@@ -1,0 +1,54 @@
+package delivery
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the sender's Prometheus metrics, all labelled by subscription.
+type Metrics struct {
+	deliveries  *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	inFlight    *prometheus.GaugeVec
+	retry       *prometheus.GaugeVec
+	deadLetters *prometheus.CounterVec
+	circuit     *prometheus.GaugeVec
+	lag         *prometheus.GaugeVec
+	dropped     prometheus.Counter
+}
+
+// NewMetrics registers the sender's metrics with reg (nil: a private registry).
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	sub := []string{"subscription"}
+	m := &Metrics{
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "engagehub_deliveries_total",
+			Help: "Delivery attempts by outcome (delivered, retry, dead_letter, disable)."}, []string{"subscription", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "engagehub_delivery_attempt_duration_seconds",
+			Help: "Latency of one webhook POST.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, sub),
+		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_delivery_in_flight",
+			Help: "Webhook requests in flight."}, sub),
+		retry: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_retry_pending",
+			Help: "Records waiting in the retry-tier topics."}, sub),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "engagehub_dead_letters_total",
+			Help: "Events written to the dead-letter topic."}, sub),
+		circuit: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_circuit_state",
+			Help: "Circuit breaker state: 0 closed, 1 half-open, 2 open."}, sub),
+		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_sender_lag",
+			Help: "Records on the delivery topic not yet committed by the sender group."}, sub),
+		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "engagehub_attempt_log_dropped_total",
+			Help: "Attempt-log entries dropped because the log buffer was full."}),
+	}
+	reg.MustRegister(m.deliveries, m.duration, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.dropped)
+	return m
+}
+
+// forget removes a subscription's series when its worker stops for good.
+func (m *Metrics) forget(id string) {
+	l := prometheus.Labels{"subscription": id}
+	m.deliveries.DeletePartialMatch(l)
+	for _, v := range []*prometheus.GaugeVec{m.inFlight, m.retry, m.circuit, m.lag} {
+		v.Delete(l)
+	}
+	m.duration.Delete(l)
+	m.deadLetters.Delete(l)
+}

@@ -1,0 +1,126 @@
+package delivery
+
+import (
+	"context"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// process attempts j until it settles (delivered, dead-lettered, or handed to
+// a retry tier) or ctx (the hard stop) ends it unsettled.
+func (w *Worker) process(ctx context.Context, j *job) verdict {
+	body, err := w.deps.Decoder.Body(ctx, j.msg.Value)
+	if err != nil {
+		if ctx.Err() != nil {
+			return verdict{}
+		}
+		return w.deadLetter(ctx, j, Result{Err: err}, Outcome{Kind: DeadLetter, Class: "decode"})
+	}
+	for {
+		res, ok := w.attempt(ctx, j, body)
+		if !ok {
+			return verdict{}
+		}
+		out := Classify(res.Status, res.RetryAfter, res.Err, w.clock.Now())
+		j.attempts++
+		w.observe(j, res, out)
+		switch out.Kind {
+		case Delivered:
+			return verdict{settled: true}
+		case Disable:
+			w.disable(ctx, "receiver answered 410 Gone")
+			return verdict{}
+		case DeadLetter:
+			return w.deadLetter(ctx, j, res, out)
+		}
+		if w.breaker.isOpen() {
+			j.attempts-- // while the circuit is open, failures do not burn the schedule
+			continue
+		}
+		if v, done := w.retry(ctx, j, res, out); done {
+			return v
+		}
+	}
+}
+
+// attempt waits for the circuit, the rate limit and an in-flight slot, then
+// sends once. ok is false when ctx ended first.
+func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool) {
+	if !w.breaker.acquire(ctx) {
+		return Result{}, false
+	}
+	if w.limiter != nil && w.limiter.Wait(ctx) != nil {
+		return Result{}, false
+	}
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return Result{}, false
+	}
+	w.inFlight.Inc()
+	res := w.sender.Send(ctx, MessageID(j.id), body)
+	w.inFlight.Dec()
+	<-w.slots
+	return res, ctx.Err() == nil
+}
+
+// retry waits in memory for a short delay (done false: attempt again), hands
+// the job to a retry tier for a long one, or dead-letters it when the
+// schedule is exhausted.
+func (w *Worker) retry(ctx context.Context, j *job, res Result, out Outcome) (verdict, bool) {
+	d, ok := w.sched.Next(j.attempts)
+	if !ok {
+		return w.deadLetter(ctx, j, res, out), true
+	}
+	if out.After > 0 {
+		d = out.After
+	}
+	if d > w.cfg.MemoryRetryMax && len(w.tiers) > 0 {
+		return w.toTier(ctx, j, d), true
+	}
+	if d <= 0 {
+		return verdict{}, false
+	}
+	select {
+	case <-ctx.Done():
+		return verdict{}, true
+	case <-w.clock.After(d):
+		return verdict{}, false
+	}
+}
+
+// observe records one attempt in the breaker, the metrics, the attempt log
+// and, for failures, the log; a failing streak past DisableAfter disables.
+func (w *Worker) observe(j *job, res Result, out Outcome) {
+	id := w.ep.ID
+	w.deps.Metrics.deliveries.WithLabelValues(id, out.Kind.String()).Inc()
+	w.latency.Observe(res.Latency.Seconds())
+	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, Attempt: j.attempts, Status: res.Status,
+		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now()}
+	if res.Err != nil {
+		a.Error = res.Err.Error()
+	}
+	if w.deps.Attempts != nil {
+		w.deps.Attempts.Record(a)
+	}
+	switch {
+	case out.Kind == Retry:
+		failing := w.breaker.failure()
+		w.log.Debug("attempt failed", zap.String("event_id", j.id), zap.Int("attempt", j.attempts),
+			zap.Int("status", res.Status), zap.String("class", out.Class))
+		if failing >= w.cfg.DisableAfter {
+			w.disable(context.Background(), "failing continuously since "+w.clock.Now().Add(-failing).UTC().Format(time.RFC3339))
+		}
+	case out.Class != "ssrf" && out.Class != "decode":
+		w.breaker.success()
+	}
+}
+
+// finish settles j (or abandons it unsettled) and frees its buffer slot.
+func (w *Worker) finish(j *job, v verdict) {
+	if v.settled {
+		j.from.settle(j)
+	}
+	w.releaseBuffer()
+}

@@ -1,0 +1,80 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+// maxDrain is how much of a response body is read (and discarded) so the
+// connection can be reused.
+const maxDrain = 64 << 10
+
+// Result is what one POST produced.
+type Result struct {
+	Status     int
+	RetryAfter string
+	Err        error
+	Latency    time.Duration
+}
+
+// Sender signs and POSTs webhook bodies to one endpoint. It is safe for
+// concurrent use and immutable: a secret rotation builds a new one.
+type Sender struct {
+	client    *http.Client
+	ep        Endpoint
+	signer    *webhook.Signer
+	userAgent string
+	clock     Clock
+}
+
+// NewSender returns a Sender for ep through client (shared by every sender,
+// built with webhook.NewHTTPClient and the dial policy).
+func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) (*Sender, error) {
+	signer, err := webhook.NewSigner(ep.Secrets...)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
+	}
+	if clock == nil {
+		clock = RealClock
+	}
+	return &Sender{client: client, ep: ep, signer: signer, userAgent: userAgent, clock: clock}, nil
+}
+
+// Send POSTs body as message msgID, signed now, within the endpoint's timeout.
+// A canceled ctx yields a Result whose Err wraps ctx's error.
+func (s *Sender) Send(ctx context.Context, msgID string, body []byte) Result {
+	start := s.clock.Now()
+	req, err := s.request(ctx, msgID, body, start)
+	if err != nil {
+		return Result{Err: err}
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.ep.Timeout)
+	defer cancel()
+	resp, err := s.client.Do(req.WithContext(ctx))
+	if err != nil {
+		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start)}
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	_ = resp.Body.Close()
+	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Latency: s.clock.Now().Sub(start)}
+}
+
+func (s *Sender) request(ctx context.Context, msgID string, body []byte, ts time.Time) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.ep.URL, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("delivery: build request: %w", err)
+	}
+	for k, v := range s.ep.Headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", s.userAgent)
+	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, body), s.ep.SvixHeaders)
+	return req, nil
+}
