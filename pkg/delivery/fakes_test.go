@@ -181,7 +181,7 @@ func testReceiver(t *testing.T, script receiver.Script, now func() time.Time) (*
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := receiver.New(receiver.Options{Verifier: v, Script: script})
+	r := receiver.New(receiver.Options{Verifier: v, Script: script, Now: now})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return r, srv

@@ -1,0 +1,74 @@
+package delivery
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+)
+
+// The schedule is honoured to the second under an injected clock: in-memory
+// waits for short delays, a retry tier for long ones, then the dead-letter topic.
+func TestRetryScheduleHonouredUnderInjectedClock(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	rcv, srv := testReceiver(t, statuses(500), clock.Now)
+	b := newMemBroker()
+	cfg := testConfig()
+	cfg.RetrySchedule = []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute}
+	_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+	runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock})
+	start := clock.Now()
+	waitArrivals(t, rcv, 1)
+	for i, step := range []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute} {
+		clock.waitWaiters(t, 1)
+		if got := len(rcv.Arrivals()); got != i+1 {
+			t.Fatalf("attempt %d arrived before its delay", got)
+		}
+		clock.Advance(step)
+		waitArrivals(t, rcv, i+2)
+	}
+	want := []time.Duration{0, 5 * time.Second, 5*time.Minute + 5*time.Second, 35*time.Minute + 5*time.Second}
+	for i, a := range rcv.Arrivals() {
+		if got := a.At.Sub(start); got != want[i] {
+			t.Errorf("attempt %d at +%s, want +%s", i+1, got, want[i])
+		}
+	}
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	eventually(t, 5*time.Second, func() bool { return len(b.records("engagehub.dlq.sub")) == 1 }, "dead letter")
+	assertDeadLetter(t, b, "5xx", 4)
+	if n := len(b.records("engagehub.retry.sub.5m")); n != 1 {
+		t.Fatalf("5m tier records = %d, want 1", n)
+	}
+}
+
+func TestRetryAfterOverridesSchedule(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	script := func(a receiver.Arrival) (int, http.Header) {
+		if a.Attempt == 1 {
+			return 429, http.Header{"Retry-After": {"3"}}
+		}
+		return 200, nil
+	}
+	rcv, srv := testReceiver(t, script, clock.Now)
+	b := newMemBroker()
+	_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+	runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock})
+	waitArrivals(t, rcv, 1)
+	clock.waitWaiters(t, 1)
+	clock.Advance(3 * time.Second)
+	waitArrivals(t, rcv, 2)
+	if got := rcv.Arrivals()[1].At.Sub(rcv.Arrivals()[0].At); got != 3*time.Second {
+		t.Fatalf("second attempt after %s, want the Retry-After 3s", got)
+	}
+}
+
+func waitArrivals(t *testing.T, rcv *receiver.Receiver, n int) {
+	t.Helper()
+	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return len(a) >= n }) {
+		t.Fatalf("arrivals = %d, want %d", len(rcv.Arrivals()), n)
+	}
+}
