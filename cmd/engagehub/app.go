@@ -15,7 +15,6 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/engagehub/engagehub/pkg/admin"
 	"github.com/engagehub/engagehub/pkg/config"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -133,10 +132,4 @@ func (a *app) mountOperations() {
 		Method: http.MethodGet, Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics",
 		Handler: promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{Registry: a.metrics}),
 	})
-}
-
-// startRoles wires the selected roles.
-func (a *app) startRoles(_ context.Context) error {
-	a.router.Handle(admin.NewEventTypes(a.cfg.Kafka.TopicPrefix, a.schemas).Routes()...)
-	return nil
 }

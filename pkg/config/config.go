@@ -6,8 +6,11 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
 // Config is engagehub's whole configuration.
@@ -15,6 +18,9 @@ type Config struct {
 	HTTP           httpapi.Config       `mapstructure:"http"`
 	Auth           httpapi.AuthConfig   `mapstructure:"auth"`
 	Kafka          kafka.Config         `mapstructure:"kafka"`
+	Ingest         ingest.Config        `mapstructure:"ingest"`
+	Subscriptions  subscription.Config  `mapstructure:"subscriptions"`
+	Fanout         fanout.Config        `mapstructure:"fanout"`
 	SchemaRegistry SchemaRegistryConfig `mapstructure:"schema_registry"`
 	Log            LogConfig            `mapstructure:"log"`
 }
@@ -40,7 +46,7 @@ type LogConfig struct {
 
 // Validate returns every problem, each naming its key.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.SchemaRegistry.validate(), c.Log.validate()}
+	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.SchemaRegistry.validate(), c.Log.validate()}
 	return errors.Join(errs...)
 }
 

@@ -92,6 +92,7 @@ func TestValidateReportsAllProblemsAtOnce(t *testing.T) {
 func TestRedactedHidesSecrets(t *testing.T) {
 	t.Setenv("ENGAGEHUB_AUTH_TOKENS", "dev-token-0123456789")
 	t.Setenv("ENGAGEHUB_KAFKA_SECURITY_SASL_PASSWORD", "hunter2-hunter2")
+	t.Setenv("ENGAGEHUB_INGEST_ENGAGE_SECRETS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	cfg, err := Load("", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +101,10 @@ func TestRedactedHidesSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{"dev-token-0123456789", "hunter2-hunter2"} {
+	if len(cfg.Ingest.Engage.Secrets) != 1 {
+		t.Fatalf("ingest secrets from env = %q", cfg.Ingest.Engage.Secrets)
+	}
+	for _, secret := range []string{"dev-token-0123456789", "hunter2-hunter2", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"} {
 		if strings.Contains(string(out), secret) {
 			t.Fatalf("printed config leaks %q:\n%s", secret, out)
 		}

@@ -10,44 +10,6 @@ import (
 	"github.com/spf13/viper"
 )
 
-// defaults holds every key's default; a key must be here for ENGAGEHUB_*
-// environment variables to reach it.
-var defaults = map[string]any{
-	"http.listen":              "127.0.0.1:8080",
-	"http.read_header_timeout": "5s",
-	"http.idle_timeout":        "120s",
-	"http.shutdown_timeout":    "15s",
-
-	"auth.tokens":     []string{},
-	"auth.secret_key": "",
-
-	"kafka.brokers":                           []string{},
-	"kafka.embedded.dir":                      "./data/kafka",
-	"kafka.embedded.listen":                   "127.0.0.1:9092",
-	"kafka.embedded.sasl.mechanism":           "",
-	"kafka.embedded.sasl.username":            "",
-	"kafka.embedded.sasl.password":            "",
-	"kafka.topic_prefix":                      "engage.",
-	"kafka.partitions":                        6,
-	"kafka.replication_factor":                0, // resolved in Load: 1 embedded, 3 otherwise
-	"kafka.client_id":                         "engagehub",
-	"kafka.security.tls.enabled":              false,
-	"kafka.security.tls.ca_file":              "",
-	"kafka.security.tls.cert_file":            "",
-	"kafka.security.tls.key_file":             "",
-	"kafka.security.tls.insecure_skip_verify": false,
-	"kafka.security.sasl.mechanism":           "",
-	"kafka.security.sasl.username":            "",
-	"kafka.security.sasl.password":            "",
-
-	"schema_registry.url":      "",
-	"schema_registry.username": "",
-	"schema_registry.password": "",
-
-	"log.level":  "info",
-	"log.format": "json",
-}
-
 // Keys returns every configuration key, sorted; tests use it to check that
 // deployment files only set real keys.
 func Keys() []string {
@@ -57,7 +19,7 @@ func Keys() []string {
 
 func newViper() *viper.Viper {
 	v := viper.New()
-	for k, val := range defaults {
+	for k, val := range defaultValues() {
 		v.SetDefault(k, val)
 	}
 	v.SetEnvPrefix("ENGAGEHUB")
@@ -79,9 +41,10 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 		}
 	}
 	if flags != nil {
+		known := defaultValues()
 		var errs []error
 		flags.Visit(func(f *pflag.Flag) {
-			if _, known := defaults[f.Name]; known {
+			if _, ok := known[f.Name]; ok {
 				errs = append(errs, v.BindPFlag(f.Name, f))
 			}
 		})
@@ -100,7 +63,7 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("config: decode: %w", err)
 	}
-	if !v.IsSet("kafka.replication_factor") || v.GetInt("kafka.replication_factor") == 0 {
+	if cfg.Kafka.ReplicationFactor == 0 {
 		cfg.Kafka.ReplicationFactor = 3
 		if cfg.Kafka.IsEmbedded() {
 			cfg.Kafka.ReplicationFactor = 1

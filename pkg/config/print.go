@@ -14,15 +14,22 @@ const redacted = "<redacted>"
 // Redacted returns a copy with every secret replaced, safe to print or log.
 func (c Config) Redacted() Config {
 	r := c
-	r.Auth.Tokens = make([]string, len(c.Auth.Tokens))
-	for i := range r.Auth.Tokens {
-		r.Auth.Tokens[i] = redacted
-	}
+	r.Auth.Tokens = redactAll(c.Auth.Tokens)
 	r.Auth.SecretKey = redactIfSet(c.Auth.SecretKey)
 	r.Kafka.Security.SASL.Password = redactIfSet(c.Kafka.Security.SASL.Password)
 	r.Kafka.Embedded.SASL.Password = redactIfSet(c.Kafka.Embedded.SASL.Password)
 	r.SchemaRegistry.Password = redactIfSet(c.SchemaRegistry.Password)
+	r.Ingest.Engage.Secrets = redactAll(c.Ingest.Engage.Secrets)
+	r.Ingest.Engage.DecryptionKey = redactIfSet(c.Ingest.Engage.DecryptionKey)
 	return r
+}
+
+func redactAll(secrets []string) []string {
+	out := make([]string, len(secrets))
+	for i := range out {
+		out[i] = redacted
+	}
+	return out
 }
 
 func redactIfSet(s string) string {
@@ -34,25 +41,17 @@ func redactIfSet(s string) string {
 
 // YAML renders the config with its configuration keys (durations as "5s").
 func (c Config) YAML() ([]byte, error) {
-	var m map[string]any
-	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
-		Result:     &m,
-		DecodeHook: durationToString,
-	})
+	out, err := yaml.Marshal(toMap(c))
 	if err != nil {
-		return nil, err
-	}
-	if err := dec.Decode(c); err != nil {
 		return nil, fmt.Errorf("config: render: %w", err)
 	}
-	return yaml.Marshal(stringifyDurations(m))
+	return out, nil
 }
 
-func durationToString(from, _ reflect.Type, data any) (any, error) {
-	if from == reflect.TypeOf(time.Duration(0)) {
-		return data.(time.Duration).String(), nil
-	}
-	return data, nil
+// toMap turns a config struct into nested maps keyed by configuration key.
+func toMap(v any) map[string]any {
+	m, _ := stringifyDurations(v).(map[string]any)
+	return m
 }
 
 // stringifyDurations walks nested maps (mapstructure keeps nested structs as

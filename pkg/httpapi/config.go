@@ -52,3 +52,13 @@ func (c AuthConfig) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// DefaultConfig returns the `http` section's defaults.
+func DefaultConfig() Config {
+	return Config{
+		Listen:            "127.0.0.1:8080",
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ShutdownTimeout:   15 * time.Second,
+	}
+}

@@ -69,3 +69,15 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// DefaultConfig returns the section's defaults (ReplicationFactor 0 means
+// "1 embedded, 3 otherwise", resolved by the loader).
+func DefaultConfig() Config {
+	return Config{
+		Brokers:     []string{},
+		Embedded:    EmbeddedConfig{Dir: "./data/kafka", Listen: "127.0.0.1:9092"},
+		TopicPrefix: "engage.",
+		Partitions:  6,
+		ClientID:    "engagehub",
+	}
+}

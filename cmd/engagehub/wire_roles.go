@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/admin"
+	"github.com/engagehub/engagehub/pkg/fanout"
+	"github.com/engagehub/engagehub/pkg/ingest"
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
+)
+
+// startRoles wires the selected roles. The catalog and the OpenAPI
+// document are served by every process.
+func (a *app) startRoles(ctx context.Context) error {
+	a.router.Handle(admin.NewEventTypes(a.cfg.Kafka.TopicPrefix, a.schemas).Routes()...)
+	a.router.Handle(admin.NewOpenAPI(a.router, version).Routes()...)
+	if a.has("ingest") {
+		if err := a.startIngest(); err != nil {
+			return err
+		}
+	}
+	if !a.has("admin") && !a.has("fanout") && !a.has("sender") {
+		return nil
+	}
+	store, err := a.openSubscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	if a.has("admin") {
+		a.router.Handle(admin.NewSubscriptions(store, a.log.Named("admin")).Routes()...)
+	}
+	if a.has("fanout") {
+		a.startFanout(store)
+	}
+	return nil
+}
+
+func (a *app) startIngest() error {
+	w := a.kafka.NewWriter(kafka.WriterOptions{BatchSize: 128})
+	a.onClose(func() { _ = w.Close() })
+	in, err := ingest.New(a.cfg.Ingest, a.serde, w, ingest.Options{
+		Metrics: a.metrics,
+		Log:     a.log.Named("ingest"),
+		History: ingest.NewKafkaHistory(a.kafka, ingest.Topics(a.cfg.Kafka.TopicPrefix)),
+	})
+	if err != nil {
+		return err
+	}
+	a.router.Handle(in.Routes()...)
+	a.health.Add("ingest", in.Ready)
+	a.add("ingest", in.Run)
+	return nil
+}
+
+// openSubscriptions opens the store over its compacted topic, follows it,
+// and seeds the subscriptions named in the config file.
+func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error) {
+	if a.cfg.Auth.SecretKey == "" {
+		return nil, errors.New("auth.secret_key: required by the admin, fanout and sender roles (32 bytes, base64); make run generates one")
+	}
+	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, cipher,
+		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix}})
+	if err != nil {
+		return nil, err
+	}
+	a.onClose(func() { _ = store.Close() })
+	a.add("subscriptions", store.Run)
+	seeds, err := a.cfg.Subscriptions.Seeds()
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Seed(ctx, seeds); err != nil {
+		return nil, err
+	}
+	return store, nil
+}
+
+func (a *app) startFanout(store *subscription.Store) {
+	f := fanout.NewKafka(a.kafka, a.cfg.Fanout, fanout.Deps{
+		Matcher:        store.Matcher(),
+		Decoder:        a.serde,
+		EventPrefix:    a.cfg.Kafka.TopicPrefix,
+		DeliveryPrefix: a.cfg.Subscriptions.DeliveryPrefix,
+		Registerer:     a.metrics,
+		Log:            a.log.Named("fanout"),
+	})
+	a.onClose(func() { _ = f.Close() })
+	a.add("fanout", f.Run)
+	rec := fanout.NewReconciler(store, a.kafka, time.Minute, nil, a.log.Named("reconciler")).
+		AlsoRetire("engagehub.retry.", "engagehub.dlq.")
+	a.add("reconciler", rec.Run)
+}

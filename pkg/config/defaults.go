@@ -1,0 +1,49 @@
+package config
+
+import (
+	"github.com/engagehub/engagehub/pkg/fanout"
+	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ingest"
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
+)
+
+// Default returns the configuration with every section at its package's
+// defaults: the one place defaults come from.
+func Default() Config {
+	return Config{
+		HTTP:          httpapi.DefaultConfig(),
+		Auth:          httpapi.AuthConfig{Tokens: []string{}},
+		Kafka:         kafka.DefaultConfig(),
+		Ingest:        ingest.DefaultConfig(),
+		Subscriptions: subscription.DefaultConfig(),
+		Fanout:        fanout.DefaultConfig(),
+		Log:           LogConfig{Level: "info", Format: "json"},
+	}
+}
+
+// defaultValues flattens Default() into dotted keys ("kafka.partitions"),
+// durations rendered as text, so viper knows every key (environment
+// variables only reach keys it knows).
+func defaultValues() map[string]any {
+	out := map[string]any{}
+	flatten("", toMap(Default()), out)
+	return out
+}
+
+func flatten(prefix string, m map[string]any, out map[string]any) {
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		if sub, ok := v.(map[string]any); ok && len(sub) > 0 {
+			flatten(key, sub, out)
+			continue
+		}
+		if list, ok := v.([]string); ok && list == nil {
+			v = []string{}
+		}
+		out[key] = v
+	}
+}
