@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/engagehub/engagehub/pkg/admin"
+)
+
+// newSubscriptionsCmd is the operator CLI over the admin API.
+func newSubscriptionsCmd() *cobra.Command {
+	var url, token string
+	cmd := &cobra.Command{
+		Use:     "subscriptions",
+		Aliases: []string{"subs"},
+		Short:   "list, show, create, delete and rotate subscriptions through the admin API",
+	}
+	cmd.PersistentFlags().StringVar(&url, "url", "", "engagehub base URL (default http://<http.listen>)")
+	cmd.PersistentFlags().StringVar(&token, "token", "", "bearer token (default $ENGAGEHUB_TOKEN, then the first of auth.tokens)")
+	client := func(cmd *cobra.Command) (*admin.Client, error) {
+		cfg, err := loadConfig(cmd)
+		if err != nil {
+			return nil, &exitError{code: 2, err: err}
+		}
+		base, tok := url, token
+		if base == "" {
+			base = "http://" + cfg.HTTP.Listen
+		}
+		if tok == "" {
+			tok = os.Getenv("ENGAGEHUB_TOKEN")
+		}
+		if tok == "" && len(cfg.Auth.Tokens) > 0 {
+			tok = cfg.Auth.Tokens[0]
+		}
+		return admin.NewClient(base, tok), nil
+	}
+	cmd.AddCommand(
+		&cobra.Command{Use: "list", Short: "list subscriptions", Args: cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				c, err := client(cmd)
+				if err != nil {
+					return err
+				}
+				subs, err := c.List(cmd.Context())
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tENABLED\tTYPE\tDESTINATION\tEVENT TYPES")
+				for _, s := range subs {
+					dest := s.Destination.URL
+					if dest == "" {
+						dest = s.Destination.Topic
+					}
+					fmt.Fprintf(tw, "%s\t%v\t%s\t%s\t%v\n", s.ID, s.Enabled, s.Destination.Type, dest, s.EventTypes)
+				}
+				return tw.Flush()
+			}},
+		&cobra.Command{Use: "get ID", Short: "show one subscription as JSON", Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				c, err := client(cmd)
+				if err != nil {
+					return err
+				}
+				s, err := c.Get(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), s)
+			}},
+		&cobra.Command{Use: "create FILE|-", Short: "create a subscription from JSON (prints its signing secret once)", Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				c, err := client(cmd)
+				if err != nil {
+					return err
+				}
+				in, closeIn, err := openInput(cmd, args[0])
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				defer closeIn()
+				body, err := io.ReadAll(in)
+				if err != nil {
+					return err
+				}
+				s, err := c.Create(cmd.Context(), body)
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), s)
+			}},
+		&cobra.Command{Use: "delete ID", Short: "delete a subscription", Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				c, err := client(cmd)
+				if err != nil {
+					return err
+				}
+				if err := c.Delete(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), "deleted", args[0])
+				return nil
+			}},
+		&cobra.Command{Use: "rotate-secret ID", Short: "mint a new signing secret (the old one signs on for the grace period)", Args: cobra.ExactArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				c, err := client(cmd)
+				if err != nil {
+					return err
+				}
+				s, err := c.RotateSecret(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), s)
+			}},
+	)
+	return cmd
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
