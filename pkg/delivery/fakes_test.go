@@ -193,8 +193,8 @@ func loopbackClient() *http.Client {
 	return webhook.NewHTTPClient(webhook.DialPolicy{Allow: nets}, 0, 64)
 }
 
-// event returns a delivery-topic record for contact with the given event id.
-func event(topic, contact, id string) kafka.Message {
+// record returns a delivery-topic record for contact with the given event id.
+func record(topic, contact, id string) kafka.Message {
 	body := fmt.Sprintf(`{"id":%q,"eventType":"contact.updated","payload":{"contactId":%q,"x":"unknown-field"}}`, id, contact)
 	return kafka.Message{Topic: topic, Key: []byte(contact), Value: []byte(body), Headers: []kafka.Header{
 		{Key: HeaderEventID, Value: []byte(id)}, {Key: HeaderEventType, Value: []byte("contact.updated")},

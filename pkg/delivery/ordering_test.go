@@ -34,9 +34,9 @@ func TestOrderingKeyHoldsBackOnlyTheFailingContact(t *testing.T) {
 	for i := range 1000 {
 		if i%200 == 0 {
 			slow++
-			msgs = append(msgs, event(topic, "slow", fmt.Sprintf("slow-%d", slow)))
+			msgs = append(msgs, record(topic, "slow", fmt.Sprintf("slow-%d", slow)))
 		}
-		msgs = append(msgs, event(topic, fmt.Sprintf("c%d", i%50), fmt.Sprintf("other-%d", i)))
+		msgs = append(msgs, record(topic, fmt.Sprintf("c%d", i%50), fmt.Sprintf("other-%d", i)))
 	}
 	_ = b.WriteMessages(context.Background(), msgs...)
 	runWorker(t, cfg, Endpoint{URL: srv.URL, Ordering: OrderingKey}, Deps{Broker: b, Sink: b, Clock: clock})

@@ -18,7 +18,7 @@ func TestRetryScheduleHonouredUnderInjectedClock(t *testing.T) {
 	b := newMemBroker()
 	cfg := testConfig()
 	cfg.RetrySchedule = []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute}
-	_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 	runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock})
 	start := clock.Now()
 	waitArrivals(t, rcv, 1)
@@ -55,7 +55,7 @@ func TestRetryAfterOverridesSchedule(t *testing.T) {
 	}
 	rcv, srv := testReceiver(t, script, clock.Now)
 	b := newMemBroker()
-	_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 	runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock})
 	waitArrivals(t, rcv, 1)
 	clock.waitWaiters(t, 1)

@@ -64,7 +64,7 @@ func TestWorkerOutcomes(t *testing.T) {
 			dis := &recordingDisabler{}
 			cfg := testConfig()
 			cfg.RetrySchedule = []time.Duration{0, time.Millisecond, time.Millisecond}
-			_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 			_, errc, _ := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Disabler: dis})
 			if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return len(a) >= tc.arrivals }) {
 				t.Fatalf("arrivals = %d, want %d", len(rcv.Arrivals()), tc.arrivals)
@@ -155,7 +155,7 @@ func TestWorkerRetriesTimeoutsAndConnectionErrors(t *testing.T) {
 	b := newMemBroker()
 	cfg := testConfig()
 	cfg.RetrySchedule = []time.Duration{0, time.Millisecond}
-	_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 	runWorker(t, cfg, Endpoint{URL: srv.URL, Timeout: 50 * time.Millisecond}, Deps{Broker: b, Sink: b})
 	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return len(a) >= 1 && a[len(a)-1].Status == 200 }) {
 		t.Fatal("timed-out attempt was not retried")
@@ -166,7 +166,7 @@ func TestWorkerRetriesTimeoutsAndConnectionErrors(t *testing.T) {
 	// A closed port: connection refused, retried, then dead-lettered as "connection".
 	srv2 := srvClosed(t)
 	b2 := newMemBroker()
-	_ = b2.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+	_ = b2.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 	runWorker(t, cfg, Endpoint{URL: srv2}, Deps{Broker: b2, Sink: b2})
 	waitCommitted(t, b2, "engagehub.deliver.sub", "engagehub-sender-sub")
 	assertDeadLetter(t, b2, "connection", 2)
@@ -185,7 +185,7 @@ func TestWorkerDeadLettersSSRFRefusals(t *testing.T) {
 		t.Run(url, func(t *testing.T) {
 			t.Parallel()
 			b := newMemBroker()
-			_ = b.WriteMessages(context.Background(), event("engagehub.deliver.sub", "c1", "e1"))
+			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 			client := webhook.NewHTTPClient(webhook.DialPolicy{}, 0, 4) // nothing allow-listed
 			runWorker(t, testConfig(), Endpoint{URL: url}, Deps{Broker: b, Sink: b, Client: client})
 			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")

@@ -1,0 +1,187 @@
+package delivery
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// DeadLetterView is one dead letter as the API lists it.
+type DeadLetterView struct {
+	EventID    string    `json:"eventId"`
+	EventType  string    `json:"eventType"`
+	LastStatus int       `json:"lastStatus"`
+	Error      string    `json:"error"`
+	Attempts   int       `json:"attempts"`
+	At         time.Time `json:"at"`
+	Partition  int       `json:"partition"`
+	Offset     int64     `json:"offset"`
+}
+
+func viewDeadLetter(m kafka.Message) DeadLetterView {
+	return DeadLetterView{EventID: header(m, HeaderEventID), EventType: header(m, HeaderEventType),
+		LastStatus: headerInt(m, HeaderDLQStatus), Error: header(m, HeaderDLQError),
+		Attempts: headerInt(m, HeaderDLQAttempts), At: headerTime(m, HeaderDLQAt), Partition: m.Partition, Offset: m.Offset}
+}
+
+func (a *Admin) dlqTopic(id string) string { return a.cfg.Topics.DLQPrefix + id }
+
+func (a *Admin) deadLetters(w http.ResponseWriter, r *http.Request, ep Endpoint) {
+	limit, ok := limitParam(w, r)
+	if !ok {
+		return
+	}
+	out, err := a.readDeadLetters(r.Context(), ep.ID, int64(limit))
+	if a.failed(w, err) {
+		return
+	}
+	views := make([]DeadLetterView, 0, len(out))
+	for _, m := range out {
+		views = append(views, viewDeadLetter(m))
+	}
+	sortByTime(views, func(v DeadLetterView) time.Time { return v.At })
+	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"deadLetters": lastN(views, limit)})
+}
+
+// readDeadLetters reads up to window records per partition from the end of
+// the subscription's dead-letter topic (all when window ≤ 0); none when the
+// topic does not exist.
+func (a *Admin) readDeadLetters(ctx context.Context, id string, window int64) ([]kafka.Message, error) {
+	topic := a.dlqTopic(id)
+	names, err := a.client.Topics(ctx, topic)
+	if err != nil || !slices.Contains(names, topic) {
+		return nil, err
+	}
+	var out []kafka.Message
+	err = tail(ctx, a.client, topic, window, func(m kafka.Message) { out = append(out, m) })
+	return out, err
+}
+
+type redriveRequest struct {
+	EventIDs []string `json:"eventIds"`
+}
+
+// redrive re-enqueues dead letters onto the delivery topic with their
+// attempts reset. Without eventIds it takes every dead letter not redriven
+// before: progress is a consumer group's committed offsets
+// (engagehub-redrive-<id>), so a redrive is never repeated. With eventIds
+// it takes those events wherever they are in the topic.
+func (a *Admin) redrive(w http.ResponseWriter, r *http.Request, ep Endpoint) {
+	var req redriveRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	for i, id := range req.EventIDs {
+		if id == "" {
+			httpapi.WriteError(w, http.StatusUnprocessableEntity, "invalid_event_id", "eventIds["+strconv.Itoa(i)+"]: must not be empty")
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	var n int
+	var err error
+	if len(req.EventIDs) > 0 {
+		n, err = a.redriveIDs(ctx, ep.ID, req.EventIDs)
+	} else {
+		n, err = a.redriveAll(ctx, ep.ID)
+	}
+	if a.failed(w, err) {
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"redriven": n})
+}
+
+func (a *Admin) redriveIDs(ctx context.Context, id string, ids []string) (int, error) {
+	all, err := a.readDeadLetters(ctx, id, 0)
+	if err != nil {
+		return 0, err
+	}
+	var msgs []kafka.Message
+	for _, m := range all {
+		if slices.Contains(ids, header(m, HeaderEventID)) {
+			msgs = append(msgs, a.redriven(id, m))
+		}
+	}
+	return len(msgs), a.writeBatches(ctx, msgs)
+}
+
+func (a *Admin) redriven(id string, m kafka.Message) kafka.Message {
+	return kafka.Message{Topic: a.cfg.Topics.DeliverPrefix + id, Key: m.Key, Value: m.Value, Headers: withHeaders(m.Headers)}
+}
+
+func (a *Admin) writeBatches(ctx context.Context, msgs []kafka.Message) error {
+	for len(msgs) > 0 {
+		n := min(len(msgs), 500)
+		if err := a.sink.WriteMessages(ctx, msgs[:n]...); err != nil {
+			return err
+		}
+		msgs = msgs[n:]
+	}
+	return nil
+}
+
+// redriveAll copies every record after the redrive group's committed offsets
+// up to the end present at the call, then commits.
+func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
+	topic, group := a.dlqTopic(id), "engagehub-redrive-"+id
+	names, err := a.client.Topics(ctx, topic)
+	if err != nil || !slices.Contains(names, topic) {
+		return 0, err
+	}
+	todo, err := a.redriveTargets(ctx, topic, group)
+	if err != nil || len(todo) == 0 {
+		return 0, err
+	}
+	rd := a.client.NewGroupReader(group, []string{topic}, kafka.ReaderOptions{MaxWait: 100 * time.Millisecond})
+	defer func() { _ = rd.Close() }()
+	n := 0
+	for len(todo) > 0 {
+		m, err := rd.Fetch(ctx)
+		if err != nil {
+			return n, err
+		}
+		end, ok := todo[m.Partition]
+		if !ok || m.Offset >= end {
+			continue
+		}
+		if err := a.sink.WriteMessages(ctx, a.redriven(id, m)); err != nil {
+			return n, err
+		}
+		if err := rd.Commit(ctx, m); err != nil {
+			return n, err
+		}
+		n++
+		if m.Offset >= end-1 {
+			delete(todo, m.Partition)
+		}
+	}
+	return n, nil
+}
+
+// redriveTargets maps each partition with records not yet redriven to its end.
+func (a *Admin) redriveTargets(ctx context.Context, topic, group string) (map[int]int64, error) {
+	ends, err := a.client.Ends(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	done, err := a.client.GroupOffsets(ctx, group, topic)
+	if err != nil {
+		return nil, err
+	}
+	todo := map[int]int64{}
+	for _, e := range ends {
+		if c, ok := done[e.Partition]; (!ok || c < e.Next) && e.Next > e.First {
+			if ok && c >= e.Next {
+				continue
+			}
+			todo[e.Partition] = e.Next
+		}
+	}
+	return todo, nil
+}
