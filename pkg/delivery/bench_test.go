@@ -1,0 +1,154 @@
+package delivery
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/webhook"
+)
+
+const benchConcurrency = 64
+
+// countingServer answers 204 and signals once n requests arrived.
+func countingServer(b *testing.B, status int) (*httptest.Server, *atomic.Int64) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		n.Add(1)
+		w.WriteHeader(status)
+	}))
+	b.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func waitCount(b *testing.B, n *atomic.Int64, want int64) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for n.Load() < want {
+		if time.Now().After(deadline) {
+			b.Fatalf("only %d of %d arrived", n.Load(), want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// BenchmarkDeliveryVsBareClient: events already on a delivery topic (embedded
+// broker) → signed POST → 2xx, against a bare net/http client POSTing the
+// same body to the same receiver at the same concurrency. Reports both rates
+// and their ratio.
+func BenchmarkDeliveryVsBareClient(b *testing.B) {
+	c := startKafka(b)
+	n := max(b.N, 2000)
+	msgs := make([]kafka.Message, n)
+	for i := range msgs {
+		msgs[i] = record("engagehub.deliver.sub", fmt.Sprintf("c%d", i%1000), fmt.Sprintf("e%d", i))
+	}
+	produce(b, c, msgs)
+	srv, count := countingServer(b, 204)
+	sink := c.NewWriter(kafka.WriterOptions{})
+	b.Cleanup(func() { _ = sink.Close() })
+	cfg := DefaultConfig()
+	cfg.MaxBuffered = 4000
+	w, err := NewWorker(cfg, Endpoint{ID: "sub", URL: srv.URL, Secrets: benchSecrets(), MaxInFlight: benchConcurrency},
+		Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{}), Sink: sink, Client: loopbackClient(), Decoder: rawDecoder{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	start := time.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = w.Run(ctx); close(done) }()
+	waitCount(b, count, int64(n))
+	engine := time.Since(start)
+	cancel()
+	<-done
+	count.Store(0)
+	start = time.Now()
+	bareClient(srv.URL, msgs)
+	bare := time.Since(start)
+	b.StopTimer()
+	er, br := float64(n)/engine.Seconds(), float64(n)/bare.Seconds()
+	b.ReportMetric(er, "deliveries/s")
+	b.ReportMetric(br, "bare/s")
+	b.ReportMetric(er/br, "ratio")
+}
+
+func benchSecrets() []webhook.Secret { return []webhook.Secret{testSecret} }
+
+// bareClient POSTs every body with benchConcurrency goroutines.
+func bareClient(url string, msgs []kafka.Message) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchConcurrency, MaxConnsPerHost: benchConcurrency}}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range benchConcurrency {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(msgs)); i = next.Add(1) - 1 {
+				resp, err := client.Post(url, "application/json", bytes.NewReader(msgs[i].Value))
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					_ = resp.Body.Close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// BenchmarkDeadEndpointAmongTen: nine healthy subscriptions deliver n events
+// each, with a tenth subscription whose endpoint answers 503 to everything,
+// and without it. Reports the nine's rate in both runs and the ratio.
+func BenchmarkDeadEndpointAmongTen(b *testing.B) {
+	n := max(b.N, 2000)
+	healthy := run10(b, n, false)
+	withDead := run10(b, n, true)
+	b.ReportMetric(healthy, "nine/s")
+	b.ReportMetric(withDead, "nine-with-dead/s")
+	b.ReportMetric(withDead/healthy, "ratio")
+}
+
+func run10(b *testing.B, n int, dead bool) float64 {
+	srv, count := countingServer(b, 204)
+	deadSrv, _ := countingServer(b, 503)
+	broker := newMemBroker()
+	cfg := DefaultConfig()
+	cfg.RetrySchedule = []time.Duration{0, time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var wg sync.WaitGroup
+	for s := range 10 {
+		id := fmt.Sprintf("s%d", s)
+		url := srv.URL
+		if s == 9 {
+			if !dead {
+				continue
+			}
+			url = deadSrv.URL
+		}
+		msgs := make([]kafka.Message, n)
+		for i := range msgs {
+			msgs[i] = record("engagehub.deliver."+id, fmt.Sprintf("c%d", i%500), fmt.Sprintf("e%d", i))
+		}
+		_ = broker.WriteMessages(ctx, msgs...)
+		w, err := NewWorker(cfg, Endpoint{ID: id, URL: url, Secrets: benchSecrets(), MaxInFlight: 16},
+			Deps{Broker: broker, Sink: broker, Client: loopbackClient(), Decoder: rawDecoder{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() { _ = w.Run(ctx) })
+	}
+	start := time.Now()
+	waitCount(b, count, int64(9*n))
+	rate := float64(9*n) / time.Since(start).Seconds()
+	cancel()
+	wg.Wait()
+	return rate
+}
