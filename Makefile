@@ -9,7 +9,7 @@ BIN := bin/engagehub
 DATA ?= ./data
 KAFKA_LOCAL := deploy/kafka-local/kafka.sh
 
-.PHONY: build run test test-integration lint bench kafka-up kafka-down image clean
+.PHONY: build run test test-integration lint bench kafka-up kafka-down image deploy-check clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/engagehub
@@ -54,6 +54,11 @@ lint:
 
 bench: build
 	./$(BIN) bench
+
+# deploy-check: the deployment files, checked without a Docker engine
+# (docker-compose config, promtool, kustomize, and the deploy tests).
+deploy-check:
+	deploy/check.sh
 
 image:
 	docker build -f deploy/Dockerfile --build-arg VERSION=$(VERSION) -t engagehub:$(VERSION) .

@@ -123,8 +123,8 @@ func (b builtinRegistry) Schema(_ context.Context, id int) (string, error) {
 func waitFor(ctx context.Context, fn func(context.Context) error) error {
 	for {
 		err := fn(ctx)
-		if err == nil {
-			return nil
+		if err == nil || errors.Is(err, kafka.ErrAuthentication) {
+			return err
 		}
 		t := time.NewTimer(250 * time.Millisecond)
 		select {
