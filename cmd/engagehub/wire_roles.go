@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/admin"
+	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -30,11 +31,20 @@ func (a *app) startRoles(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if a.has("admin") {
-		a.router.Handle(admin.NewSubscriptions(store, a.log.Named("admin")).Routes()...)
-	}
 	if a.has("fanout") {
 		a.startFanout(store)
+	}
+	var parts senderParts
+	if a.has("admin") || a.has("sender") {
+		parts = a.senderParts()
+	}
+	if a.has("sender") {
+		a.startSender(store, parts)
+	}
+	if a.has("admin") {
+		a.router.Handle(admin.NewSubscriptions(store, a.log.Named("admin")).Routes()...)
+		a.router.Handle(delivery.NewAdmin(parts.cfg, a.kafka, parts.sink, storeLookup{store}, parts.client,
+			a.cfg.Kafka.TopicPrefix, "engagehub/"+version, a.log.Named("admin")).Routes()...)
 	}
 	return nil
 }

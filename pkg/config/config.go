@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/ingest"
@@ -21,6 +22,7 @@ type Config struct {
 	Ingest         ingest.Config        `mapstructure:"ingest"`
 	Subscriptions  subscription.Config  `mapstructure:"subscriptions"`
 	Fanout         fanout.Config        `mapstructure:"fanout"`
+	Sender         delivery.Config      `mapstructure:"sender"`
 	SchemaRegistry SchemaRegistryConfig `mapstructure:"schema_registry"`
 	Log            LogConfig            `mapstructure:"log"`
 }
@@ -46,7 +48,7 @@ type LogConfig struct {
 
 // Validate returns every problem, each naming its key.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.SchemaRegistry.validate(), c.Log.validate()}
+	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.SchemaRegistry.validate(), c.Log.validate()}
 	return errors.Join(errs...)
 }
 

@@ -6,9 +6,10 @@ import (
 )
 
 // splitCommaList turns "a, b" (how lists arrive from env vars and flags)
-// into []string{"a", "b"}, and "" into an empty list.
+// into []string{"a", "b"}, and "" into an empty list; the elements are then
+// decoded to the slice's element type ("5s" to a time.Duration).
 func splitCommaList(from, to reflect.Type, data any) (any, error) {
-	if from.Kind() != reflect.String || to.Kind() != reflect.Slice || to.Elem().Kind() != reflect.String {
+	if from.Kind() != reflect.String || to.Kind() != reflect.Slice {
 		return data, nil
 	}
 	s := strings.TrimSpace(data.(string))

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/ingest"
@@ -18,6 +19,7 @@ func Default() Config {
 		Ingest:        ingest.DefaultConfig(),
 		Subscriptions: subscription.DefaultConfig(),
 		Fanout:        fanout.DefaultConfig(),
+		Sender:        delivery.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
 	}
 }

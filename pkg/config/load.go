@@ -69,5 +69,6 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 			cfg.Kafka.ReplicationFactor = 1
 		}
 	}
+	cfg.Sender.Topics.DeliverPrefix = cfg.Subscriptions.DeliveryPrefix
 	return cfg, cfg.Validate()
 }

@@ -53,8 +53,10 @@ type CircuitConfig struct {
 
 // TopicsConfig is the `sender.topics` section.
 type TopicsConfig struct {
-	// DeliverPrefix + subscription id is a delivery topic. Default "engagehub.deliver.".
-	DeliverPrefix string `mapstructure:"deliver_prefix"`
+	// DeliverPrefix + subscription id is a delivery topic. Not a key of its
+	// own: cmd sets it from subscriptions.delivery_prefix, so fan-out and
+	// senders always agree. Default "engagehub.deliver.".
+	DeliverPrefix string `mapstructure:"-"`
 	// RetryPrefix + id + "." + delay is a retry-tier topic. Default "engagehub.retry.".
 	RetryPrefix string `mapstructure:"retry_prefix"`
 	// DLQPrefix + id is a dead-letter topic. Default "engagehub.dlq.".
@@ -118,7 +120,7 @@ func (c Config) Validate() error {
 	if _, err := webhook.ParseNetworks(c.AllowNetworks); err != nil {
 		bad("allow_networks", "%v", err)
 	}
-	topics := map[string]string{"deliver_prefix": c.Topics.DeliverPrefix, "retry_prefix": c.Topics.RetryPrefix,
+	topics := map[string]string{"retry_prefix": c.Topics.RetryPrefix,
 		"dlq_prefix": c.Topics.DLQPrefix, "attempts": c.Topics.Attempts, "operational": c.Topics.Operational,
 		"group_prefix": c.Topics.GroupPrefix}
 	for key, v := range topics {

@@ -39,6 +39,9 @@ type Options struct {
 	Out io.Writer
 	// Now stamps arrivals; nil means time.Now.
 	Now func() time.Time
+	// Keep bounds the arrivals kept in memory (the newest); 0 keeps all,
+	// which suits tests but not a long-running receiver.
+	Keep int
 }
 
 // Receiver is the handler. It is safe for concurrent use.
@@ -102,6 +105,9 @@ func (r *Receiver) answer(a Arrival) (int, http.Header) {
 func (r *Receiver) record(a Arrival) {
 	r.mu.Lock()
 	r.arrivals = append(r.arrivals, a)
+	if k := r.opts.Keep; k > 0 && len(r.arrivals) > 2*k {
+		r.arrivals = append(r.arrivals[:0], r.arrivals[len(r.arrivals)-k:]...)
+	}
 	close(r.notify)
 	r.notify = make(chan struct{})
 	r.mu.Unlock()

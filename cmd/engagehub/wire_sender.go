@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/delivery"
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/subscription"
+)
+
+// senderParts are shared by the sender role and the delivery admin routes.
+type senderParts struct {
+	cfg    delivery.Config
+	client *http.Client
+	sink   *kafka.Writer
+}
+
+func (a *app) senderParts() senderParts {
+	sink := a.kafka.NewWriter(kafka.WriterOptions{})
+	a.onClose(func() { _ = sink.Close() })
+	return senderParts{cfg: a.cfg.Sender, client: delivery.NewHTTPClient(a.cfg.Sender), sink: sink}
+}
+
+// startSender runs one delivery worker per enabled webhook subscription,
+// kept in step with the subscription store.
+func (a *app) startSender(store *subscription.Store, parts senderParts) {
+	log := a.log.Named("sender")
+	metrics := delivery.NewMetrics(a.metrics)
+	attempts := delivery.NewAttemptLog(parts.cfg.Topics.Attempts, parts.sink, 10000, metrics, log)
+	sup := delivery.NewSupervisor(parts.cfg, delivery.Deps{
+		Broker:    delivery.NewKafkaBroker(a.kafka, kafka.ReaderOptions{QueueCapacity: 256}),
+		Sink:      parts.sink,
+		Client:    parts.client,
+		Decoder:   bodyDecoder{a.serde},
+		Disabler:  storeDisabler{store},
+		Attempts:  attempts,
+		Metrics:   metrics,
+		Log:       log,
+		UserAgent: "engagehub/" + version,
+	})
+	a.add("attempt-log", attempts.Run)
+	a.add("sender", sup.Run)
+	a.add("sender-sync", func(ctx context.Context) error { return syncEndpoints(ctx, store, sup) })
+}
+
+// syncEndpoints hands the supervisor the current endpoints on every store
+// change, and every minute so rotated-out secrets stop signing after their grace.
+func syncEndpoints(ctx context.Context, store *subscription.Store, sup *delivery.Supervisor) error {
+	changes, stop := store.Changes()
+	defer stop()
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		sup.Update(endpoints(store.List(), time.Now()))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changes:
+		case <-tick.C:
+		}
+	}
+}
+
+// endpoints are the enabled webhook subscriptions, as the sender sees them.
+func endpoints(subs []subscription.Subscription, now time.Time) []delivery.Endpoint {
+	var out []delivery.Endpoint
+	for i := range subs {
+		if ep, ok := endpoint(&subs[i], now); ok && subs[i].Enabled {
+			out = append(out, ep)
+		}
+	}
+	return out
+}
+
+func endpoint(s *subscription.Subscription, now time.Time) (delivery.Endpoint, bool) {
+	if s.Destination.Type != subscription.DestinationWebhook {
+		return delivery.Endpoint{}, false
+	}
+	return delivery.Endpoint{
+		ID:          s.ID,
+		URL:         s.Destination.URL,
+		Headers:     s.Destination.Headers,
+		Timeout:     time.Duration(s.Destination.Timeout),
+		Ordering:    delivery.Ordering(s.Ordering),
+		RateLimit:   s.RateLimit,
+		MaxInFlight: s.MaxInFlight,
+		SvixHeaders: s.SvixHeaders,
+		Secrets:     s.ActiveSecrets(now),
+		EventTypes:  s.EventTypes,
+	}, true
+}
+
+// storeLookup finds any webhook subscription's endpoint (enabled or not) for
+// the delivery admin routes.
+type storeLookup struct{ store *subscription.Store }
+
+func (l storeLookup) Endpoint(id string) (delivery.Endpoint, bool) {
+	s, err := l.store.Get(id)
+	if err != nil {
+		return delivery.Endpoint{}, false
+	}
+	return endpoint(&s, time.Now())
+}
+
+// bodyDecoder turns a delivery record into the webhook body: the event's
+// original envelope JSON.
+type bodyDecoder struct{ serde *schema.Serde }
+
+func (d bodyDecoder) Body(ctx context.Context, value []byte) ([]byte, error) {
+	ev, err := d.serde.Unmarshal(ctx, value)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Raw, nil
+}
+
+// storeDisabler lets the sender disable a subscription (410, or failing too long).
+type storeDisabler struct{ store *subscription.Store }
+
+func (d storeDisabler) DisableSubscription(ctx context.Context, id, reason string) error {
+	return d.store.Disable(ctx, id, reason)
+}
