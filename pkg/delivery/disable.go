@@ -28,6 +28,7 @@ func (w *Worker) disable(ctx context.Context, reason string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	id := w.ep.ID
+	w.deps.Metrics.disabled.WithLabelValues(id).Inc()
 	w.log.Warn("disabling subscription", zap.String("subscription", id), zap.String("reason", reason))
 	if w.deps.Disabler != nil {
 		if err := w.deps.Disabler.DisableSubscription(ctx, id, reason); err != nil {

@@ -11,6 +11,7 @@ type Metrics struct {
 	deadLetters *prometheus.CounterVec
 	circuit     *prometheus.GaugeVec
 	lag         *prometheus.GaugeVec
+	disabled    *prometheus.CounterVec
 	dropped     prometheus.Counter
 }
 
@@ -35,10 +36,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Circuit breaker state: 0 closed, 1 half-open, 2 open."}, sub),
 		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_sender_lag",
 			Help: "Records on the delivery topic not yet committed by the sender group."}, sub),
+		disabled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "engagehub_subscription_disabled_total",
+			Help: "Subscriptions the sender disabled (410 Gone, or failing longer than sender.disable_after); never reset when the worker stops."}, sub),
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "engagehub_attempt_log_dropped_total",
 			Help: "Attempt-log entries dropped because the log buffer was full."}),
 	}
-	reg.MustRegister(m.deliveries, m.duration, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.dropped)
+	reg.MustRegister(m.deliveries, m.duration, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.disabled, m.dropped)
 	return m
 }
 
