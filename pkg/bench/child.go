@@ -84,7 +84,6 @@ func childEnv(parent []string, o ChildOptions) []string {
 		"ENGAGEHUB_LOG_FORMAT=json",
 		"ENGAGEHUB_SUBSCRIPTIONS_TOPIC="+prefix+"subscriptions",
 		"ENGAGEHUB_SUBSCRIPTIONS_DELIVERY_PREFIX="+prefix+"deliver.",
-		"ENGAGEHUB_SENDER_TOPICS_DELIVER_PREFIX="+prefix+"deliver.",
 		"ENGAGEHUB_SENDER_TOPICS_RETRY_PREFIX="+prefix+"retry.",
 		"ENGAGEHUB_SENDER_TOPICS_DLQ_PREFIX="+prefix+"dlq.",
 		"ENGAGEHUB_SENDER_TOPICS_ATTEMPTS="+prefix+"attempts",
