@@ -43,6 +43,9 @@ func classifyError(err error) Outcome {
 	if errors.Is(err, webhook.ErrAddressNotAllowed) {
 		return Outcome{Kind: DeadLetter, Class: "ssrf"}
 	}
+	if errors.Is(err, ErrBadDestination) {
+		return Outcome{Kind: DeadLetter, Class: "destination"}
+	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return Outcome{Kind: Retry, Class: "timeout"}

@@ -14,7 +14,8 @@ const (
 	Delivered Kind = iota
 	// Retry: 408, 429, 5xx, a timeout or a connection error; try again later.
 	Retry
-	// DeadLetter: another 4xx (or 3xx), or an address the dial policy refuses.
+	// DeadLetter: another 4xx (or 3xx), an address the dial policy refuses, a
+	// malformed destination URL, or an undecodable record.
 	DeadLetter
 	// Disable: 410 Gone; the subscription is disabled.
 	Disable
@@ -41,6 +42,6 @@ type Outcome struct {
 	// (then the retry schedule decides).
 	After time.Duration
 	// Class names the cause for logs and metrics: "2xx", "429", "5xx",
-	// "timeout", "connection", "ssrf", "4xx", "3xx", "gone".
+	// "timeout", "connection", "ssrf", "destination", "decode", "4xx", "3xx", "gone".
 	Class string
 }

@@ -40,7 +40,10 @@ type Sink interface {
 // Decoder turns a delivery-topic record value into the webhook body: the
 // event's original envelope JSON. cmd wires it to schema.Serde.Unmarshal.
 type Decoder interface {
-	// Body decodes value; an error dead-letters the record.
+	// Body decodes value. An error wrapping ErrUndecodable (or
+	// schema.ErrBadFraming) is permanent and dead-letters the record; any
+	// other error is retried with backoff until it succeeds or ctx (the hard
+	// stop) ends, which abandons the record uncommitted.
 	Body(ctx context.Context, value []byte) ([]byte, error)
 }
 

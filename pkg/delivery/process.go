@@ -10,12 +10,9 @@ import (
 // process attempts j until it settles (delivered, dead-lettered, or handed to
 // a retry tier) or ctx (the hard stop) ends it unsettled.
 func (w *Worker) process(ctx context.Context, j *job) verdict {
-	body, err := w.deps.Decoder.Body(ctx, j.msg.Value)
-	if err != nil {
-		if ctx.Err() != nil {
-			return verdict{}
-		}
-		return w.deadLetter(ctx, j, Result{Err: err}, Outcome{Kind: DeadLetter, Class: "decode"})
+	body, v, ok := w.decode(ctx, j)
+	if !ok {
+		return v
 	}
 	for {
 		res, ok := w.attempt(ctx, j, body)
@@ -44,24 +41,23 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 	}
 }
 
-// attempt waits for the circuit, the rate limit and an in-flight slot, then
-// sends once. ok is false when ctx ended first.
+// attempt takes an in-flight slot, then waits for the circuit and the rate
+// limit, then sends once. The circuit is consulted last but one, so that no
+// request queued behind the slots slips through after it opened. ok is false
+// when ctx ended first.
 func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool) {
-	if !w.breaker.acquire(ctx) {
-		return Result{}, false
-	}
-	if w.limiter != nil && w.limiter.Wait(ctx) != nil {
-		return Result{}, false
-	}
 	select {
 	case w.slots <- struct{}{}:
 	case <-ctx.Done():
 		return Result{}, false
 	}
+	defer func() { <-w.slots }()
+	if !w.breaker.acquire(ctx) || !w.throttle(ctx) {
+		return Result{}, false
+	}
 	w.inFlight.Inc()
 	res := w.sender.Send(ctx, MessageID(j.id), body)
 	w.inFlight.Dec()
-	<-w.slots
 	return res, ctx.Err() == nil
 }
 
@@ -112,7 +108,7 @@ func (w *Worker) observe(j *job, res Result, out Outcome) {
 		if failing >= w.cfg.DisableAfter {
 			w.disable(context.Background(), "failing continuously since "+w.clock.Now().Add(-failing).UTC().Format(time.RFC3339))
 		}
-	case out.Class != "ssrf" && out.Class != "decode":
+	case out.Class != "ssrf" && out.Class != "destination":
 		w.breaker.success()
 	}
 }

@@ -3,9 +3,11 @@ package delivery
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/webhook"
@@ -28,6 +30,7 @@ type Result struct {
 type Sender struct {
 	client    *http.Client
 	ep        Endpoint
+	badURL    error // why ep.URL cannot be posted to; nil when it can
 	signer    *webhook.Signer
 	userAgent string
 	clock     Clock
@@ -43,12 +46,38 @@ func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) 
 	if clock == nil {
 		clock = RealClock
 	}
-	return &Sender{client: client, ep: ep, signer: signer, userAgent: userAgent, clock: clock}, nil
+	return &Sender{client: client, ep: ep, badURL: checkDestination(ep.URL), signer: signer, userAgent: userAgent, clock: clock}, nil
+}
+
+// ErrBadDestination marks a destination URL that can never be posted to
+// (unparsable, not http or https, no host): a permanent failure, so the
+// event is dead-lettered rather than retried as a connection error.
+var ErrBadDestination = errors.New("delivery: malformed destination URL")
+
+// checkDestination validates raw without ever quoting it (it may carry
+// credentials).
+func checkDestination(raw string) error {
+	u, err := url.Parse(raw)
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ue):
+		return fmt.Errorf("%w: %w", ErrBadDestination, ue.Err)
+	case err != nil:
+		return fmt.Errorf("%w: %w", ErrBadDestination, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%w: scheme %q, want http or https", ErrBadDestination, u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%w: no host", ErrBadDestination)
+	}
+	return nil
 }
 
 // Send POSTs body as message msgID, signed now, within the endpoint's timeout.
 // A canceled ctx yields a Result whose Err wraps ctx's error.
 func (s *Sender) Send(ctx context.Context, msgID string, body []byte) Result {
+	if s.badURL != nil {
+		return Result{Err: s.badURL}
+	}
 	start := s.clock.Now()
 	req, err := s.request(ctx, msgID, body, start)
 	if err != nil {
@@ -68,7 +97,7 @@ func (s *Sender) Send(ctx context.Context, msgID string, body []byte) Result {
 func (s *Sender) request(ctx context.Context, msgID string, body []byte, ts time.Time) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.ep.URL, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("delivery: build request: %w", err)
+		return nil, fmt.Errorf("%w: build request", ErrBadDestination)
 	}
 	for k, v := range s.ep.Headers {
 		req.Header.Set(k, v)

@@ -96,9 +96,7 @@ func NewWorker(cfg Config, ep Endpoint, deps Deps) (*Worker, error) {
 		buffer: make(chan struct{}, cfg.MaxBuffered), slots: make(chan struct{}, ep.MaxInFlight),
 		tierOn: map[time.Duration]bool{}, stopCh: make(chan struct{}),
 	}
-	if ep.RateLimit > 0 {
-		w.limiter = rate.NewLimiter(rate.Limit(ep.RateLimit), max(1, int(ep.RateLimit/10)))
-	}
+	w.limiter = newLimiter(ep.RateLimit)
 	m := deps.Metrics
 	w.inFlight = m.inFlight.WithLabelValues(ep.ID)
 	w.latency = m.duration.WithLabelValues(ep.ID)
