@@ -19,14 +19,24 @@ const (
 )
 
 // copies returns the copies of batch for the subscriptions of snap, in
-// batch order, and how many each subscription gets.
+// batch order, and how many each subscription gets. The headers of a
+// record's copies share one allocation.
 func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message) ([]kafka.Message, map[string]int) {
 	out := make([]kafka.Message, 0, len(batch))
 	counts := map[string]int{}
 	for i := range batch {
 		m := &batch[i]
-		for _, sub := range snap.Match(f.eventType(m)) {
-			c, ok := f.copyFor(ctx, sub, m)
+		subs := snap.Match(f.eventType(m))
+		if len(subs) == 0 {
+			continue
+		}
+		n := len(m.Headers) + 1
+		slab := make([]kafka.Header, n*len(subs))
+		for j, sub := range subs {
+			headers := slab[j*n : (j+1)*n : (j+1)*n]
+			copy(headers, m.Headers)
+			headers[n-1] = f.targets.header(sub)
+			c, ok := f.copyFor(ctx, sub, m, headers)
 			if !ok {
 				continue
 			}
@@ -44,24 +54,21 @@ func (f *Fanout) eventType(m *kafka.Message) event.Type {
 			return event.Type(h.Value)
 		}
 	}
-	if m.Topic == event.UnrecognizedTopic(f.deps.EventPrefix) {
+	if m.Topic == f.unrecognized {
 		return ""
 	}
 	return event.Type(strings.TrimPrefix(m.Topic, f.deps.EventPrefix))
 }
 
 // copyFor makes sub's copy of m: same key, same value (or the envelope
-// JSON for a json Kafka destination), m's headers plus subscription.
-func (f *Fanout) copyFor(ctx context.Context, sub *subscription.Subscription, m *kafka.Message) (kafka.Message, bool) {
-	headers := make([]kafka.Header, len(m.Headers), len(m.Headers)+1)
-	copy(headers, m.Headers)
-	c := kafka.Message{Key: m.Key, Value: m.Value, Headers: append(headers, kafka.Header{Key: HeaderSubscription, Value: []byte(sub.ID)})}
+// JSON for a json Kafka destination), to sub's destination topic;
+// headers are m's plus the subscription header.
+func (f *Fanout) copyFor(ctx context.Context, sub *subscription.Subscription, m *kafka.Message, headers []kafka.Header) (kafka.Message, bool) {
+	c := kafka.Message{Key: m.Key, Value: m.Value, Headers: headers, Topic: f.targets.topic(sub)}
 	if sub.Destination.IsWebhook() {
-		c.Topic = f.deps.DeliveryPrefix + sub.ID
 		return c, true
 	}
-	c.Topic = sub.Destination.Topic
-	if sub.Destination.Format != subscription.FormatJSON || m.Topic == event.UnrecognizedTopic(f.deps.EventPrefix) {
+	if sub.Destination.Format != subscription.FormatJSON || m.Topic == f.unrecognized {
 		return c, true // Avro as is; unrecognized events are already raw JSON
 	}
 	value, err := f.envelope(ctx, m.Value)

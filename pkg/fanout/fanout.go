@@ -71,7 +71,10 @@ type Fanout struct {
 	log     *zap.Logger
 	metrics *metrics
 	topics  *topicCache
-	closers []func() error
+	targets *targets
+	// unrecognized is the unrecognized events' topic.
+	unrecognized string
+	closers      []func() error
 }
 
 // New returns the role.
@@ -80,26 +83,8 @@ func New(cfg Config, deps Deps) *Fanout {
 		deps.Log = zap.NewNop()
 	}
 	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
-		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix)}
-}
-
-// Run copies batches until ctx is done. On cancellation it stops fetching,
-// finishes the batch in hand (write, then commit) within
-// fanout.shutdown_timeout, and returns nil. It returns an error only when
-// the source fails for another reason than ctx.
-func (f *Fanout) Run(ctx context.Context) error {
-	for {
-		batch, err := f.collect(ctx)
-		if len(batch) > 0 {
-			f.settle(ctx, batch)
-		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("fanout: %w", err)
-		}
-	}
+		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix), targets: newTargets(deps.DeliveryPrefix),
+		unrecognized: event.UnrecognizedTopic(deps.EventPrefix)}
 }
 
 // collect fetches the first record (waiting as long as it takes), then
@@ -123,28 +108,8 @@ func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
 	return batch, nil
 }
 
-// settle writes the batch's copies and commits it, retrying failures until
-// it succeeds or stop (ctx plus the shutdown timeout) ends it.
-func (f *Fanout) settle(ctx context.Context, batch []kafka.Message) {
-	work, cancel := f.shutdownContext(ctx)
-	defer cancel()
-	var copies map[string]int
-	f.retry(work, "write batch", func() error {
-		var err error
-		copies, err = f.write(work, batch)
-		return err
-	})
-	if work.Err() != nil {
-		return // not written: not committed, copied again by the next owner
-	}
-	f.retry(work, "commit batch", func() error { return f.deps.Source.Commit(work, batch...) })
-	if work.Err() == nil {
-		f.metrics.committed(batch, copies)
-	}
-}
-
-// shutdownContext outlives ctx by the shutdown timeout, so a batch in hand
-// is finished on a soft stop.
+// shutdownContext outlives ctx by the shutdown timeout, so the batches in
+// hand are finished on a soft stop.
 func (f *Fanout) shutdownContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stop := context.AfterFunc(ctx, func() { time.AfterFunc(f.cfg.ShutdownTimeout, cancel) })
@@ -176,6 +141,7 @@ func (f *Fanout) write(ctx context.Context, batch []kafka.Message) (map[string]i
 	if err := f.topics.ensure(ctx, snap); err != nil {
 		return nil, err
 	}
+	f.targets.load(snap)
 	out, copies := f.copies(ctx, snap, batch)
 	if len(out) == 0 {
 		return copies, nil

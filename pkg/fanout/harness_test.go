@@ -2,56 +2,30 @@ package fanout
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
 )
 
 // The Kafka-backed tests below are a conformance harness: they take a
-// client and run unchanged against the embedded broker (always) and
-// against real Apache Kafka when ENGAGEHUB_TEST_KAFKA_BROKERS lists
-// brokers. Every run uses fresh topic names and groups, so a shared
-// cluster is fine.
+// client from kafkatest and run unchanged against the embedded broker
+// (always) and against real Apache Kafka when ENGAGEHUB_TEST_KAFKA_BROKERS
+// lists brokers. Every run uses fresh topic names and groups
+// (kafkatest.Topic), so a shared cluster is fine.
 
 // testClient returns a client for real Kafka when configured, otherwise
 // for an embedded broker in a temp dir.
 func testClient(tb testing.TB) *kafka.Client {
 	tb.Helper()
-	brokers := os.Getenv("ENGAGEHUB_TEST_KAFKA_BROKERS")
-	cfg := kafka.Config{Partitions: 3, ReplicationFactor: 1}
-	if brokers == "" {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		_ = ln.Close()
-		e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Dir: tb.TempDir(), Listen: addr}, zap.NewNop())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(e.Close)
-		brokers = e.Addr()
-	}
-	c, err := kafka.New(cfg, strings.Split(brokers, ","), zap.NewNop())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(c.Close)
-	return c
+	return kafkatest.Client(tb)
 }
 
 // env is one test's namespace on the cluster.
@@ -63,9 +37,7 @@ type env struct {
 }
 
 func newEnv(tb testing.TB, client *kafka.Client) env {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	ns := "t" + hex.EncodeToString(b)
+	ns := kafkatest.Topic(tb, "t")
 	return env{client: client, eventPrefix: ns + ".engage.", deliveryPrefix: ns + ".deliver.", group: ns + "-fanout"}
 }
 

@@ -64,3 +64,41 @@ func destinationTopic(sub *subscription.Subscription, deliveryPrefix string) str
 	}
 	return sub.Destination.Topic
 }
+
+// targets caches, per subscription of the current snapshot, its
+// destination topic and its subscription header, so copies do not build
+// them one by one. Only the writing goroutine uses it.
+type targets struct {
+	deliveryPrefix string
+	version        uint64
+	bySub          map[*subscription.Subscription]target
+}
+
+type target struct {
+	topic  string
+	header kafka.Header
+}
+
+func newTargets(deliveryPrefix string) *targets {
+	return &targets{deliveryPrefix: deliveryPrefix, version: ^uint64(0)}
+}
+
+// load forgets the cache when snap differs from the last one loaded.
+func (t *targets) load(snap *subscription.Snapshot) {
+	if snap.Version() != t.version || t.bySub == nil {
+		t.version, t.bySub = snap.Version(), map[*subscription.Subscription]target{}
+	}
+}
+
+func (t *targets) get(sub *subscription.Subscription) target {
+	tg, ok := t.bySub[sub]
+	if !ok {
+		tg = target{topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: HeaderSubscription, Value: []byte(sub.ID)}}
+		t.bySub[sub] = tg
+	}
+	return tg
+}
+
+func (t *targets) topic(sub *subscription.Subscription) string { return t.get(sub).topic }
+
+func (t *targets) header(sub *subscription.Subscription) kafka.Header { return t.get(sub).header }

@@ -1,0 +1,99 @@
+package fanout
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// written is a batch whose copies are all acknowledged, ready to commit.
+type written struct {
+	batch  []kafka.Message
+	copies map[string]int
+}
+
+// Run copies batches until ctx is done. Fetching, writing and committing
+// overlap: while batch N's copies are written, batch N+1 is collected,
+// and batch N-1 is committed. Batches are written one at a time, in
+// order, and committed one at a time, in order, each only after its
+// copies (and so those of every earlier batch) are acknowledged; at most
+// three batches are in hand. On cancellation it stops fetching, finishes
+// the batches in hand (write, then commit) within fanout.shutdown_timeout,
+// and returns nil. It returns an error only when the source fails for
+// another reason than ctx.
+func (f *Fanout) Run(ctx context.Context) error {
+	work, cancel := f.shutdownContext(ctx)
+	defer cancel()
+	batches := make(chan []kafka.Message)
+	done := make(chan written)
+	var fetchErr error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(batches)
+		fetchErr = f.fetchLoop(ctx, batches)
+	}()
+	go func() {
+		defer wg.Done()
+		defer close(done)
+		f.writeLoop(work, batches, done)
+	}()
+	f.commitLoop(work, done)
+	wg.Wait()
+	if ctx.Err() != nil || fetchErr == nil {
+		return nil
+	}
+	return fmt.Errorf("fanout: %w", fetchErr)
+}
+
+// fetchLoop collects batches into out until ctx is done or the source
+// fails; the batch in hand is handed over either way.
+func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) error {
+	for {
+		batch, err := f.collect(ctx)
+		if len(batch) > 0 {
+			out <- batch // writeLoop drains until close
+		}
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// writeLoop writes each batch's copies, retrying failures, and hands it to
+// the committer. Once work is done (stop plus the shutdown timeout) it
+// drops the rest: not written, not committed, copied again by the next
+// owner of their partitions.
+func (f *Fanout) writeLoop(work context.Context, in <-chan []kafka.Message, out chan<- written) {
+	for batch := range in {
+		if work.Err() != nil {
+			continue
+		}
+		var copies map[string]int
+		f.retry(work, "write batch", func() error {
+			var err error
+			copies, err = f.write(work, batch)
+			return err
+		})
+		if work.Err() == nil {
+			out <- written{batch: batch, copies: copies}
+		}
+	}
+}
+
+// commitLoop commits written batches in order. A batch whose commit is
+// abandoned (work done) stops all later commits.
+func (f *Fanout) commitLoop(work context.Context, in <-chan written) {
+	for w := range in {
+		if work.Err() != nil {
+			continue
+		}
+		f.retry(work, "commit batch", func() error { return f.deps.Source.Commit(work, w.batch...) })
+		if work.Err() == nil {
+			f.metrics.committed(w.batch, w.copies)
+		}
+	}
+}
