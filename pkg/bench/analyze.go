@@ -2,7 +2,9 @@ package bench
 
 import (
 	"fmt"
+	"os"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -65,7 +67,7 @@ func (r *runner) report() *Report {
 	m := r.m
 	rep := &Report{
 		Scenario: r.o.Scenario, Date: time.Now().UTC().Truncate(time.Second),
-		Machine: Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH},
+		Machine: Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH, LoadAvg: loadAvg()},
 		Broker:  r.brokerName(), Params: r.params(), Baselines: r.base, Profile: m.profile,
 	}
 	rep.Ingest = IngestResult{Sent: r.load.Sent(), Acked: r.load.Acked(), Failed: r.load.Failed(),
@@ -152,6 +154,16 @@ func (r *runner) warnings(rep *Report) []string {
 		w = append(w, r.m.profileErr.Error())
 	}
 	return w
+}
+
+// loadAvg returns the 1, 5 and 15 minute load averages, "" if unknown.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if err != nil || len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func perSec(n int64, nanos int64) float64 {

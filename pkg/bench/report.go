@@ -34,6 +34,9 @@ type Machine struct {
 	CPUs      int    `json:"cpus"`
 	GoVersion string `json:"go"`
 	OS        string `json:"os"`
+	// LoadAvg is /proc/loadavg's 1, 5 and 15 minute figures at the end of
+	// the run: above the CPU count, other processes competed for the CPUs.
+	LoadAvg string `json:"loadAvg,omitempty"`
 }
 
 // Params echo the options that shape the load.
@@ -130,8 +133,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // WriteTable writes r for people: each engagehub figure beside its
 // baseline and the ratio, then the accounting, latency and resources.
 func (r *Report) WriteTable(w io.Writer) error {
-	fmt.Fprintf(w, "engagehub bench: %s — %s UTC, %d CPUs, %s, %s, broker %s\n",
-		r.Scenario, r.Date.Format("2006-01-02 15:04"), r.Machine.CPUs, r.Machine.GoVersion, r.Machine.OS, r.Broker)
+	fmt.Fprintf(w, "engagehub bench: %s — %s UTC, %d CPUs (load average %s), %s, %s, broker %s\n",
+		r.Scenario, r.Date.Format("2006-01-02 15:04"), r.Machine.CPUs, r.Machine.LoadAvg, r.Machine.GoVersion, r.Machine.OS, r.Broker)
 	fmt.Fprintf(w, "load: %s\n\n", r.Params)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, a ...any) { fmt.Fprintf(tw, format+"\n", a...) }
@@ -165,7 +168,11 @@ func (r *Report) WriteTable(w io.Writer) error {
 
 // String describes the load in one line.
 func (p Params) String() string {
-	s := fmt.Sprintf("rate %s, batch %d, concurrency %d, %d subscriptions", p.Rate, p.Batch, p.Concurrency, p.Subscriptions)
+	subs := "subscriptions"
+	if p.Subscriptions == 1 {
+		subs = "subscription"
+	}
+	s := fmt.Sprintf("rate %s, batch %d, concurrency %d, %d %s", p.Rate, p.Batch, p.Concurrency, p.Subscriptions, subs)
 	if p.Failing > 0 {
 		s += fmt.Sprintf(" (%d failing)", p.Failing)
 	}

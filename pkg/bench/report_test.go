@@ -12,7 +12,7 @@ func sampleReport() *Report {
 	o := DefaultOptions()
 	rep := &Report{
 		Scenario: "max-1", Date: time.Date(2025, 1, 2, 3, 4, 0, 0, time.UTC),
-		Machine: Machine{CPUs: 2, GoVersion: "go1.26", OS: "linux/amd64"}, Broker: "embedded",
+		Machine: Machine{CPUs: 2, GoVersion: "go1.26", OS: "linux/amd64", LoadAvg: "1.50 2.00 2.50"}, Broker: "embedded",
 		Params:    Params{Rate: "max", Batch: 50, Concurrency: 16, Subscriptions: 1, Contacts: 1000, Payload: 512, Duration: 20, Verify: true},
 		Ingest:    IngestResult{Sent: 400000, Acked: 400000, AcksPerSec: 20000},
 		Delivery:  DeliveryStats{Expected: 400000, Delivered: 400000, PerSec: 12345.6, DrainComplete: true},
@@ -68,7 +68,7 @@ func TestTableShowsFiguresBaselinesAndRatios(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"2 CPUs", "broker embedded",
+		"2 CPUs (load average 1.50 2.00 2.50)", "broker embedded",
 		"ingest acks/s", "20,000", "80,000 kafka produce/s", "0.25×",
 		"deliveries/s", "12,346", "24,691 http req/s (c=64)", "0.50×",
 		"p50 3.2  p90 7.5  p99 21.2  max 80.0",
