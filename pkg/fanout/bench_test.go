@@ -38,7 +38,7 @@ func benchCopies(b *testing.B, subs int) {
 	var copies int
 	for i := range b.N {
 		e.group = fmt.Sprintf("%s-%d", e.group, i)
-		sink := &countingSink{Sink: e.client.NewWriter(kafka.WriterOptions{BatchSize: 10000, BatchTimeout: time.Millisecond})}
+		sink := &countingSink{Sink: e.client.NewWriter(writerOptions(DefaultConfig()))}
 		runCtx, stop := context.WithCancel(ctx)
 		_, done := e.start(runCtx, store.Matcher(), nil, sink)
 		waitFor(ctx, b, "all copies", func() bool { return sink.count() >= nEvents*subs })

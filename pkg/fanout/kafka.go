@@ -26,11 +26,11 @@ func EventTopics(prefix string) []string {
 func NewKafka(client *kafka.Client, cfg Config, deps Deps) *Fanout {
 	var closers []func() error
 	if deps.Source == nil {
-		r := client.NewGroupReader(cfg.Group, EventTopics(deps.EventPrefix), kafka.ReaderOptions{QueueCapacity: cfg.BatchSize})
+		r := client.NewGroupReader(cfg.Group, EventTopics(deps.EventPrefix), kafka.ReaderOptions{QueueCapacity: 2 * cfg.BatchSize})
 		deps.Source, closers = r, append(closers, r.Close)
 	}
 	if deps.Sink == nil {
-		w := client.NewWriter(kafka.WriterOptions{BatchSize: 10000, BatchTimeout: time.Millisecond})
+		w := client.NewWriter(writerOptions(cfg))
 		deps.Sink, closers = w, append(closers, w.Close)
 	}
 	if deps.Topics == nil {
@@ -39,6 +39,17 @@ func NewKafka(client *kafka.Client, cfg Config, deps Deps) *Fanout {
 	f := New(cfg, deps)
 	f.closers = closers
 	return f
+}
+
+// writerOptions fit the writer to fan-out's batches. kafka-go gives every
+// partition batch room for BatchSize records up front, so BatchSize is
+// what one batch's copies to one partition can hold (the records of a
+// batch), not more: with many destination partitions a larger one costs
+// more in allocation than the copies themselves. A batch is written with
+// one WriteMessages call, so a partition batch needs no lingering beyond
+// its records being handed over.
+func writerOptions(cfg Config) kafka.WriterOptions {
+	return kafka.WriterOptions{BatchSize: cfg.BatchSize, BatchTimeout: 500 * time.Microsecond}
 }
 
 // Close releases what NewKafka made.
