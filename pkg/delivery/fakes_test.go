@@ -20,11 +20,12 @@ type memBroker struct {
 	mu        sync.Mutex
 	topics    map[string][]kafka.Message
 	committed map[string]int64
+	fetches   map[string]int // records fetched, by topic
 	changed   chan struct{}
 }
 
 func newMemBroker() *memBroker {
-	return &memBroker{topics: map[string][]kafka.Message{}, committed: map[string]int64{}, changed: make(chan struct{})}
+	return &memBroker{topics: map[string][]kafka.Message{}, committed: map[string]int64{}, fetches: map[string]int{}, changed: make(chan struct{})}
 }
 
 func (b *memBroker) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
@@ -44,6 +45,12 @@ func (b *memBroker) records(topic string) []kafka.Message {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return append([]kafka.Message(nil), b.topics[topic]...)
+}
+
+func (b *memBroker) fetched(topic string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.fetches[topic]
 }
 
 func (b *memBroker) Open(_ context.Context, topic, group string) (Source, error) {
@@ -73,6 +80,7 @@ func (s *memSource) Fetch(ctx context.Context) (kafka.Message, error) {
 		if s.next < int64(len(log)) {
 			m := log[s.next]
 			s.next++
+			s.b.fetches[s.topic]++
 			s.b.mu.Unlock()
 			return m, nil
 		}
