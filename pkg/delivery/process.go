@@ -86,20 +86,10 @@ func (w *Worker) retry(ctx context.Context, j *job, res Result, out Outcome) (ve
 	}
 }
 
-// observe records one attempt in the breaker, the metrics, the attempt log
-// and, for failures, the log; a failing streak past DisableAfter disables.
+// observe records one attempt in the breaker (a failing streak past
+// DisableAfter disables), then in the metrics, the log and, last, the
+// attempt log.
 func (w *Worker) observe(j *job, res Result, out Outcome) {
-	id := w.ep.ID
-	w.deps.Metrics.deliveries.WithLabelValues(id, out.Kind.String()).Inc()
-	w.latency.Observe(res.Latency.Seconds())
-	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, Attempt: j.attempts, Status: res.Status,
-		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now()}
-	if res.Err != nil {
-		a.Error = res.Err.Error()
-	}
-	if w.deps.Attempts != nil {
-		w.deps.Attempts.Record(a)
-	}
 	switch {
 	case out.Kind == Retry:
 		failing := w.breaker.failure()
@@ -111,6 +101,18 @@ func (w *Worker) observe(j *job, res Result, out Outcome) {
 	case out.Class != "ssrf" && out.Class != "destination":
 		w.breaker.success()
 	}
+	id := w.ep.ID
+	w.deps.Metrics.deliveries.WithLabelValues(id, out.Kind.String()).Inc()
+	w.latency.Observe(res.Latency.Seconds())
+	if w.deps.Attempts == nil {
+		return
+	}
+	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, Attempt: j.attempts, Status: res.Status,
+		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now()}
+	if res.Err != nil {
+		a.Error = res.Err.Error()
+	}
+	w.deps.Attempts.Record(a)
 }
 
 // finish settles j (or abandons it unsettled) and frees its buffer slot.

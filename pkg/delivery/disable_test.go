@@ -1,0 +1,86 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+// attemptChan hands every recorded attempt to the test.
+type attemptChan chan Attempt
+
+func (c attemptChan) Record(a Attempt) { c <- a }
+
+// An endpoint failing continuously is disabled once it has been failing for
+// DisableAfter on the worker's clock — not one probe earlier: the Disabler is
+// called, an operational event is published on the operational topic, and
+// engagehub_subscription_disabled_total counts it.
+func TestDisableAfterContinuousFailure(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	_, srv := testReceiver(t, statuses(503), clock.Now)
+	b := newMemBroker()
+	dis := &recordingDisabler{}
+	metrics := NewMetrics(nil)
+	attempts := make(attemptChan, 100)
+	cfg := testConfig()
+	cfg.DisableAfter = time.Hour
+	cfg.Circuit = CircuitConfig{FailureThreshold: 1, ProbeInterval: 5 * time.Second, ProbeMax: 10 * time.Minute}
+	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
+	_, errc, _ := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock,
+		Disabler: dis, Metrics: metrics, Attempts: attempts})
+	start := nextAttempt(t, attempts).At // the first failure opens the circuit
+	for step := 0; ; step++ {
+		if step > 10 {
+			t.Fatal("not disabled after 10 probes past disable_after")
+		}
+		clock.Advance(10 * time.Minute) // each step lets exactly one probe through
+		a := nextAttempt(t, attempts)
+		failing := a.At.Sub(start)
+		if failing < cfg.DisableAfter {
+			if dis.count() != 0 {
+				t.Fatalf("disabled after failing %s, before disable_after %s", failing, cfg.DisableAfter)
+			}
+			continue
+		}
+		if dis.count() != 1 {
+			t.Fatalf("not disabled after failing %s (disable_after %s)", failing, cfg.DisableAfter)
+		}
+		break
+	}
+	if err := <-errc; !errors.Is(err, ErrDisabled) {
+		t.Fatalf("Run = %v, want ErrDisabled", err)
+	}
+	assertOperational(t, b, dis)
+	if n := metricValue(t, metrics.disabled.WithLabelValues("sub")); n != 1 {
+		t.Fatalf("engagehub_subscription_disabled_total = %g, want 1", n)
+	}
+}
+
+// metricValue reads a counter or gauge.
+func metricValue(t *testing.T, m prometheus.Metric) float64 {
+	t.Helper()
+	var out dto.Metric
+	if err := m.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if c := out.GetCounter(); c != nil {
+		return c.GetValue()
+	}
+	return out.GetGauge().GetValue()
+}
+
+func nextAttempt(t *testing.T, c attemptChan) Attempt {
+	t.Helper()
+	select {
+	case a := <-c:
+		return a
+	case <-time.After(5 * time.Second):
+		t.Fatal("no attempt within 5s")
+		return Attempt{}
+	}
+}
