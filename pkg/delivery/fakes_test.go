@@ -244,3 +244,14 @@ func runWorker(t *testing.T, cfg Config, ep Endpoint, deps Deps) (*Worker, <-cha
 	})
 	return w, errc, cancel
 }
+
+// Uncommitted makes memBroker a Backlog.
+func (b *memBroker) Uncommitted(_ context.Context, topic, group string, visit func(kafka.Message)) error {
+	b.mu.Lock()
+	recs := append([]kafka.Message(nil), b.topics[topic][b.committed[group+"|"+topic]:]...)
+	b.mu.Unlock()
+	for _, m := range recs {
+		visit(m)
+	}
+	return nil
+}

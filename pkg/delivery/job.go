@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -20,15 +19,12 @@ type job struct {
 }
 
 func newJob(m kafka.Message, from *stream) *job {
-	j := &job{msg: m, from: from, id: header(m, HeaderEventID), typ: header(m, HeaderEventType), key: string(m.Key)}
+	j := &job{msg: m, from: from, id: jobID(m), typ: header(m, HeaderEventType), key: string(m.Key)}
 	if from.tier > 0 {
 		j.returning = true
 		j.attempts = headerInt(m, HeaderRetryAttempt)
 		j.parked = header(m, HeaderRetryParked) == "true"
 		j.due = headerTime(m, HeaderRetryDue)
-	}
-	if j.id == "" {
-		j.id = m.Topic + "-" + strconv.Itoa(m.Partition) + "-" + strconv.FormatInt(m.Offset, 10)
 	}
 	return j
 }

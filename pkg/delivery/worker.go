@@ -123,6 +123,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.softCtx = soft
 	w.stopFn = func() { softCancel(); hardCancel() }
 	w.disp = newDispatcher(hard, w)
+	if !w.restoreParked(soft) {
+		return w.exit()
+	}
 	src, err := w.deps.Broker.Open(soft, w.deliverTopic(), w.group())
 	if err != nil {
 		return fmt.Errorf("delivery: open %s: %w", w.deliverTopic(), err)
@@ -139,6 +142,10 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.drain(hardCancel)
 	close(w.stopCh)
 	w.commits.Wait()
+	return w.exit()
+}
+
+func (w *Worker) exit() error {
 	if w.disabled.Load() {
 		return ErrDisabled
 	}
