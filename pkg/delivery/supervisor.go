@@ -12,9 +12,31 @@ import (
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// lagInterval is how often the supervisor refreshes lag and retry-depth gauges
-// and restarts workers that failed.
+// lagInterval is how often the supervisor refreshes lag and retry-depth gauges.
 const lagInterval = 15 * time.Second
+
+// A worker that failed is restarted after a backoff doubling from
+// restartMin up to restartMax with each consecutive failure.
+const (
+	restartMin = time.Second
+	restartMax = 5 * time.Minute
+)
+
+// restartBackoff is the wait before restarting a worker that failed
+// `failures` times in a row.
+func restartBackoff(failures int) time.Duration {
+	d := restartMin
+	for i := 1; i < failures && d < restartMax; i++ {
+		d *= 2
+	}
+	return min(d, restartMax)
+}
+
+// restartState is a failing worker's backoff.
+type restartState struct {
+	failures int
+	at       time.Time // not restarted before
+}
 
 // NewHTTPClient is the one delivery client every worker shares: the dial
 // policy from AllowNetworks, MaxConnsPerHost, no redirects. Per-request
@@ -26,30 +48,33 @@ func NewHTTPClient(cfg Config) *http.Client {
 // Supervisor owns one Worker per enabled webhook subscription. cmd calls
 // Update whenever the set of subscriptions changes and Run once.
 type Supervisor struct {
-	cfg  Config
-	deps Deps
-	log  *zap.Logger
+	cfg   Config
+	deps  Deps
+	log   *zap.Logger
+	clock Clock
 
 	mu       sync.Mutex
 	desired  map[string]Endpoint
 	running  map[string]*runningWorker
 	disabled map[string]Endpoint // stopped after disabling; restarted only when changed
+	failed   map[string]restartState
 	wake     chan struct{}
 }
 
 type runningWorker struct {
-	ep     Endpoint
-	w      *Worker
-	cancel context.CancelFunc
-	done   chan struct{}
+	ep      Endpoint
+	w       *Worker
+	cancel  context.CancelFunc
+	done    chan struct{}
+	started time.Time
 }
 
 // NewSupervisor returns a supervisor; deps are shared by all its workers.
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
-	return &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"),
+	return &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock,
 		desired: map[string]Endpoint{}, running: map[string]*runningWorker{},
-		disabled: map[string]Endpoint{}, wake: make(chan struct{}, 1)}
+		disabled: map[string]Endpoint{}, failed: map[string]restartState{}, wake: make(chan struct{}, 1)}
 }
 
 // Update replaces the set of endpoints: new ones start, removed ones stop,
@@ -61,6 +86,10 @@ func (s *Supervisor) Update(endpoints []Endpoint) {
 		s.desired[ep.ID] = ep.withDefaults(s.cfg)
 	}
 	s.mu.Unlock()
+	s.poke()
+}
+
+func (s *Supervisor) poke() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -87,40 +116,95 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	tick := time.NewTicker(lagInterval)
 	defer tick.Stop()
 	for {
-		s.reconcile(ctx)
+		var retry <-chan time.Time
+		if wait := s.reconcile(ctx); wait > 0 {
+			retry = s.clock.After(wait)
+		}
 		select {
 		case <-ctx.Done():
 			s.stopAll()
 			return nil
 		case <-s.wake:
+		case <-retry:
 		case <-tick.C:
 			s.refreshGauges(ctx)
 		}
 	}
 }
 
-func (s *Supervisor) reconcile(ctx context.Context) {
-	s.mu.Lock()
-	var stop []*runningWorker
-	for id, r := range s.running {
-		if ep, ok := s.desired[id]; !ok || !ep.same(r.ep) {
-			stop = append(stop, r)
-			delete(s.running, id)
-		}
-	}
-	s.mu.Unlock()
+// reconcile stops workers whose endpoint changed or went away (forgetting
+// the metrics of those that went away), then starts the missing ones whose
+// restart backoff has passed. It returns how long until the next restart is
+// due (0: none pending).
+func (s *Supervisor) reconcile(ctx context.Context) time.Duration {
+	stop, gone := s.stale()
 	stopWorkers(stop)
+	for _, id := range gone {
+		s.deps.Metrics.forget(id)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now, next := s.clock.Now(), time.Duration(0)
 	for id, ep := range s.desired {
 		if old, ok := s.disabled[id]; ok && old.same(ep) {
 			continue
 		}
 		delete(s.disabled, id)
-		if _, ok := s.running[id]; !ok && ctx.Err() == nil {
-			s.start(ctx, ep)
+		if _, ok := s.running[id]; ok || ctx.Err() != nil {
+			continue
+		}
+		if wait := s.failed[id].at.Sub(now); wait > 0 {
+			next = minPositive(next, wait)
+			continue
+		}
+		s.start(ctx, ep)
+	}
+	return next
+}
+
+// stale takes out of the running set the workers to stop, and returns them
+// with the ids of subscriptions that went away altogether.
+func (s *Supervisor) stale() (stop []*runningWorker, gone []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, r := range s.running {
+		ep, ok := s.desired[id]
+		if !ok || !ep.same(r.ep) {
+			stop = append(stop, r)
+			delete(s.running, id)
+			delete(s.failed, id) // a changed endpoint starts afresh
 		}
 	}
+	for _, ids := range []map[string]Endpoint{s.disabled, endpointsOf(stop)} {
+		for id := range ids {
+			if _, ok := s.desired[id]; !ok {
+				gone = append(gone, id)
+				delete(s.disabled, id)
+			}
+		}
+	}
+	for id := range s.failed {
+		if _, ok := s.desired[id]; !ok {
+			gone = append(gone, id)
+			delete(s.failed, id)
+		}
+	}
+	return stop, gone
+}
+
+func endpointsOf(rs []*runningWorker) map[string]Endpoint {
+	m := make(map[string]Endpoint, len(rs))
+	for _, r := range rs {
+		m[r.ep.ID] = r.ep
+	}
+	return m
+}
+
+func minPositive(a, b time.Duration) time.Duration {
+	if a <= 0 || b < a {
+		return b
+	}
+	return a
 }
 
 // start launches a worker for ep (mu held).
@@ -131,7 +215,7 @@ func (s *Supervisor) start(ctx context.Context, ep Endpoint) {
 		return
 	}
 	wctx, cancel := context.WithCancel(ctx)
-	r := &runningWorker{ep: ep, w: w, cancel: cancel, done: make(chan struct{})}
+	r := &runningWorker{ep: ep, w: w, cancel: cancel, done: make(chan struct{}), started: s.clock.Now()}
 	s.running[ep.ID] = r
 	go func() {
 		defer close(r.done)
@@ -140,18 +224,31 @@ func (s *Supervisor) start(ctx context.Context, ep Endpoint) {
 	}()
 }
 
-// exited forgets a worker that stopped by itself.
+// exited forgets a worker that stopped by itself; one that failed is
+// restarted after its backoff.
 func (s *Supervisor) exited(r *runningWorker, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running[r.ep.ID] == r {
-		delete(s.running, r.ep.ID)
+	if s.running[r.ep.ID] != r {
+		return // stopped by reconcile
 	}
+	delete(s.running, r.ep.ID)
 	switch {
 	case errors.Is(err, ErrDisabled):
 		s.disabled[r.ep.ID] = r.ep
 	case err != nil:
-		s.log.Error("worker failed; restarting at the next reconcile", zap.String("subscription", r.ep.ID), zap.Error(err))
+		now := s.clock.Now()
+		f := s.failed[r.ep.ID]
+		if now.Sub(r.started) >= restartMax {
+			f.failures = 0 // it ran a good while: not a crash loop
+		}
+		f.failures++
+		wait := restartBackoff(f.failures)
+		f.at = now.Add(wait)
+		s.failed[r.ep.ID] = f
+		s.log.Error("worker failed; restarting after a backoff", zap.String("subscription", r.ep.ID),
+			zap.Int("attempt", f.failures), zap.Duration("duration", wait), zap.Error(err))
+		s.poke()
 	}
 }
 
