@@ -16,8 +16,9 @@ const (
 // must be an object with a string "type"; "valueType" and "value" are
 // optional, and a numeric value becomes its decimal text.
 func toChannels(path string, v json.RawMessage) ([]map[string]any, *FieldError) {
-	var items []json.RawMessage
-	if len(v) == 0 || v[0] != '[' || json.Unmarshal(v, &items) != nil {
+	var buf [8][]byte
+	items, ok := elements(v, buf[:0])
+	if len(v) == 0 || v[0] != '[' || !ok {
 		return nil, fieldErr(path, "must be an array")
 	}
 	out := make([]map[string]any, 0, len(items))
@@ -32,24 +33,25 @@ func toChannels(path string, v json.RawMessage) ([]map[string]any, *FieldError) 
 }
 
 func toChannel(path string, v json.RawMessage) (map[string]any, *FieldError) {
-	var m map[string]json.RawMessage
-	if len(v) == 0 || v[0] != '{' || json.Unmarshal(v, &m) != nil {
+	var buf [8]member
+	m, ok := members(v, buf[:0])
+	if len(v) == 0 || v[0] != '{' || !ok {
 		return nil, fieldErr(path, "must be an object")
 	}
 	ch := make(map[string]any, 3)
-	typ, ok := find(m, channelType)
+	typ, ok := findMember(m, channelType)
 	if !ok {
 		return nil, fieldErr(path+"."+channelType, "required")
 	}
 	if ch[channelType], ok = text(typ); !ok {
 		return nil, fieldErr(path+"."+channelType, "must be a string")
 	}
-	if vt, ok := find(m, channelValueType); ok {
+	if vt, ok := findMember(m, channelValueType); ok {
 		if ch[channelValueType], ok = text(vt); !ok {
 			return nil, fieldErr(path+"."+channelValueType, "must be a string")
 		}
 	}
-	if val, ok := find(m, channelValue); ok {
+	if val, ok := findMember(m, channelValue); ok {
 		s, ok := text(val)
 		if !ok {
 			s, ok = toDecimal(val)

@@ -112,9 +112,11 @@ func expandDecimal(s string) (string, bool) {
 	return "", false
 }
 
-// timeLayouts are the timestamp forms accepted, most common first. Layouts
-// without a zone are read as UTC.
+// timeLayouts are the timestamp forms accepted. Layouts without a zone are
+// read as UTC. The zoneless form comes first: a zoned one is tried before
+// the list (see zoned).
 var timeLayouts = [...]string{
+	"2006-01-02T15:04:05.999999999",
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999Z07:00",
@@ -130,6 +132,11 @@ func toTimestamp(v json.RawMessage) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	s = strings.TrimSpace(s)
+	if zoned(s) { // the common case, without a failed attempt first
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t.UTC().Truncate(time.Millisecond), true
+		}
+	}
 	for _, layout := range timeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC().Truncate(time.Millisecond), true
@@ -138,32 +145,63 @@ func toTimestamp(v json.RawMessage) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// zoned reports whether s ends like an RFC 3339 zone: Z or ±hh:mm.
+func zoned(s string) bool {
+	n := len(s)
+	return n > 0 && (s[n-1] == 'Z' || s[n-1] == 'z') || n > 6 && (s[n-6] == '+' || s[n-6] == '-') && s[n-3] == ':'
+}
+
 // toAttributes turns a JSON object into text values: strings verbatim,
 // other values as compact JSON, nulls left out.
 func toAttributes(v json.RawMessage) (map[string]string, bool) {
-	var m map[string]json.RawMessage
-	if len(v) == 0 || v[0] != '{' || json.Unmarshal(v, &m) != nil {
+	var buf [32]member
+	ms, ok := members(v, buf[:0])
+	if len(v) == 0 || v[0] != '{' || !ok {
 		return nil, false
 	}
-	out := make(map[string]string, len(m))
-	for k, av := range m {
-		if isNull(av) {
+	out := make(map[string]string, len(ms))
+	for _, m := range ms {
+		k := string(m.key)
+		if isNull(m.val) {
+			delete(out, k) // a later duplicate key wins, as in a map
 			continue
 		}
-		if s, ok := text(av); ok {
-			out[k] = s
+		if m.val[0] == '"' {
+			out[k] = unquote(m.val)
 			continue
 		}
-		out[k] = compact(av)
+		out[k] = compact(m.val)
 	}
 	return out, true
 }
 
+// compact returns v without insignificant whitespace, as json.Compact does.
 func compact(v json.RawMessage) string {
+	if !hasSpace(v) {
+		return string(v)
+	}
 	var b bytes.Buffer
 	b.Grow(len(v))
 	if err := json.Compact(&b, v); err != nil {
 		return string(v)
 	}
 	return b.String()
+}
+
+// hasSpace reports whether valid JSON v has whitespace outside strings.
+func hasSpace(v []byte) bool {
+	inString, escaped := false, false
+	for _, c := range v {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			escaped, inString = c == '\\', c != '"'
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			return true
+		}
+	}
+	return false
 }

@@ -30,12 +30,10 @@ type Envelope struct {
 // when raw is not a JSON object, and with a *FieldError when an envelope
 // field has the wrong type. It does not check required fields: see Validate.
 func Parse(raw []byte) (Envelope, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &top); err != nil {
-		return Envelope{}, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if top == nil {
-		return Envelope{}, fmt.Errorf("%w: not a JSON object", ErrMalformed)
+	var buf [16]member
+	top, ok := members(raw, buf[:0])
+	if !ok {
+		return Envelope{}, malformed(raw)
 	}
 	env := Envelope{Raw: raw}
 	var err error
@@ -48,7 +46,7 @@ func Parse(raw []byte) (Envelope, error) {
 	if env.Tenant, err = parseString[string](top, "tenant"); err != nil {
 		return Envelope{}, err
 	}
-	if v, ok := find(top, "isEncrypted"); ok {
+	if v, ok := findMember(top, "isEncrypted"); ok {
 		b, ok := toBool(v)
 		if !ok {
 			return Envelope{}, fieldErr("isEncrypted", "must be a boolean")
@@ -59,6 +57,15 @@ func Parse(raw []byte) (Envelope, error) {
 		return Envelope{}, err
 	}
 	return env, nil
+}
+
+// malformed explains why raw is not a JSON object, as encoding/json does.
+func malformed(raw []byte) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &top); err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return fmt.Errorf("%w: not a JSON object", ErrMalformed)
 }
 
 // ContactID returns the payload's contactId (any key casing; an integer id
@@ -72,9 +79,9 @@ func (e Envelope) ContactID() string {
 	return id
 }
 
-func parseID(top map[string]json.RawMessage) (string, error) {
+func parseID(top []member) (string, error) {
 	for _, name := range [...]string{"id", "eventId"} {
-		if v, ok := find(top, name); ok {
+		if v, ok := findMember(top, name); ok {
 			id, ok := toID(v)
 			if !ok {
 				return "", fieldErr(name, "must be a string")
@@ -85,8 +92,8 @@ func parseID(top map[string]json.RawMessage) (string, error) {
 	return "", nil
 }
 
-func parseString[T ~string](top map[string]json.RawMessage, name string) (T, error) {
-	v, ok := find(top, name)
+func parseString[T ~string](top []member, name string) (T, error) {
+	v, ok := findMember(top, name)
 	if !ok {
 		return "", nil
 	}
@@ -97,8 +104,8 @@ func parseString[T ~string](top map[string]json.RawMessage, name string) (T, err
 	return T(s), nil
 }
 
-func parsePayload(top map[string]json.RawMessage, encrypted bool) (map[string]json.RawMessage, error) {
-	v, ok := find(top, "payload")
+func parsePayload(top []member, encrypted bool) (map[string]json.RawMessage, error) {
+	v, ok := findMember(top, "payload")
 	if !ok {
 		return nil, nil
 	}
@@ -108,9 +115,11 @@ func parsePayload(top map[string]json.RawMessage, encrypted bool) (map[string]js
 		}
 		return nil, fieldErr("payload", "must be an object")
 	}
-	var p map[string]json.RawMessage
-	if err := json.Unmarshal(v, &p); err != nil {
-		return nil, fieldErr("payload", "must be an object")
+	var buf [16]member
+	ms, _ := members(v, buf[:0]) // v was validated with the envelope
+	p := make(map[string]json.RawMessage, len(ms))
+	for _, m := range ms {
+		p[string(m.key)] = m.val
 	}
 	return p, nil
 }

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -24,6 +25,29 @@ func find(m map[string]json.RawMessage, name string) (json.RawMessage, bool) {
 	return v, true
 }
 
+// findMember is find over an object's members in input order: of
+// duplicate keys the last wins, as when decoding into a map.
+func findMember(ms []member, name string) (json.RawMessage, bool) {
+	i := -1
+	for j := range ms {
+		if string(ms[j].key) == name {
+			i = j
+		}
+	}
+	if i < 0 {
+		for j := range ms {
+			if bytes.EqualFold(ms[j].key, []byte(name)) {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 || isNull(ms[i].val) {
+		return nil, false
+	}
+	return ms[i].val, true
+}
+
 func isNull(v json.RawMessage) bool {
 	return len(v) == 0 || string(v) == "null"
 }
@@ -43,9 +67,8 @@ func text(v json.RawMessage) (string, bool) {
 	if !isString(v) {
 		return "", false
 	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
+	if s := (scanner{data: v}); !s.str() || s.pos != len(v) {
 		return "", false
 	}
-	return s, true
+	return unquote(v), true
 }
