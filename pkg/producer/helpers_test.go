@@ -3,11 +3,8 @@ package producer
 import (
 	"context"
 	"errors"
-	"net"
 	"sync"
 	"testing"
-
-	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
@@ -82,26 +79,4 @@ func header(m kafka.Message, key string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// startEmbedded starts a broker in a temp dir on a free port.
-func startEmbedded(t *testing.T) (*kafka.Embedded, *kafka.Client) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Dir: t.TempDir(), Listen: addr}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	c, err := kafka.New(kafka.Config{Partitions: 3, ReplicationFactor: 1}, []string{e.Addr()}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return e, c
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
 )
 
@@ -93,10 +94,11 @@ func TestProduce(t *testing.T) {
 }
 
 func TestDialProducesToKafkaThroughRegistry(t *testing.T) {
-	_, client := startEmbedded(t)
+	client := kafkatest.Client(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	topic := "engage.contact.deleted"
+	prefix := kafkatest.Topic(t, "engage") + "."
+	topic := prefix + "contact.deleted"
 	if err := client.EnsureTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: 1}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +106,7 @@ func TestDialProducesToKafkaThroughRegistry(t *testing.T) {
 	srv := httptest.NewServer(registry.NewHandler(reg, registry.WithAuthorizer(func(*http.Request) bool { return true })))
 	defer srv.Close()
 
-	p, err := Dial(ctx, Config{Kafka: kafka.Config{Brokers: client.Brokers()}, RegistryURL: srv.URL}, zap.NewNop())
+	p, err := Dial(ctx, Config{Kafka: kafka.Config{Brokers: client.Brokers(), TopicPrefix: prefix}, RegistryURL: srv.URL}, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,50 +2,21 @@ package kafkatable_test
 
 import (
 	"context"
-	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"go.uber.org/zap"
-
-	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
 )
 
-func testClient(t *testing.T) *kafka.Client {
-	t.Helper()
-	brokers := os.Getenv("ENGAGEHUB_TEST_KAFKA_BROKERS")
-	if brokers == "" {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		_ = ln.Close()
-		e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Dir: t.TempDir(), Listen: addr}, zap.NewNop())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(e.Close)
-		brokers = e.Addr()
-	}
-	c, err := kafka.New(kafka.Config{Partitions: 3, ReplicationFactor: 1}, strings.Split(brokers, ","), zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
-}
-
 func TestChangeOnOneInstanceIsSeenByAnotherWithinASecond(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client := testClient(t)
+	client := kafkatest.Client(t)
 	cfg := subscription.DefaultConfig()
-	cfg.Topic = "kt-" + time.Now().Format("150405.000000") + ".subscriptions"
+	cfg.Topic = kafkatest.Topic(t, "subscriptions")
 	cipher, _ := subscription.NewCipher(strings.Repeat("cd", 32))
 	open := func() *subscription.Store {
 		s, err := subscription.Open(ctx, kafkatable.Opener(client, cfg.Topic), cfg, cipher, subscription.Options{})
