@@ -43,7 +43,7 @@ func newRootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "", "YAML config file (keys as in README; env ENGAGEHUB_* and flags override it)")
 	addKeyFlags(root)
-	root.AddCommand(newServeCmd(), newConfigCmd(), newVersionCmd(), newHealthcheckCmd(), newProduceCmd(), newSubscriptionsCmd(), newReceiveCmd())
+	root.AddCommand(newServeCmd(), newConfigCmd(), newVersionCmd(), newHealthcheckCmd(), newProduceCmd(), newSubscriptionsCmd(), newReceiveCmd(), newBenchCmd())
 	return root
 }
 
