@@ -54,6 +54,8 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.IntVar(&d.Payload, "payload", d.Payload, "approximate envelope size in bytes")
 	fs.DurationVar(&d.Duration, "duration", d.Duration, "how long load is offered")
 	fs.DurationVar(&d.Drain, "drain", d.Drain, "longest wait for deliveries after load stops")
+	fs.DurationVar(&d.DrainIdle, "drain-idle", d.DrainIdle, "end the drain when no delivery arrived for this long (what is missing then counts as lost)")
+	fs.Int64Var(&d.MaxBacklog, "max-backlog", d.MaxBacklog, "at max rate, hold ingest back while more deliveries than this are owed (0: unbounded)")
 	fs.BoolVar(&d.Verify, "verify", d.Verify, "receiver verifies signatures (in the engagehub run and the bare-HTTP baseline alike)")
 	fs.DurationVar(&d.BaselineDuration, "baseline-duration", d.BaselineDuration, "length of each baseline (0: skip baselines)")
 	fs.IntVar(&d.BaselineConcurrency, "baseline-concurrency", d.BaselineConcurrency, "bare HTTP client concurrency (engagehub's sender.max_conns_per_host)")
@@ -82,7 +84,10 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 		return err
 	}
 	if rep.Delivery.Losses > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("bench: %d acknowledged events never arrived", rep.Delivery.Losses)}
+		return &exitError{code: 1, err: fmt.Errorf("bench: %d acknowledged deliveries never arrived", rep.Delivery.Losses)}
+	}
+	if rep.Delivery.Pending > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("bench: %d acknowledged deliveries still pending when --drain passed: no loss check", rep.Delivery.Pending)}
 	}
 	return nil
 }
@@ -104,6 +109,8 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 	copyIfSet(fs, "payload", &o.Payload, given.Payload)
 	copyIfSet(fs, "duration", &o.Duration, given.Duration)
 	copyIfSet(fs, "drain", &o.Drain, given.Drain)
+	copyIfSet(fs, "drain-idle", &o.DrainIdle, given.DrainIdle)
+	copyIfSet(fs, "max-backlog", &o.MaxBacklog, given.MaxBacklog)
 	copyIfSet(fs, "verify", &o.Verify, given.Verify)
 	copyIfSet(fs, "baseline-duration", &o.BaselineDuration, given.BaselineDuration)
 	copyIfSet(fs, "baseline-concurrency", &o.BaselineConcurrency, given.BaselineConcurrency)

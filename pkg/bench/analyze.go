@@ -77,7 +77,12 @@ func (r *runner) report() *Report {
 	rep.Delivery.Seconds = seconds(max(t.lastArrival, m.loadEnd) - m.start)
 	rep.Delivery.PerSec = perSec(t.Delivered, max(t.lastArrival, m.loadEnd)-m.start)
 	rep.Delivery.DrainSeconds = seconds(m.end - m.loadEnd)
-	rep.Delivery.DrainComplete = m.drainComplete
+	rep.Delivery.DrainComplete = m.drain == drainComplete
+	if m.drain == drainCutOff {
+		// Deliveries were still arriving: the missing ones are late, not
+		// proven lost.
+		rep.Delivery.Pending, rep.Delivery.Losses, rep.Delivery.LostIDs = t.Losses, 0, nil
+	}
 	rep.Latency = Summarize(t.fast)
 	if t.slow.Count() > 0 {
 		s := Summarize(t.slow)
@@ -138,8 +143,11 @@ func targets(rep *Report, o Options) []Target {
 
 func (r *runner) warnings(rep *Report) []string {
 	var w []string
-	if !rep.Delivery.DrainComplete {
-		w = append(w, fmt.Sprintf("drain ended before every acked event arrived (--drain %s)", r.o.Drain))
+	switch r.m.drain {
+	case drainCutOff:
+		w = append(w, fmt.Sprintf("--drain %s passed with %d deliveries still pending (and arriving): losses unproven; raise --drain or lower --max-backlog", r.o.Drain, rep.Delivery.Pending))
+	case drainIdle:
+		w = append(w, fmt.Sprintf("no delivery arrived for %s (--drain-idle): the missing events are counted as lost", r.o.DrainIdle))
 	}
 	if rep.Delivery.Rejected > 0 {
 		w = append(w, fmt.Sprintf("%d deliveries failed signature verification", rep.Delivery.Rejected))

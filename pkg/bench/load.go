@@ -24,6 +24,11 @@ type LoadOptions struct {
 	Concurrency int
 	// Duration is how long load is offered.
 	Duration time.Duration
+	// Backlog, when set with MaxBacklog > 0, holds closed-loop clients back
+	// while it reports more than MaxBacklog deliveries outstanding, so max
+	// rate measures what flows through the pipeline, not what piles up.
+	Backlog    func() int64
+	MaxBacklog int64
 }
 
 // Load sends events, records the ack time of each accepted one, and counts
@@ -90,12 +95,21 @@ func (l *Load) closedLoop(ctx, stop context.Context) {
 	for range l.opts.Concurrency {
 		wg.Go(func() {
 			var buf []byte
-			for stop.Err() == nil {
+			for l.holdBack(stop) {
 				buf = l.send(ctx, buf, l.now())
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// holdBack waits while the backlog is over its bound and reports whether
+// to keep sending (false once stop is done).
+func (l *Load) holdBack(stop context.Context) bool {
+	for l.opts.MaxBacklog > 0 && l.opts.Backlog() > l.opts.MaxBacklog && stop.Err() == nil {
+		wait(stop, minWait)
+	}
+	return stop.Err() == nil
 }
 
 func (l *Load) openLoop(ctx, stop context.Context) {

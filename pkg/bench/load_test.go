@@ -84,3 +84,23 @@ func TestRefusedRequestsAreFailuresWithoutAcks(t *testing.T) {
 		t.Fatalf("a refused event has an ack time, or no error was kept (%q)", l.LastError())
 	}
 }
+
+func TestClosedLoopHoldsBackWhileTheBacklogIsOverItsBound(t *testing.T) {
+	t.Parallel()
+	stub := &ingestStub{status: http.StatusAccepted}
+	srv := httptest.NewServer(stub)
+	defer srv.Close()
+	l := newTestLoad(srv.URL, 0, 5, 4, 200*time.Millisecond)
+	var owed atomic.Int64
+	owed.Store(1000)
+	l.opts.Backlog, l.opts.MaxBacklog = owed.Load, 500
+	l.Run(context.Background())
+	if l.Sent() != 0 {
+		t.Fatalf("sent %d events with 1000 deliveries owed and a bound of 500; want none", l.Sent())
+	}
+	owed.Store(0)
+	l.Run(context.Background())
+	if l.Sent() == 0 {
+		t.Fatal("sent nothing with the backlog under its bound")
+	}
+}

@@ -13,13 +13,10 @@ type measurement struct {
 	childBefore         ProcStats
 	childAfter          ProcStats
 	selfCPU             time.Duration
-	drainComplete       bool
+	drain               drainEnd
 	profile             string
 	profileErr          error
 }
-
-// drainIdle ends the drain early when no delivery arrived for this long.
-const drainIdle = 15 * time.Second
 
 // warmUp sends single probe events until one reaches every healthy
 // endpoint: subscriptions are seen by fan-out, consumer groups have
@@ -85,6 +82,7 @@ func (r *runner) measure(ctx context.Context) error {
 	r.load = NewLoad(LoadOptions{
 		URL: r.child.BaseURL() + "/v1/events", Token: r.token, Rate: r.o.Rate, Batch: r.o.Batch,
 		Concurrency: r.o.Concurrency, Duration: r.o.Duration,
+		Backlog: r.backlog, MaxBacklog: r.o.MaxBacklog,
 	}, r.env, r.client, r.clock, time.Now)
 	r.m.start = r.clock.Nanos()
 	pctx, stopProgress := context.WithCancel(ctx)
@@ -93,10 +91,11 @@ func (r *runner) measure(ctx context.Context) error {
 	profiled := r.startProfile(ctx)
 	r.load.Run(ctx)
 	r.m.loadEnd = r.clock.Nanos()
-	r.m.drainComplete = r.drain(ctx)
+	r.m.drain = r.drain(ctx)
 	r.m.end = r.clock.Nanos()
 	stopProgress()
 	<-done
+	r.progressLine()
 	<-profiled
 	r.m.selfCPU = selfCPU() - selfBefore
 	if r.m.childAfter, err = r.child.Stats(); err != nil {
@@ -105,24 +104,39 @@ func (r *runner) measure(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// drainEnd says how the wait for deliveries ended.
+type drainEnd int
+
+const (
+	drainComplete drainEnd = iota // every acked event arrived everywhere
+	drainIdle                     // nothing arrived for --drain-idle: the missing ones are lost
+	drainCutOff                   // --drain passed while deliveries still flowed: unproven
+)
+
 // drain waits until every acked event reached every healthy endpoint, no
-// delivery arrived for drainIdle, or --drain passed; it reports whether
-// everything arrived.
-func (r *runner) drain(ctx context.Context) bool {
+// delivery arrived for --drain-idle, or --drain passed.
+func (r *runner) drain(ctx context.Context) drainEnd {
 	deadline := time.Now().Add(r.o.Drain)
 	last, lastAt := int64(-1), time.Now()
-	for time.Now().Before(deadline) && time.Since(lastAt) < drainIdle {
+	for {
 		if r.pollUntil(ctx, time.Second, r.allArrived) && r.tally().Losses == 0 {
-			return true
-		}
-		if ctx.Err() != nil {
-			return false
+			return drainComplete
 		}
 		if d := r.delivered(); d != last {
 			last, lastAt = d, time.Now()
 		}
+		switch {
+		case ctx.Err() != nil || !time.Now().Before(deadline):
+			return drainCutOff
+		case time.Since(lastAt) >= r.o.DrainIdle:
+			return drainIdle
+		}
 	}
-	return false
+}
+
+// backlog is the number of deliveries owed to healthy endpoints.
+func (r *runner) backlog() int64 {
+	return r.load.Acked()*int64(len(r.healthy())) - r.delivered()
 }
 
 // allArrived is the cheap check: every healthy endpoint counted as many
@@ -155,10 +169,13 @@ func (r *runner) report1s(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		acked, d := r.load.Acked(), r.delivered()
-		r.progressf("bench: %5.1fs  sent %d  acked %d  delivered %d  backlog %d",
-			r.clock.Since(r.m.start).Seconds(), r.load.Sent(), acked, d, acked*int64(len(r.healthy()))-d)
+		r.progressLine()
 	}
+}
+
+func (r *runner) progressLine() {
+	r.progressf("bench: %5.1fs  sent %d  acked %d  delivered %d  backlog %d",
+		r.clock.Since(r.m.start).Seconds(), r.load.Sent(), r.load.Acked(), r.delivered(), r.backlog())
 }
 
 // startProfile fetches a CPU profile of engagehub covering the load, when

@@ -70,6 +70,7 @@ type DeliveryStats struct {
 	Expected      int64    `json:"expected"` // acked × healthy endpoints
 	Delivered     int64    `json:"delivered"`
 	Losses        int64    `json:"losses"`
+	Pending       int64    `json:"pending"`           // still owed when --drain passed while deliveries flowed
 	LostIDs       []string `json:"lostIds,omitempty"` // the first few
 	Duplicates    int64    `json:"duplicates"`
 	Rejected      int64    `json:"rejected"` // bad signature or body
@@ -146,6 +147,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 	p("events\tsent %d, acked %d, failed %d", r.Ingest.Sent, r.Ingest.Acked, r.Ingest.Failed)
 	p("deliveries\t%d of %d expected, in %.1fs (drain %.1fs)", r.Delivery.Delivered, r.Delivery.Expected, r.Delivery.Seconds, r.Delivery.DrainSeconds)
 	p("losses\t%d %s", r.Delivery.Losses, strings.Join(r.Delivery.LostIDs, " "))
+	if r.Delivery.Pending > 0 {
+		p("pending\t%d (still arriving when --drain passed)", r.Delivery.Pending)
+	}
 	p("duplicates\t%d", r.Delivery.Duplicates)
 	p("latency ms\t%s  (ingest ack → receiver)", lat(r.Latency))
 	if r.Slow != nil {

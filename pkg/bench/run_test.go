@@ -51,13 +51,13 @@ func TestRunReportsALostEventByID(t *testing.T) {
 	t.Setenv(envFakeDrop, "7")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	o.Drain = 3 * time.Second
+	o.DrainIdle = 2 * time.Second
 	rep, err := Run(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := rep.Delivery
-	if d.Losses != 2 || len(d.LostIDs) != 2 || !strings.HasSuffix(d.LostIDs[0], "-e7") || d.DrainComplete {
+	if d.Losses != 2 || d.Pending != 0 || len(d.LostIDs) != 2 || !strings.HasSuffix(d.LostIDs[0], "-e7") || d.DrainComplete {
 		t.Fatalf("delivery %+v; want event 7 lost at both endpoints", d)
 	}
 	if rep.Targets[0].Met {
@@ -67,5 +67,20 @@ func TestRunReportsALostEventByID(t *testing.T) {
 		if dir, ok := strings.CutPrefix(w, "kept "); ok {
 			_ = os.RemoveAll(strings.Fields(dir)[0])
 		}
+	}
+}
+
+func TestRunCutOffByDrainReportsPendingNotLosses(t *testing.T) {
+	o := fakeRunOptions(t)
+	t.Setenv(envFakeDrop, "7")
+	o.Drain = 2 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rep.Delivery; d.Losses != 0 || d.Pending != 2 || d.DrainComplete {
+		t.Fatalf("delivery %+v; want 2 pending, 0 losses: the drain was cut off, not idle", d)
 	}
 }

@@ -40,6 +40,12 @@ type Options struct {
 	Duration time.Duration
 	// Drain bounds the wait for deliveries after load stops.
 	Drain time.Duration
+	// DrainIdle ends the drain when no delivery arrived for this long;
+	// what is missing then counts as lost.
+	DrainIdle time.Duration
+	// MaxBacklog holds max-rate clients back while more deliveries than
+	// this are owed; 0 lets the backlog grow without bound.
+	MaxBacklog int64
 	// Verify makes the receiver check every signature, in the engagehub
 	// run and in the bare-HTTP baseline alike.
 	Verify bool
@@ -64,7 +70,7 @@ const DefaultScenario = "max-1"
 func DefaultOptions() Options {
 	return Options{
 		Scenario: DefaultScenario, Batch: 50, Concurrency: 16, Subscriptions: 1, Slow: -1,
-		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second,
+		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second, DrainIdle: 15 * time.Second, MaxBacklog: 20000,
 		Verify: true, BaselineDuration: 5 * time.Second, BaselineConcurrency: 64,
 	}
 }
@@ -149,11 +155,11 @@ func (o Options) Validate() error {
 	if o.Slow < -1 || o.Slow > o.Subscriptions {
 		bad("slow", "must be -1 (all) or in [0, --subscriptions], got %d", o.Slow)
 	}
-	if o.Duration <= 0 || o.Drain <= 0 {
-		bad("duration", "and --drain must be > 0, got %s and %s", o.Duration, o.Drain)
+	if o.Duration <= 0 || o.Drain <= 0 || o.DrainIdle <= 0 {
+		bad("duration", "--drain and --drain-idle must be > 0, got %s, %s and %s", o.Duration, o.Drain, o.DrainIdle)
 	}
-	if o.ReceiverLatency < 0 || o.BaselineDuration < 0 || o.Rate < 0 {
-		bad("receiver-latency", "--baseline-duration and --rate must not be negative")
+	if o.ReceiverLatency < 0 || o.BaselineDuration < 0 || o.Rate < 0 || o.MaxBacklog < 0 {
+		bad("receiver-latency", "--baseline-duration, --max-backlog and --rate must not be negative")
 	}
 	if o.Binary == "" {
 		errs = append(errs, errors.New("bench: no engagehub binary to run"))
