@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Envelope is Engage's webhook envelope, parsed tolerantly but not yet
@@ -40,7 +41,7 @@ func Parse(raw []byte) (Envelope, error) {
 	if env.ID, err = parseID(top); err != nil {
 		return Envelope{}, err
 	}
-	if env.Type, err = parseString[Type](top, "eventType"); err != nil {
+	if env.Type, err = parseType(top); err != nil {
 		return Envelope{}, err
 	}
 	if env.Tenant, err = parseString[string](top, "tenant"); err != nil {
@@ -104,6 +105,17 @@ func parseString[T ~string](top []member, name string) (T, error) {
 	return T(s), nil
 }
 
+// parseType reads eventType; a catalog type is the catalog's string, not a
+// copy.
+func parseType(top []member) (Type, error) {
+	if v, ok := findMember(top, "eventType"); ok && len(v) >= 2 && v[0] == '"' {
+		if t, ok := internedTypes[string(v[1:len(v)-1])]; ok {
+			return t, nil // the raw text is the name itself: no escapes in it
+		}
+	}
+	return parseString[Type](top, "eventType")
+}
+
 func parsePayload(top []member, encrypted bool) (map[string]json.RawMessage, error) {
 	v, ok := findMember(top, "payload")
 	if !ok {
@@ -119,7 +131,37 @@ func parsePayload(top []member, encrypted bool) (map[string]json.RawMessage, err
 	ms, _ := members(v, buf[:0]) // v was validated with the envelope
 	p := make(map[string]json.RawMessage, len(ms))
 	for _, m := range ms {
-		p[string(m.key)] = m.val
+		p[intern(m.key)] = m.val
 	}
 	return p, nil
+}
+
+// interned are the payload field names of the catalog in the casings
+// Engage sends, so the common keys of Envelope.Payload cost no allocation.
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, spec := range catalog {
+		for _, f := range spec.Fields {
+			pascal := strings.ToUpper(f.Name[:1]) + f.Name[1:]
+			m[f.Name], m[pascal] = f.Name, pascal
+		}
+	}
+	return m
+}()
+
+// internedTypes are the catalog's type names.
+var internedTypes = func() map[string]Type {
+	m := make(map[string]Type, len(catalog))
+	for _, spec := range catalog {
+		m[string(spec.Type)] = spec.Type
+	}
+	return m
+}()
+
+// intern returns key as a string, shared when it is a catalog field name.
+func intern(key []byte) string {
+	if s, ok := interned[string(key)]; ok {
+		return s
+	}
+	return string(key)
 }

@@ -41,13 +41,14 @@ func New(env Envelope, source string, receivedAt time.Time) (Event, error) {
 		Tenant:      env.Tenant,
 		Source:      source,
 		ReceivedAt:  receivedAt.UTC().Truncate(time.Millisecond),
-		ContactID:   env.ContactID(),
 		IsEncrypted: env.IsEncrypted,
 		Payload:     payload,
 		Raw:         env.Raw,
 	}
 	if id, ok := payload[contactID].(string); ok {
 		ev.ContactID = id
+	} else {
+		ev.ContactID = env.ContactID()
 	}
 	return ev, nil
 }
