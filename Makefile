@@ -20,9 +20,9 @@ run: build
 	@mkdir -p $(DATA)
 	@test -s $(DATA)/dev-token || (head -c 24 /dev/urandom | base64 | tr -d '/+=' > $(DATA)/dev-token)
 	@test -s $(DATA)/secret-key || (head -c 32 /dev/urandom | base64 > $(DATA)/secret-key)
-	@echo "engagehub: development token: $$(cat $(DATA)/dev-token)"
-	@echo "engagehub:   export TOKEN=$$(cat $(DATA)/dev-token)"
-	ENGAGEHUB_AUTH_TOKENS="$$(cat $(DATA)/dev-token)" \
+	@echo "engagehub: development token (for curl and the CLI):"
+	@echo "  export ENGAGEHUB_TOKEN=$$(cat $(DATA)/dev-token)"
+	@ENGAGEHUB_AUTH_TOKENS="$$(cat $(DATA)/dev-token)" \
 	ENGAGEHUB_AUTH_SECRET_KEY="$$(cat $(DATA)/secret-key)" \
 	ENGAGEHUB_KAFKA_EMBEDDED_DIR="$(DATA)/kafka" \
 	ENGAGEHUB_SENDER_ALLOW_NETWORKS="127.0.0.0/8,::1/128" \

@@ -25,7 +25,7 @@ func newProduceCmd() *cobra.Command {
 package: same topics, keys, headers and Avro as the HTTP ingest. It connects to
 kafka.brokers (or, when empty, to the embedded broker of a running engagehub at
 kafka.embedded.listen) and to schema_registry.url (or the running engagehub's
-built-in registry at http.listen/registry).
+built-in registry at http.listen/registry, writing with $ENGAGEHUB_TOKEN).
 
   engagehub produce --type point.balance.updated --file envelope.json
   cat batch.json | engagehub produce
@@ -86,9 +86,7 @@ func producerConfig(cfg config.Config) producer.Config {
 		RegistryUsername: cfg.SchemaRegistry.Username, RegistryPassword: cfg.SchemaRegistry.Password}
 	if pc.RegistryURL == "" {
 		pc.RegistryURL = "http://" + cfg.HTTP.Listen + "/registry"
-		if len(cfg.Auth.Tokens) > 0 {
-			pc.RegistryToken = cfg.Auth.Tokens[0]
-		}
+		pc.RegistryToken = cliToken(cfg, "")
 	}
 	return pc
 }

@@ -10,7 +10,23 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/engagehub/engagehub/pkg/admin"
+	"github.com/engagehub/engagehub/pkg/config"
 )
+
+// cliToken is the bearer token operator commands send: the flag, then
+// $ENGAGEHUB_TOKEN, then the first of auth.tokens.
+func cliToken(cfg config.Config, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if t := os.Getenv("ENGAGEHUB_TOKEN"); t != "" {
+		return t
+	}
+	if len(cfg.Auth.Tokens) > 0 {
+		return cfg.Auth.Tokens[0]
+	}
+	return ""
+}
 
 // newSubscriptionsCmd is the operator CLI over the admin API.
 func newSubscriptionsCmd() *cobra.Command {
@@ -27,17 +43,11 @@ func newSubscriptionsCmd() *cobra.Command {
 		if err != nil {
 			return nil, &exitError{code: 2, err: err}
 		}
-		base, tok := url, token
+		base := url
 		if base == "" {
 			base = "http://" + cfg.HTTP.Listen
 		}
-		if tok == "" {
-			tok = os.Getenv("ENGAGEHUB_TOKEN")
-		}
-		if tok == "" && len(cfg.Auth.Tokens) > 0 {
-			tok = cfg.Auth.Tokens[0]
-		}
-		return admin.NewClient(base, tok), nil
+		return admin.NewClient(base, cliToken(cfg, token)), nil
 	}
 	cmd.AddCommand(
 		&cobra.Command{Use: "list", Short: "list subscriptions", Args: cobra.NoArgs,
