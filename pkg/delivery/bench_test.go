@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -45,18 +46,18 @@ func waitCount(b *testing.B, n *atomic.Int64, want int64) {
 // same body to the same receiver at the same concurrency. Reports both rates
 // and their ratio.
 func BenchmarkDeliveryVsBareClient(b *testing.B) {
-	c := startKafka(b)
+	c := kafkatest.Client(b)
+	cfg := kafkaConfig(b)
+	cfg.MaxBuffered = 4000
 	n := max(b.N, 2000)
 	msgs := make([]kafka.Message, n)
 	for i := range msgs {
-		msgs[i] = record("engagehub.deliver.sub", fmt.Sprintf("c%d", i%1000), fmt.Sprintf("e%d", i))
+		msgs[i] = record(cfg.Topics.DeliverPrefix+"sub", fmt.Sprintf("c%d", i%1000), fmt.Sprintf("e%d", i))
 	}
 	produce(b, c, msgs)
 	srv, count := countingServer(b, 204)
 	sink := c.NewWriter(kafka.WriterOptions{})
 	b.Cleanup(func() { _ = sink.Close() })
-	cfg := DefaultConfig()
-	cfg.MaxBuffered = 4000
 	w, err := NewWorker(cfg, Endpoint{ID: "sub", URL: srv.URL, Secrets: benchSecrets(), MaxInFlight: benchConcurrency},
 		Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{}), Sink: sink, Client: loopbackClient(), Decoder: rawDecoder{}})
 	if err != nil {

@@ -127,7 +127,8 @@ func (a *Admin) writeBatches(ctx context.Context, msgs []kafka.Message) error {
 }
 
 // redriveAll copies every record after the redrive group's committed offsets
-// up to the end present at the call, then commits.
+// up to the end present at the call, committing after each batch of
+// replayBatch records (a failure redrives at most one batch twice).
 func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 	topic, group := a.dlqTopic(id), "engagehub-redrive-"+id
 	names, err := a.client.Topics(ctx, topic)
@@ -141,6 +142,7 @@ func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 	rd := a.client.NewGroupReader(group, []string{topic}, kafka.ReaderOptions{MaxWait: 100 * time.Millisecond})
 	defer func() { _ = rd.Close() }()
 	n := 0
+	var read, out []kafka.Message
 	for len(todo) > 0 {
 		m, err := rd.Fetch(ctx)
 		if err != nil {
@@ -150,18 +152,26 @@ func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 		if !ok || m.Offset >= end {
 			continue
 		}
-		if err := a.sink.WriteMessages(ctx, a.redriven(id, m)); err != nil {
-			return n, err
-		}
-		if err := rd.Commit(ctx, m); err != nil {
-			return n, err
-		}
-		n++
+		read, out = append(read, m), append(out, a.redriven(id, m))
 		if m.Offset >= end-1 {
 			delete(todo, m.Partition)
 		}
+		if len(out) == replayBatch || len(todo) == 0 {
+			if err := a.redriveBatch(ctx, rd, read, out); err != nil {
+				return n, err
+			}
+			n, read, out = n+len(out), read[:0], out[:0]
+		}
 	}
 	return n, nil
+}
+
+// redriveBatch writes out, then commits the dead letters it came from.
+func (a *Admin) redriveBatch(ctx context.Context, rd *kafka.Reader, read, out []kafka.Message) error {
+	if err := a.sink.WriteMessages(ctx, out...); err != nil {
+		return err
+	}
+	return rd.Commit(ctx, read...)
 }
 
 // redriveTargets maps each partition with records not yet redriven to its end.

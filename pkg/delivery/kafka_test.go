@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,28 +16,17 @@ import (
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 )
 
-// startKafka starts the embedded broker in a temp dir on a free port.
-func startKafka(t testing.TB) *kafka.Client {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Dir: t.TempDir(), Listen: addr}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Close)
-	c, err := kafka.New(kafka.Config{Partitions: 3, ReplicationFactor: 1}, []string{e.Addr()}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return c
+// kafkaConfig is testConfig with every topic and group name unique to the
+// test, so that it can run on a shared real broker (kafkatest).
+func kafkaConfig(t testing.TB) Config {
+	cfg := testConfig()
+	u := kafkatest.Topic(t, "engagehub")
+	cfg.Topics = TopicsConfig{DeliverPrefix: u + ".deliver.", RetryPrefix: u + ".retry.", DLQPrefix: u + ".dlq.",
+		Attempts: u + ".attempts", Operational: u + ".operational", GroupPrefix: u + "-sender-"}
+	return cfg
 }
 
 func produce(t testing.TB, c *kafka.Client, msgs []kafka.Message) {
@@ -80,20 +68,21 @@ func (s *killableSource) Commit(ctx context.Context, msgs ...kafka.Message) erro
 }
 
 func TestKillMidStreamLosesNothing(t *testing.T) {
-	c := startKafka(t)
+	c := kafkatest.Client(t)
+	cfg := kafkaConfig(t)
 	const total = 600
 	var msgs []kafka.Message
 	for i := range total {
-		msgs = append(msgs, record("engagehub.deliver.sub", fmt.Sprintf("c%d", i%40), fmt.Sprintf("e%d", i)))
+		msgs = append(msgs, record(cfg.Topics.DeliverPrefix+"sub", fmt.Sprintf("c%d", i%40), fmt.Sprintf("e%d", i)))
 	}
 	produce(t, c, msgs)
 	rcv, srv := testReceiver(t, nil, nil)
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
 	kb := &killable{KafkaBroker: NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond})}
-	cfg := testConfig()
-	cfg.ShutdownTimeout = 0 // hard stop at once
-	_, _, cancel := runWorker(t, cfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, Deps{Broker: kb, Sink: sink})
+	killCfg := cfg
+	killCfg.ShutdownTimeout = 0 // hard stop at once
+	_, _, cancel := runWorker(t, killCfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, Deps{Broker: kb, Sink: sink})
 	if !rcv.Wait(60*time.Second, func(a []receiver.Arrival) bool { return len(a) >= total/3 }) {
 		t.Fatalf("first run delivered only %d", len(rcv.Arrivals()))
 	}
@@ -101,7 +90,7 @@ func TestKillMidStreamLosesNothing(t *testing.T) {
 	cancel()
 	first := len(rcv.Arrivals())
 
-	runWorker(t, testConfig(), Endpoint{URL: srv.URL, MaxInFlight: 8}, Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond}), Sink: sink})
+	runWorker(t, cfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond}), Sink: sink})
 	distinct := func(a []receiver.Arrival) int {
 		seen := map[string]bool{}
 		for _, x := range a {
@@ -127,12 +116,12 @@ type staticLookup map[string]Endpoint
 func (l staticLookup) Endpoint(id string) (Endpoint, bool) { ep, ok := l[id]; return ep, ok }
 
 func TestDeadLetterRedrivenAndDelivered(t *testing.T) {
-	c := startKafka(t)
-	produce(t, c, []kafka.Message{record("engagehub.deliver.sub", "c1", "e1")})
+	c := kafkatest.Client(t)
+	cfg := kafkaConfig(t)
+	produce(t, c, []kafka.Message{record(cfg.Topics.DeliverPrefix+"sub", "c1", "e1")})
 	rcv, srv := testReceiver(t, statuses(400, 200), nil)
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
-	cfg := testConfig()
 	broker := NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond})
 	alog := NewAttemptLog(cfg.Topics.Attempts, sink, 100, NewMetrics(nil), zap.NewNop())
 	ctx, cancel := context.WithCancel(context.Background())

@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -12,16 +13,13 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// replayIdle ends reading a partition when no record arrives for this long
-// (the seek landed at its end).
-const replayIdle = time.Second
-
 type replayRequest struct {
 	Since string `json:"since"`
 }
 
 // replay copies, from every event topic the subscription matches, the records
-// since a time onto its delivery topic (up to the end present at the call).
+// since a time onto its delivery topic (up to the end present at the call,
+// known from the partitions' high watermarks), streaming in bounded batches.
 func (a *Admin) replay(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 	var req replayRequest
 	if !decodeBody(w, r, &req) {
@@ -68,6 +66,13 @@ func (a *Admin) matchingTopics(ctx context.Context, ep Endpoint) ([]string, erro
 	return out, nil
 }
 
+// replayIdle is how long a replay waits for a first record in a partition
+// whose last record is older than the replay's start.
+const replayIdle = time.Second
+
+// replayBatch bounds the records a replay or redrive holds in memory.
+const replayBatch = 500
+
 func (a *Admin) replayTopic(ctx context.Context, id, topic string, since time.Time) (int, error) {
 	ends, err := a.client.Ends(ctx, topic)
 	if err != nil {
@@ -75,55 +80,96 @@ func (a *Admin) replayTopic(ctx context.Context, id, topic string, since time.Ti
 	}
 	n := 0
 	for _, e := range ends {
-		if e.Next <= e.First {
-			continue
-		}
-		msgs, err := a.readSince(ctx, topic, e, since)
+		copied, err := a.replayPartition(ctx, id, topic, e, since)
+		n += copied
 		if err != nil {
 			return n, err
 		}
-		for i := range msgs {
-			msgs[i] = kafka.Message{Topic: a.cfg.Topics.DeliverPrefix + id, Key: msgs[i].Key, Value: msgs[i].Value,
-				Headers: withHeaders(dropHeader(msgs[i].Headers, HeaderSubscription), HeaderSubscription, id)}
-		}
-		if err := a.writeBatches(ctx, msgs); err != nil {
-			return n, err
-		}
-		n += len(msgs)
 	}
 	return n, nil
 }
 
-// readSince reads one partition from since up to its end at the call.
-// TODO(bounded memory): a very large replay is held per partition; stream it in batches.
-func (a *Admin) readSince(ctx context.Context, topic string, e kafka.PartitionEnds, since time.Time) ([]kafka.Message, error) {
+// replayPartition copies one partition's records from since up to its end
+// at the call (e.Next), in batches of replayBatch.
+func (a *Admin) replayPartition(ctx context.Context, id, topic string, e kafka.PartitionEnds, since time.Time) (int, error) {
+	if e.Next <= e.First {
+		return 0, nil
+	}
+	newest, err := a.recordTime(ctx, topic, e.Partition, e.Next-1)
+	if err != nil {
+		return 0, err
+	}
 	rd, err := a.client.NewPartitionReader(topic, e.Partition, kafka.First, kafka.ReaderOptions{MaxWait: 100 * time.Millisecond})
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer func() { _ = rd.Close() }()
 	if err := rd.SeekTime(ctx, since); err != nil {
-		return nil, err
+		return 0, err
 	}
-	var out []kafka.Message
+	n, batch := 0, make([]kafka.Message, 0, replayBatch)
+	mayBeEmpty := newest.Before(since)
 	for {
-		fctx, cancel := context.WithTimeout(ctx, replayIdle)
-		m, err := rd.Fetch(fctx)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			return out, nil
+		m, err := fetchReplay(ctx, rd, mayBeEmpty)
+		if errors.Is(err, errNothingSince) {
+			return n, nil
 		}
 		if err != nil {
-			return out, err
+			return n, fmt.Errorf("delivery: replay %s/%d: %w", topic, e.Partition, err)
 		}
-		if m.Offset >= e.Next {
-			return out, nil
+		mayBeEmpty = false
+		last := m.Offset >= e.Next-1
+		if m.Offset < e.Next && !m.Time.Before(since) { // timestamps need not grow with offsets
+			batch = append(batch, a.replayed(id, m))
 		}
-		out = append(out, m)
-		if m.Offset >= e.Next-1 {
-			return out, nil
+		if len(batch) == replayBatch || last {
+			if err := a.writeBatches(ctx, batch); err != nil {
+				return n, err
+			}
+			n, batch = n+len(batch), batch[:0]
+		}
+		if last {
+			return n, nil
 		}
 	}
+}
+
+var errNothingSince = errors.New("delivery: nothing since")
+
+// fetchReplay fetches the next record. When the partition's last record is
+// older than since (timestamps need not grow with offsets), the seek may
+// have landed at the end: then the first fetch waits at most replayIdle and
+// reports errNothingSince.
+func fetchReplay(ctx context.Context, rd *kafka.Reader, mayBeEmpty bool) (kafka.Message, error) {
+	if !mayBeEmpty {
+		return rd.Fetch(ctx)
+	}
+	fctx, cancel := context.WithTimeout(ctx, replayIdle)
+	defer cancel()
+	m, err := rd.Fetch(fctx)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return m, errNothingSince
+	}
+	return m, err
+}
+
+// recordTime is the timestamp of the record at offset.
+func (a *Admin) recordTime(ctx context.Context, topic string, partition int, offset int64) (time.Time, error) {
+	rd, err := a.client.NewPartitionReader(topic, partition, offset, kafka.ReaderOptions{MaxWait: 100 * time.Millisecond})
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer func() { _ = rd.Close() }()
+	m, err := rd.Fetch(ctx)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("delivery: read %s/%d@%d: %w", topic, partition, offset, err)
+	}
+	return m.Time, nil
+}
+
+func (a *Admin) replayed(id string, m kafka.Message) kafka.Message {
+	return kafka.Message{Topic: a.cfg.Topics.DeliverPrefix + id, Key: m.Key, Value: m.Value,
+		Headers: withHeaders(dropHeader(m.Headers, HeaderSubscription), HeaderSubscription, id)}
 }
 
 func dropHeader(hs []kafka.Header, name string) []kafka.Header {
