@@ -14,16 +14,18 @@ KAFKA_LOCAL := deploy/kafka-local/kafka.sh
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/engagehub
 
-# run: generate a development token and secret key once (kept in $(DATA)),
+# run: generate a development token, secret key and Engage webhook secret once (kept in $(DATA)),
 # then serve every role on the embedded, disk-persisted broker.
 run: build
 	@mkdir -p $(DATA)
 	@test -s $(DATA)/dev-token || (head -c 24 /dev/urandom | base64 | tr -d '/+=' > $(DATA)/dev-token)
 	@test -s $(DATA)/secret-key || (head -c 32 /dev/urandom | base64 > $(DATA)/secret-key)
+	@test -s $(DATA)/engage-secret || (echo "whsec_$$(head -c 32 /dev/urandom | base64)" > $(DATA)/engage-secret)
 	@echo "engagehub: development token (for curl and the CLI):"
 	@echo "  export ENGAGEHUB_TOKEN=$$(cat $(DATA)/dev-token)"
 	@ENGAGEHUB_AUTH_TOKENS="$$(cat $(DATA)/dev-token)" \
 	ENGAGEHUB_AUTH_SECRET_KEY="$$(cat $(DATA)/secret-key)" \
+	ENGAGEHUB_INGEST_ENGAGE_SECRETS="$$(cat $(DATA)/engage-secret)" \
 	ENGAGEHUB_KAFKA_EMBEDDED_DIR="$(DATA)/kafka" \
 	ENGAGEHUB_SENDER_ALLOW_NETWORKS="127.0.0.0/8,::1/128" \
 	ENGAGEHUB_LOG_FORMAT=console \
