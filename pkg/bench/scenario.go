@@ -70,7 +70,7 @@ const DefaultScenario = "max-1"
 func DefaultOptions() Options {
 	return Options{
 		Scenario: DefaultScenario, Batch: 50, Concurrency: 16, Subscriptions: 1, Slow: -1,
-		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second, DrainIdle: 15 * time.Second, MaxBacklog: 20000,
+		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second, DrainIdle: 15 * time.Second, MaxBacklog: 10000,
 		Verify: true, BaselineDuration: 5 * time.Second, BaselineConcurrency: 64,
 	}
 }
@@ -87,8 +87,8 @@ func Scenarios() []Scenario {
 	return []Scenario{
 		{"max-1", "max rate, 1 subscription", func(o *Options) {}},
 		{"max-10", "max rate, 10 subscriptions", func(o *Options) { o.Subscriptions = 10 }},
-		{"latency", "2,000 events/s, 1 event per request, 1 subscription: latency", func(o *Options) {
-			o.Rate, o.Batch, o.Concurrency = 2000, 1, 256
+		{"latency", "2,000 events/s in batches of 10 (--batch 1: one per request), 1 subscription: latency", func(o *Options) {
+			o.Rate, o.Batch, o.Concurrency = 2000, 10, 256
 		}},
 		{"slow-1-of-10", "300 events/s, 10 subscriptions, one answering after 200 ms", func(o *Options) {
 			o.Rate, o.Batch, o.Subscriptions, o.Slow, o.ReceiverLatency = 300, 10, 10, 1, 200*time.Millisecond
