@@ -122,6 +122,7 @@ func run10(b *testing.B, n int, dead bool) float64 {
 	broker := newMemBroker()
 	cfg := DefaultConfig()
 	cfg.RetrySchedule = []time.Duration{0, time.Millisecond, 2 * time.Millisecond, 5 * time.Millisecond}
+	cfg.ShutdownTimeout = time.Second // the dead endpoint's in-memory retries would hold the drain for 15s
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
