@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/schema/registry"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -106,15 +109,19 @@ func (l storeLookup) Endpoint(id string) (delivery.Endpoint, bool) {
 }
 
 // bodyDecoder turns a delivery record into the webhook body: the event's
-// original envelope JSON.
+// original envelope JSON. A record that can never decode is marked so that
+// it is dead-lettered; a registry that does not answer is retried.
 type bodyDecoder struct{ serde *schema.Serde }
 
 func (d bodyDecoder) Body(ctx context.Context, value []byte) ([]byte, error) {
 	ev, err := d.serde.Unmarshal(ctx, value)
-	if err != nil {
-		return nil, err
+	switch {
+	case err == nil:
+		return ev.Raw, nil
+	case errors.Is(err, schema.ErrUndecodable), errors.Is(err, registry.ErrSchemaNotFound):
+		return nil, fmt.Errorf("%w: %w", delivery.ErrUndecodable, err)
 	}
-	return ev.Raw, nil
+	return nil, err
 }
 
 // storeDisabler lets the sender disable a subscription (410, or failing too long).

@@ -10,6 +10,11 @@ import (
 // Confluent's wire format.
 var ErrBadFraming = errors.New("schema: bad framing")
 
+// ErrUndecodable marks a value that will never decode: its writer schema does
+// not parse or resolve against ours, or the Avro bytes do not match it. A
+// failure to fetch the writer schema is not marked: it may pass on a retry.
+var ErrUndecodable = errors.New("undecodable")
+
 const (
 	magicByte  = 0
 	headerSize = 5 // magic byte + 4-byte big-endian schema id

@@ -54,7 +54,7 @@ func (c *readerCache) resolve(ctx context.Context, id uint32) (avro.Schema, erro
 	}
 	writer, err := avro.ParseWithCache(text, "", &avro.SchemaCache{})
 	if err != nil {
-		return nil, fmt.Errorf("schema: parse schema id %d: %w", id, err)
+		return nil, fmt.Errorf("schema: parse schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
 	return readerFor(c.set, writer, id)
 }
@@ -71,7 +71,7 @@ func readerFor(set *Set, writer avro.Schema, id uint32) (avro.Schema, error) {
 	}
 	resolved, err := avro.NewSchemaCompatibility().Resolve(reader, writer)
 	if err != nil {
-		return nil, fmt.Errorf("schema: resolve schema id %d against %s: %w", id, fullName(reader), err)
+		return nil, fmt.Errorf("schema: resolve schema id %d against %s: %w: %w", id, fullName(reader), ErrUndecodable, err)
 	}
 	return resolved, nil
 }

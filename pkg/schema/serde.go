@@ -150,7 +150,7 @@ func (s *Serde) Unmarshal(ctx context.Context, value []byte) (event.Event, error
 	}
 	ev, err := Decode(sch, payload)
 	if err != nil {
-		return event.Event{}, fmt.Errorf("schema: schema id %d: %w", id, err)
+		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
 	return ev, nil
 }

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/delivery"
+	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/schema/registry"
+)
+
+func TestBodyDecoderMarksOnlyPermanentFailures(t *testing.T) {
+	ctx := context.Background()
+	set, err := schema.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	serde := schema.NewSerde(builtinRegistry{registry.New(&registry.MemoryLog{})}, set, "engage.")
+	if err := serde.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := event.Lookup(event.ContactDeleted)
+	env, _ := event.Parse(spec.Example)
+	ev, _ := event.New(env, "test", time.Now())
+	_, value, err := serde.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := bodyDecoder{serde}
+
+	body, err := d.Body(ctx, value)
+	if err != nil || string(body) != string(ev.Raw) {
+		t.Fatalf("Body = %q, %v; want the original envelope", body, err)
+	}
+	garbled := append(append([]byte(nil), value[:5]...), 0xff, 0xff, 0xff)
+	unknownID := append([]byte{0, 0, 0, 0x7f, 0x7f}, value[5:]...)
+	for name, v := range map[string][]byte{"bad framing": {1, 2}, "garbled avro": garbled, "unknown schema id": unknownID} {
+		if _, err := d.Body(ctx, v); !errors.Is(err, delivery.ErrUndecodable) && !errors.Is(err, schema.ErrBadFraming) {
+			t.Errorf("%s: err = %v, want it marked permanent", name, err)
+		}
+	}
+}
