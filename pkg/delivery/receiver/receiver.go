@@ -39,8 +39,9 @@ type Options struct {
 	Out io.Writer
 	// Now stamps arrivals; nil means time.Now.
 	Now func() time.Time
-	// Keep bounds the arrivals kept in memory (the newest); 0 keeps all,
-	// which suits tests but not a long-running receiver.
+	// Keep bounds the arrivals kept in memory (the newest) and, at 8×Keep
+	// ids, the attempt counters; 0 keeps all, which suits tests but not a
+	// long-running receiver.
 	Keep int
 }
 
@@ -89,6 +90,9 @@ func (r *Receiver) check(h http.Header, body []byte) Arrival {
 		a.Verified = a.Err == nil
 	}
 	r.mu.Lock()
+	if k := r.opts.Keep; k > 0 && len(r.seen) >= 8*k {
+		r.seen = map[string]int{} // bounded: attempt counts restart for old ids
+	}
 	r.seen[a.MsgID]++
 	a.Attempt = r.seen[a.MsgID]
 	r.mu.Unlock()
