@@ -19,23 +19,17 @@ const (
 )
 
 // copies returns the copies of batch for the subscriptions of snap, in
-// batch order, and how many each subscription gets. The headers of a
-// record's copies share one allocation.
+// batch order, and how many each subscription gets. The copies and their
+// headers come from f.buf.
 func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message) ([]kafka.Message, map[string]int) {
-	out := make([]kafka.Message, 0, len(batch))
+	out := f.buf.msgs[:0]
 	counts := map[string]int{}
 	for i := range batch {
 		m := &batch[i]
-		subs := snap.Match(f.eventType(m))
-		if len(subs) == 0 {
-			continue
-		}
-		n := len(m.Headers) + 1
-		slab := make([]kafka.Header, n*len(subs))
-		for j, sub := range subs {
-			headers := slab[j*n : (j+1)*n : (j+1)*n]
+		for _, sub := range snap.Match(f.eventType(m)) {
+			headers := f.buf.headers(len(m.Headers) + 1)
 			copy(headers, m.Headers)
-			headers[n-1] = f.targets.header(sub)
+			headers[len(m.Headers)] = f.targets.header(sub)
 			c, ok := f.copyFor(ctx, sub, m, headers)
 			if !ok {
 				continue
@@ -44,6 +38,7 @@ func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch 
 			counts[sub.ID]++
 		}
 	}
+	f.buf.msgs = out
 	return out, counts
 }
 
@@ -92,3 +87,40 @@ func (f *Fanout) envelope(ctx context.Context, value []byte) ([]byte, error) {
 	}
 	return ev.Raw, nil
 }
+
+// buffers hold the copies of the batch being written and their headers,
+// reused from batch to batch once a write has succeeded (a failed write
+// may still be in progress in the writer, so its memory is left to it).
+type buffers struct {
+	msgs   []kafka.Message
+	chunks [][]kafka.Header
+	chunk  int // index in chunks being carved
+	used   int // headers taken from chunks[chunk]
+}
+
+// headerChunk is how many headers one allocation holds.
+const headerChunk = 1 << 14
+
+// headers returns n headers for the caller to fill, with capacity n, so
+// appending to them never touches another copy's.
+func (b *buffers) headers(n int) []kafka.Header {
+	if b.chunk < len(b.chunks) && b.used+n > len(b.chunks[b.chunk]) {
+		b.chunk, b.used = b.chunk+1, 0
+	}
+	if b.chunk == len(b.chunks) {
+		b.chunks = append(b.chunks, make([]kafka.Header, max(headerChunk, n)))
+	}
+	h := b.chunks[b.chunk][b.used : b.used+n : b.used+n]
+	b.used += n
+	return h
+}
+
+// reuse makes the memory of the last batch available to the next.
+func (b *buffers) reuse() {
+	clear(b.msgs) // drop references to the batch's records
+	b.msgs = b.msgs[:0]
+	b.chunk, b.used = 0, 0
+}
+
+// drop forgets the memory of the last batch.
+func (b *buffers) drop() { *b = buffers{} }

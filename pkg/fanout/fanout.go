@@ -30,7 +30,9 @@ type Source interface {
 type Sink interface {
 	// WriteMessages returns once every message is acknowledged by all
 	// in-sync replicas. On error some may have been written: the caller
-	// retries the whole batch (duplicates are fine, loss is not).
+	// retries the whole batch (duplicates are fine, loss is not). After a
+	// successful return it must not use msgs (or their headers) any more:
+	// fan-out reuses their memory for the next batch.
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
@@ -72,6 +74,7 @@ type Fanout struct {
 	metrics *metrics
 	topics  *topicCache
 	targets *targets
+	buf     buffers // only the writing goroutine uses it
 	// unrecognized is the unrecognized events' topic.
 	unrecognized string
 	closers      []func() error
@@ -144,12 +147,15 @@ func (f *Fanout) write(ctx context.Context, batch []kafka.Message) (map[string]i
 	f.targets.load(snap)
 	out, copies := f.copies(ctx, snap, batch)
 	if len(out) == 0 {
+		f.buf.reuse()
 		return copies, nil
 	}
 	start := time.Now()
 	if err := f.deps.Sink.WriteMessages(ctx, out...); err != nil {
+		f.buf.drop()
 		return nil, errors.Join(fmt.Errorf("fanout: write %d copies", len(out)), err)
 	}
 	f.metrics.batchWrite.Observe(time.Since(start).Seconds())
+	f.buf.reuse()
 	return copies, nil
 }

@@ -3,6 +3,7 @@ package fanout
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -63,7 +64,10 @@ func (s *fakeSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error
 	if s.calls <= s.failures {
 		return errors.New("broker unavailable")
 	}
-	s.written = append(s.written, msgs...)
+	for _, m := range msgs { // fan-out reuses msgs after a successful write
+		m.Headers = slices.Clone(m.Headers)
+		s.written = append(s.written, m)
+	}
 	return nil
 }
 
