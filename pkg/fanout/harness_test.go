@@ -194,15 +194,16 @@ func distinctIDs(recs []copyRecord) map[string]bool {
 // countingSink counts acknowledged copies.
 type countingSink struct {
 	Sink
-	mu    sync.Mutex
-	n     int
-	first time.Time
+	mu       sync.Mutex
+	n        int
+	first    time.Time
+	firstCPU time.Duration // processCPU at first
 }
 
 func (s *countingSink) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
 	s.mu.Lock()
 	if s.first.IsZero() {
-		s.first = time.Now()
+		s.first, s.firstCPU = time.Now(), processCPU()
 	}
 	s.mu.Unlock()
 	if err := s.Sink.WriteMessages(ctx, msgs...); err != nil {
