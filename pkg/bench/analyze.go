@@ -67,8 +67,9 @@ func (r *runner) report() *Report {
 	m := r.m
 	rep := &Report{
 		Scenario: r.o.Scenario, Date: time.Now().UTC().Truncate(time.Second),
-		Machine: Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH, LoadAvg: loadAvg()},
-		Broker:  r.brokerName(), Params: r.params(), Baselines: r.base, Profile: m.profile,
+		Machine: Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH, LoadAvg: loadAvg(),
+			OtherCPUs: OtherCPUs{Baselines: r.baseOthers, Run: m.otherCPUs}},
+		Broker: r.brokerName(), Params: r.params(), Baselines: r.base, Profile: m.profile,
 	}
 	rep.Ingest = IngestResult{Sent: r.load.Sent(), Acked: r.load.Acked(), Failed: r.load.Failed(),
 		Stalled: r.load.Stalled(), Latency: Summarize(&r.load.Ingest), LastError: r.load.LastError(),

@@ -13,6 +13,7 @@ type measurement struct {
 	childBefore         ProcStats
 	childAfter          ProcStats
 	selfCPU             time.Duration
+	otherCPUs           float64 // CPUs' worth used by other processes
 	drain               drainEnd
 	profile             string
 	profileErr          error
@@ -79,6 +80,7 @@ func (r *runner) measure(ctx context.Context) error {
 		return err
 	}
 	selfBefore := selfCPU()
+	sysBefore, _ := ReadSystemCPU()
 	r.load = NewLoad(LoadOptions{
 		URL: r.child.BaseURL() + "/v1/events", Token: r.token, Rate: r.o.Rate, Batch: r.o.Batch,
 		Concurrency: r.o.Concurrency, Duration: r.o.Duration,
@@ -101,6 +103,8 @@ func (r *runner) measure(ctx context.Context) error {
 	if r.m.childAfter, err = r.child.Stats(); err != nil {
 		return err
 	}
+	sysAfter, _ := ReadSystemCPU()
+	r.m.otherCPUs = otherCPUs(sysBefore, sysAfter, r.m.selfCPU+r.m.childAfter.CPU-r.m.childBefore.CPU, r.clock.Since(r.m.start))
 	return ctx.Err()
 }
 
@@ -195,6 +199,16 @@ func (r *runner) startProfile(ctx context.Context) <-chan struct{} {
 		}
 	}()
 	return done
+}
+
+// otherCPUs is how many CPUs' worth other processes used between two
+// readings of the machine's CPU time, given what ours used over wall time.
+func otherCPUs(before, after SystemCPU, ours, wall time.Duration) float64 {
+	others := after.Busy - before.Busy - ours
+	if wall <= 0 || others < 0 {
+		return 0
+	}
+	return others.Seconds() / wall.Seconds()
 }
 
 // selfCPU is the bench process's own user+system CPU time so far.

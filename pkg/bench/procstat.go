@@ -84,3 +84,38 @@ func parseStatusKB(status []byte, name string) (int64, error) {
 	}
 	return 0, fmt.Errorf("bench: proc status: no %s line", name)
 }
+
+// SystemCPU is the machine's CPU time so far, from the first line of
+// /proc/stat: Busy is user, nice, system, irq, softirq and steal; Total
+// adds idle and iowait.
+type SystemCPU struct {
+	Busy, Total time.Duration
+}
+
+// ReadSystemCPU reads the machine's CPU time from /proc/stat.
+func ReadSystemCPU() (SystemCPU, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return SystemCPU{}, fmt.Errorf("bench: read /proc/stat: %w", err)
+	}
+	return parseSystemCPU(b)
+}
+
+func parseSystemCPU(stat []byte) (SystemCPU, error) {
+	line, _, _ := bytes.Cut(stat, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 9 || f[0] != "cpu" {
+		return SystemCPU{}, fmt.Errorf("bench: /proc/stat: unexpected first line %q", line)
+	}
+	var ticks [8]int64 // user nice system idle iowait irq softirq steal
+	for i := range ticks {
+		n, err := strconv.ParseInt(f[i+1], 10, 64)
+		if err != nil {
+			return SystemCPU{}, fmt.Errorf("bench: /proc/stat: field %d: %w", i+1, err)
+		}
+		ticks[i] = n
+	}
+	busy := ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7]
+	tick := time.Second / userHZ
+	return SystemCPU{Busy: time.Duration(busy) * tick, Total: time.Duration(busy+ticks[3]+ticks[4]) * tick}, nil
+}

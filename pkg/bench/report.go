@@ -37,6 +37,15 @@ type Machine struct {
 	// LoadAvg is /proc/loadavg's 1, 5 and 15 minute figures at the end of
 	// the run: above the CPU count, other processes competed for the CPUs.
 	LoadAvg string `json:"loadAvg,omitempty"`
+	// OtherCPUs is how many CPUs' worth processes other than the bench and
+	// engagehub used (from /proc/stat), during the baselines and the run.
+	OtherCPUs OtherCPUs `json:"otherCpus"`
+}
+
+// OtherCPUs measures competition for the machine, in CPUs.
+type OtherCPUs struct {
+	Baselines float64 `json:"baselines"`
+	Run       float64 `json:"run"`
 }
 
 // Params echo the options that shape the load.
@@ -136,7 +145,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 func (r *Report) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "engagehub bench: %s — %s UTC, %d CPUs (load average %s), %s, %s, broker %s\n",
 		r.Scenario, r.Date.Format("2006-01-02 15:04"), r.Machine.CPUs, r.Machine.LoadAvg, r.Machine.GoVersion, r.Machine.OS, r.Broker)
-	fmt.Fprintf(w, "load: %s\n\n", r.Params)
+	fmt.Fprintf(w, "load: %s\n", r.Params)
+	fmt.Fprintf(w, "other processes on the machine used %.1f CPUs during the baselines, %.1f during the run\n\n",
+		r.Machine.OtherCPUs.Baselines, r.Machine.OtherCPUs.Run)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, a ...any) { fmt.Fprintf(tw, format+"\n", a...) }
 	p("\tengagehub\tbare baseline\tratio")

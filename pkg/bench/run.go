@@ -38,8 +38,10 @@ type runner struct {
 	load    *Load
 	m       measurement
 	base    Baselines
-	warn    []string
-	undo    []func()
+	// baseOthers is the CPUs' worth other processes used during the baselines.
+	baseOthers float64
+	warn       []string
+	undo       []func()
 }
 
 // Run performs one bench run: broker, receiver, baselines, engagehub,
@@ -170,6 +172,12 @@ func (r *runner) baselines(ctx context.Context) error {
 	if d == 0 {
 		return nil
 	}
+	start, self := time.Now(), selfCPU()
+	sys, _ := ReadSystemCPU()
+	defer func() {
+		after, _ := ReadSystemCPU()
+		r.baseOthers = otherCPUs(sys, after, selfCPU()-self, time.Since(start))
+	}()
 	h, err := RunHTTPBaseline(ctx, r.recv.BaselineURL(), r.recv.Baseline, r.env, r.o.BaselineConcurrency, d, r.o.Verify)
 	if err != nil {
 		return err
