@@ -43,7 +43,7 @@ func typedPayload(env Envelope) (map[string]any, *FieldError) {
 			}
 			continue
 		}
-		val, ferr := convert(f, "payload."+f.Name, v)
+		val, ferr := convert(f, payloadPath(f.Name), v)
 		if ferr != nil {
 			return nil, ferr
 		}
@@ -53,6 +53,25 @@ func typedPayload(env Envelope) (map[string]any, *FieldError) {
 		return nil, fieldErr("payload."+contactID, "required")
 	}
 	return out, nil
+}
+
+// payloadPaths are "payload."+name for the catalog's field names, built
+// once rather than for every field of every event.
+var payloadPaths = func() map[string]string {
+	m := map[string]string{}
+	for _, spec := range catalog {
+		for _, f := range spec.Fields {
+			m[f.Name] = "payload." + f.Name
+		}
+	}
+	return m
+}()
+
+func payloadPath(name string) string {
+	if p, ok := payloadPaths[name]; ok {
+		return p
+	}
+	return "payload." + name
 }
 
 // convert reads one field's value by its kind.
