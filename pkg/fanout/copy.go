@@ -23,29 +23,31 @@ const (
 // headers come from f.buf.
 func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message) ([]kafka.Message, map[string]int) {
 	out := f.buf.msgs[:0]
-	counts := map[string]int{}
 	for i := range batch {
 		m := &batch[i]
-		for _, sub := range snap.Match(f.eventType(m)) {
+		for _, tg := range f.targets.match(snap, f.eventType(m)) {
 			headers := f.buf.headers(len(m.Headers) + 1)
 			copy(headers, m.Headers)
-			headers[len(m.Headers)] = f.targets.header(sub)
-			c, ok := f.copyFor(ctx, sub, m, headers)
+			headers[len(m.Headers)] = tg.header
+			c, ok := f.copyFor(ctx, tg, m, headers)
 			if !ok {
 				continue
 			}
 			out = append(out, c)
-			counts[sub.ID]++
+			tg.n++
 		}
 	}
 	f.buf.msgs = out
-	return out, counts
+	return out, f.targets.counts()
 }
 
 // eventType reads the event-type header, falling back to the topic name.
 func (f *Fanout) eventType(m *kafka.Message) event.Type {
 	for _, h := range m.Headers {
 		if h.Key == HeaderEventType {
+			if t, ok := f.types[string(h.Value)]; ok {
+				return t // no copy of the header for a catalog type
+			}
 			return event.Type(h.Value)
 		}
 	}
@@ -55,11 +57,13 @@ func (f *Fanout) eventType(m *kafka.Message) event.Type {
 	return event.Type(strings.TrimPrefix(m.Topic, f.deps.EventPrefix))
 }
 
-// copyFor makes sub's copy of m: same key, same value (or the envelope
-// JSON for a json Kafka destination), to sub's destination topic;
+// copyFor makes the copy of m for tg's subscription: same key, same value
+// (or the envelope JSON for a json Kafka destination), to its destination
+// topic;
 // headers are m's plus the subscription header.
-func (f *Fanout) copyFor(ctx context.Context, sub *subscription.Subscription, m *kafka.Message, headers []kafka.Header) (kafka.Message, bool) {
-	c := kafka.Message{Key: m.Key, Value: m.Value, Headers: headers, Topic: f.targets.topic(sub)}
+func (f *Fanout) copyFor(ctx context.Context, tg *target, m *kafka.Message, headers []kafka.Header) (kafka.Message, bool) {
+	sub := tg.sub
+	c := kafka.Message{Key: m.Key, Value: m.Value, Headers: headers, Topic: tg.topic}
 	if sub.Destination.IsWebhook() {
 		return c, true
 	}

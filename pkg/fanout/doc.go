@@ -12,7 +12,11 @@
 // It works in batches: up to fanout.batch_size records (or what arrived
 // within fanout.linger), every copy of the batch written with one
 // WriteMessages call (acks=all), and only then the batch's offsets
-// committed. A copy keeps the event's key and value bytes, so one
+// committed. The stages overlap, bounded to one batch each: the next batch
+// is fetched while one is written and the one before is committed; batches
+// are written one after another and committed in order, so a commit never
+// covers a batch whose copies (or an earlier batch's) are not all
+// acknowledged. A copy keeps the event's key and value bytes, so one
 // contact's events reach each subscriber's topic in the order they had on
 // the event topic. The set of subscriptions comes from the
 // subscription.Matcher, loaded once per batch: a subscription created,

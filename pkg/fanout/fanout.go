@@ -77,7 +77,9 @@ type Fanout struct {
 	buf     buffers // only the writing goroutine uses it
 	// unrecognized is the unrecognized events' topic.
 	unrecognized string
-	closers      []func() error
+	// types are the catalog's types by name.
+	types   map[string]event.Type
+	closers []func() error
 }
 
 // New returns the role.
@@ -87,7 +89,7 @@ func New(cfg Config, deps Deps) *Fanout {
 	}
 	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
 		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix), targets: newTargets(deps.DeliveryPrefix),
-		unrecognized: event.UnrecognizedTopic(deps.EventPrefix)}
+		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes()}
 }
 
 // collect fetches the first record (waiting as long as it takes), then
@@ -109,6 +111,14 @@ func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
 		batch = append(batch, m)
 	}
 	return batch, nil
+}
+
+func catalogTypes() map[string]event.Type {
+	out := map[string]event.Type{}
+	for _, s := range event.Catalog() {
+		out[string(s.Type)] = s.Type
+	}
+	return out
 }
 
 // shutdownContext outlives ctx by the shutdown timeout, so the batches in

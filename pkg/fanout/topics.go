@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
@@ -66,17 +67,22 @@ func destinationTopic(sub *subscription.Subscription, deliveryPrefix string) str
 }
 
 // targets caches, per subscription of the current snapshot, its
-// destination topic and its subscription header, so copies do not build
-// them one by one. Only the writing goroutine uses it.
+// destination topic and its subscription header, and per catalog type the
+// targets wanting it, so copies do not build them one by one. Each target
+// counts the copies of the batch being made. Only the writing goroutine
+// uses it.
 type targets struct {
 	deliveryPrefix string
 	version        uint64
-	bySub          map[*subscription.Subscription]target
+	bySub          map[*subscription.Subscription]*target
+	byType         map[event.Type][]*target
 }
 
 type target struct {
+	sub    *subscription.Subscription
 	topic  string
 	header kafka.Header
+	n      int // copies in the current batch
 }
 
 func newTargets(deliveryPrefix string) *targets {
@@ -86,19 +92,45 @@ func newTargets(deliveryPrefix string) *targets {
 // load forgets the cache when snap differs from the last one loaded.
 func (t *targets) load(snap *subscription.Snapshot) {
 	if snap.Version() != t.version || t.bySub == nil {
-		t.version, t.bySub = snap.Version(), map[*subscription.Subscription]target{}
+		t.version = snap.Version()
+		t.bySub, t.byType = map[*subscription.Subscription]*target{}, map[event.Type][]*target{}
 	}
 }
 
-func (t *targets) get(sub *subscription.Subscription) target {
+// match returns the targets of the subscriptions of snap wanting typ.
+// Only catalog types are cached: other types are whatever was sent.
+func (t *targets) match(snap *subscription.Snapshot, typ event.Type) []*target {
+	if tgs, ok := t.byType[typ]; ok {
+		return tgs
+	}
+	subs := snap.Match(typ)
+	tgs := make([]*target, len(subs))
+	for i, sub := range subs {
+		tgs[i] = t.get(sub)
+	}
+	if typ.Known() {
+		t.byType[typ] = tgs
+	}
+	return tgs
+}
+
+func (t *targets) get(sub *subscription.Subscription) *target {
 	tg, ok := t.bySub[sub]
 	if !ok {
-		tg = target{topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: HeaderSubscription, Value: []byte(sub.ID)}}
+		tg = &target{sub: sub, topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: HeaderSubscription, Value: []byte(sub.ID)}}
 		t.bySub[sub] = tg
 	}
 	return tg
 }
 
-func (t *targets) topic(sub *subscription.Subscription) string { return t.get(sub).topic }
-
-func (t *targets) header(sub *subscription.Subscription) kafka.Header { return t.get(sub).header }
+// counts returns the copies per subscription id since the last call.
+func (t *targets) counts() map[string]int {
+	out := map[string]int{}
+	for _, tg := range t.bySub {
+		if tg.n > 0 {
+			out[tg.sub.ID] += tg.n
+			tg.n = 0
+		}
+	}
+	return out
+}
