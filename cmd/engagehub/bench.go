@@ -56,6 +56,7 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.DurationVar(&d.Drain, "drain", d.Drain, "longest wait for deliveries after load stops")
 	fs.DurationVar(&d.DrainIdle, "drain-idle", d.DrainIdle, "end the drain when no delivery arrived for this long (what is missing then counts as lost)")
 	fs.Int64Var(&d.MaxBacklog, "max-backlog", d.MaxBacklog, "at max rate, hold ingest back while more deliveries than this are owed (0: unbounded)")
+	fs.BoolVar(&d.SharedHost, "shared-host", d.SharedHost, "serve every subscription's endpoint on one host:port (the sender's per-host connection limit is then shared)")
 	fs.BoolVar(&d.Verify, "verify", d.Verify, "receiver verifies signatures (in the engagehub run and the bare-HTTP baseline alike)")
 	fs.DurationVar(&d.BaselineDuration, "baseline-duration", d.BaselineDuration, "length of each baseline (0: skip baselines)")
 	fs.IntVar(&d.BaselineConcurrency, "baseline-concurrency", d.BaselineConcurrency, "bare HTTP client concurrency (engagehub's sender.max_conns_per_host)")
@@ -112,6 +113,7 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 	copyIfSet(fs, "drain-idle", &o.DrainIdle, given.DrainIdle)
 	copyIfSet(fs, "max-backlog", &o.MaxBacklog, given.MaxBacklog)
 	copyIfSet(fs, "verify", &o.Verify, given.Verify)
+	copyIfSet(fs, "shared-host", &o.SharedHost, given.SharedHost)
 	copyIfSet(fs, "baseline-duration", &o.BaselineDuration, given.BaselineDuration)
 	copyIfSet(fs, "baseline-concurrency", &o.BaselineConcurrency, given.BaselineConcurrency)
 	if fs.Changed("rate") {

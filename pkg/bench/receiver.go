@@ -63,13 +63,14 @@ func (ep *Endpoint) WarmedUp(seq int) bool { return ep.warmedUp.Load() > int64(s
 // Receiver is the local HTTP/1.1 server that stands for every subscriber:
 // POST /hook/{i} is endpoint i, POST /baseline the bare-client baseline's.
 type Receiver struct {
-	Endpoints []*Endpoint
-	Baseline  *Endpoint
-	verify    bool
-	clock     *Clock
-	srv       *http.Server
-	addr      string
-	done      chan error
+	Endpoints  []*Endpoint
+	Baseline   *Endpoint
+	verify     bool
+	clock      *Clock
+	sharedHost bool
+	servers    []*http.Server
+	addrs      []string
+	done       []chan error
 }
 
 // ReceiverOptions shapes a Receiver.
@@ -84,11 +85,14 @@ type ReceiverOptions struct {
 	// Verify checks every request's signature (on in both the engagehub run
 	// and the baseline, so both pay for it).
 	Verify bool
+	// SharedHost serves every endpoint on one host:port, so the sender's
+	// per-host connection limit is shared by all subscriptions.
+	SharedHost bool
 }
 
 // NewReceiver returns a Receiver; Start serves it.
 func NewReceiver(opts ReceiverOptions, clock *Clock) *Receiver {
-	r := &Receiver{verify: opts.Verify, clock: clock, Baseline: &Endpoint{}}
+	r := &Receiver{verify: opts.Verify, clock: clock, Baseline: &Endpoint{}, sharedHost: opts.SharedHost}
 	for i := range opts.Endpoints {
 		ep := &Endpoint{failing: i >= opts.Endpoints-opts.Failing}
 		if i < opts.Slow && !ep.failing {
@@ -99,38 +103,52 @@ func NewReceiver(opts ReceiverOptions, clock *Clock) *Receiver {
 	return r
 }
 
-// Start listens on a free loopback port and serves until Close.
+// Start listens on free loopback ports — one per endpoint, as distinct
+// subscribers would be distinct hosts to the sender's connection pools,
+// or one for all with SharedHost — and serves until Close.
 func (r *Receiver) Start() error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("bench: receiver listen: %w", err)
+	n := 1
+	if !r.sharedHost {
+		n = len(r.Endpoints) + 1 // the last one is the baseline's
 	}
-	r.addr = ln.Addr().String()
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	r.done = make(chan error, 1)
-	go func() { r.done <- r.srv.Serve(ln) }()
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			_ = r.Close()
+			return fmt.Errorf("bench: receiver listen: %w", err)
+		}
+		srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		done := make(chan error, 1)
+		go func() { done <- srv.Serve(ln) }()
+		r.addrs = append(r.addrs, ln.Addr().String())
+		r.servers = append(r.servers, srv)
+		r.done = append(r.done, done)
+	}
 	return nil
 }
 
-// Close stops the server and waits for it.
+// Close stops the servers and waits for them.
 func (r *Receiver) Close() error {
-	if r.srv == nil {
-		return nil
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := r.srv.Shutdown(ctx)
-	if serr := <-r.done; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
+	var errs []error
+	for i, srv := range r.servers {
+		errs = append(errs, srv.Shutdown(ctx))
+		if serr := <-r.done[i]; !errors.Is(serr, http.ErrServerClosed) {
+			errs = append(errs, serr)
+		}
 	}
-	return err
+	r.servers, r.done = nil, nil
+	return errors.Join(errs...)
 }
 
 // URL is endpoint i's address.
-func (r *Receiver) URL(i int) string { return "http://" + r.addr + "/hook/" + strconv.Itoa(i) }
+func (r *Receiver) URL(i int) string {
+	return "http://" + r.addrs[min(i, len(r.addrs)-1)] + "/hook/" + strconv.Itoa(i)
+}
 
 // BaselineURL is the baseline endpoint's address.
-func (r *Receiver) BaselineURL() string { return "http://" + r.addr + "/baseline" }
+func (r *Receiver) BaselineURL() string { return "http://" + r.addrs[len(r.addrs)-1] + "/baseline" }
 
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

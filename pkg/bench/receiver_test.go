@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,5 +140,27 @@ func TestReceiverServesOverItsOwnListener(t *testing.T) {
 	}
 	if recv.Baseline.Delivered() != 1 || recv.Baseline.Arrival(9) == 0 {
 		t.Fatalf("baseline delivered %d, want 1 with an arrival time", recv.Baseline.Delivered())
+	}
+}
+
+func TestEndpointsGetTheirOwnHostUnlessShared(t *testing.T) {
+	t.Parallel()
+	for _, shared := range []bool{false, true} {
+		recv := NewReceiver(ReceiverOptions{Endpoints: 2, SharedHost: shared}, NewClock(nil))
+		if err := recv.Start(); err != nil {
+			t.Fatal(err)
+		}
+		host := func(url string) string { return strings.Split(url, "/")[2] }
+		distinct := host(recv.URL(0)) != host(recv.URL(1)) && host(recv.URL(1)) != host(recv.BaselineURL())
+		if distinct == shared {
+			t.Errorf("shared %v: URLs %s %s %s", shared, recv.URL(0), recv.URL(1), recv.BaselineURL())
+		}
+		body := NewEnvelopes("r", 1, 0).Append(nil, kindLoad, 0)
+		if got := deliver(t, recv.URL(1), nil, "", body); got != 200 || recv.Endpoints[1].Delivered() != 1 {
+			t.Errorf("shared %v: endpoint 1 answered %d, delivered %d", shared, got, recv.Endpoints[1].Delivered())
+		}
+		if err := recv.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -61,6 +61,7 @@ type Params struct {
 	Payload         int     `json:"payloadBytes"`
 	Duration        float64 `json:"durationSeconds"`
 	Verify          bool    `json:"verify"`
+	SharedHost      bool    `json:"sharedHost"`
 }
 
 // IngestResult is what POST /v1/events did.
@@ -193,6 +194,9 @@ func (p Params) String() string {
 	}
 	if p.ReceiverLatency != "0s" && p.ReceiverLatency != "" && p.Slow > 0 {
 		s += fmt.Sprintf(" (%d answering after %s)", p.Slow, p.ReceiverLatency)
+	}
+	if p.SharedHost {
+		s += ", one receiver host:port for all"
 	}
 	verify := "signatures verified"
 	if !p.Verify {

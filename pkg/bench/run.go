@@ -156,7 +156,7 @@ func (r *runner) startBroker(ctx context.Context) error {
 func (r *runner) startReceiver(context.Context) error {
 	r.recv = NewReceiver(ReceiverOptions{
 		Endpoints: r.o.Subscriptions, Failing: r.o.Failing, Slow: r.o.slowCount(),
-		Delay: r.o.ReceiverLatency, Verify: r.o.Verify,
+		Delay: r.o.ReceiverLatency, Verify: r.o.Verify, SharedHost: r.o.SharedHost,
 	}, r.clock)
 	if err := r.recv.Start(); err != nil {
 		return err

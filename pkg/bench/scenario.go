@@ -46,6 +46,9 @@ type Options struct {
 	// MaxBacklog holds max-rate clients back while more deliveries than
 	// this are owed; 0 lets the backlog grow without bound.
 	MaxBacklog int64
+	// SharedHost serves every subscription's endpoint on one host:port
+	// (default: one port each, like distinct subscribers).
+	SharedHost bool
 	// Verify makes the receiver check every signature, in the engagehub
 	// run and in the bare-HTTP baseline alike.
 	Verify bool
