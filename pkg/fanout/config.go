@@ -18,8 +18,9 @@ type Config struct {
 	// RetryBackoff is the wait between attempts to write or commit a batch
 	// after a failure. Default 500ms.
 	RetryBackoff time.Duration `mapstructure:"retry_backoff"`
-	// ShutdownTimeout bounds finishing the batch in hand when the role
-	// stops. Default 10s.
+	// ShutdownTimeout bounds finishing the batches in hand (at most one
+	// being committed, one being written, one fetched) when the role stops.
+	// Default 10s.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
 }
 
