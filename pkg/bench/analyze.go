@@ -113,7 +113,7 @@ func (r *runner) params() Params {
 	return Params{Rate: FormatRate(o.Rate), Batch: o.Batch, Concurrency: o.Concurrency,
 		Subscriptions: o.Subscriptions, Failing: o.Failing, Slow: o.slowCount(),
 		ReceiverLatency: o.ReceiverLatency.String(), Contacts: o.Contacts, Payload: o.Payload,
-		Duration: o.Duration.Seconds(), Verify: o.Verify, SharedHost: o.SharedHost}
+		Duration: o.Duration.Seconds(), Verify: o.Verify, SharedHost: o.SharedHost, MaxBacklog: o.MaxBacklog}
 }
 
 func ratios(rep *Report) Ratios {

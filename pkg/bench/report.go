@@ -62,6 +62,7 @@ type Params struct {
 	Duration        float64 `json:"durationSeconds"`
 	Verify          bool    `json:"verify"`
 	SharedHost      bool    `json:"sharedHost"`
+	MaxBacklog      int64   `json:"maxBacklog"`
 }
 
 // IngestResult is what POST /v1/events did.
@@ -189,6 +190,9 @@ func (p Params) String() string {
 		subs = "subscription"
 	}
 	s := fmt.Sprintf("rate %s, batch %d, concurrency %d, %d %s", p.Rate, p.Batch, p.Concurrency, p.Subscriptions, subs)
+	if p.Rate == "max" && p.MaxBacklog > 0 {
+		s += fmt.Sprintf(" (ingest held back while > %d deliveries are owed)", p.MaxBacklog)
+	}
 	if p.Failing > 0 {
 		s += fmt.Sprintf(" (%d failing)", p.Failing)
 	}

@@ -90,6 +90,9 @@ func Scenarios() []Scenario {
 	return []Scenario{
 		{"max-1", "max rate, 1 subscription", func(o *Options) {}},
 		{"max-10", "max rate, 10 subscriptions", func(o *Options) { o.Subscriptions = 10 }},
+		{"ingest", "max rate, backlog unbounded, 10 s: what ingest acknowledges", func(o *Options) {
+			o.MaxBacklog, o.Duration = 0, 10*time.Second
+		}},
 		{"latency", "2,000 events/s in batches of 10 (--batch 1: one per request), 1 subscription: latency", func(o *Options) {
 			o.Rate, o.Batch, o.Concurrency = 2000, 10, 256
 		}},
