@@ -56,7 +56,7 @@ func (c *Client) NewWriter(opts WriterOptions) *Writer {
 		MaxAttempts:     opts.MaxAttempts,
 		WriteBackoffMin: 20 * time.Millisecond,
 		WriteBackoffMax: 500 * time.Millisecond,
-		Transport:       c.transport,
+		Transport:       newMetadataCache(c.transport, time.Second),
 	}}
 }
 
