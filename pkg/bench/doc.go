@@ -17,10 +17,12 @@
 // duplicates by event id, the child's CPU seconds and peak RSS, and every
 // engagehub figure as a ratio to its baseline.
 //
-// The files: stats.go (latency histogram), timeline.go (per-event times),
-// receiver.go (verifying receiver), envelope.go and load.go (the load),
-// pacer.go (open-loop schedule), baseline_http.go, baseline_kafka.go,
-// child.go and procstat.go (the engagehub process and its /proc figures),
-// admin.go (subscriptions), scenario.go (options and presets), run.go (the
-// phases) and report.go (table and JSON).
+// The files: clock.go (the one clock), stats.go (latency histogram),
+// timeline.go (per-event times), receiver.go (verifying receiver),
+// envelope.go, pacer.go and load.go (the load), baseline_http.go and
+// baseline_kafka.go, child.go and procstat.go (the engagehub process and
+// the /proc figures), admin.go (subscriptions), profile.go (CPU profile),
+// scenario.go (options and presets), run.go (setting up), measure.go (warm-up,
+// load, drain), analyze.go (accounting per event id) and report.go (table and
+// JSON).
 package bench
