@@ -21,6 +21,10 @@ type WriterOptions struct {
 	WriteTimeout time.Duration
 	// MaxAttempts is how often a retriable produce error is retried. Default 5.
 	MaxAttempts int
+	// BatchBytes caps the bytes of one partition's batch. Default 1,000,000,
+	// under what a broker accepts by default (message.max.bytes, 1 MiB): a
+	// larger batch is refused whole with MESSAGE_TOO_LARGE.
+	BatchBytes int64
 }
 
 // Writer produces records with acks=all, keyed records partitioned by
@@ -44,13 +48,16 @@ func (c *Client) NewWriter(opts WriterOptions) *Writer {
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 5
 	}
+	if opts.BatchBytes <= 0 {
+		opts.BatchBytes = 1_000_000
+	}
 	return &Writer{w: &kafkago.Writer{
 		Addr:            c.addr(),
 		Balancer:        &kafkago.Murmur2Balancer{},
 		RequiredAcks:    kafkago.RequireAll,
 		BatchTimeout:    opts.BatchTimeout,
 		BatchSize:       opts.BatchSize,
-		BatchBytes:      16 << 20,
+		BatchBytes:      opts.BatchBytes,
 		WriteTimeout:    opts.WriteTimeout,
 		ReadTimeout:     opts.WriteTimeout,
 		MaxAttempts:     opts.MaxAttempts,
