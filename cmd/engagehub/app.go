@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/pprof"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -119,7 +120,8 @@ func (a *app) close() {
 	}
 }
 
-// mountOperations adds /healthz, /readyz and /metrics.
+// mountOperations adds /healthz, /readyz, /metrics and, behind the token,
+// /debug/pprof/ (engagehub bench --cpuprofile reads it).
 func (a *app) mountOperations() {
 	a.health.Add("started", func(context.Context) error {
 		if !a.ready.Load() {
@@ -131,5 +133,10 @@ func (a *app) mountOperations() {
 	a.router.Handle(httpapi.Route{
 		Method: http.MethodGet, Path: "/metrics", Tag: "operations", Summary: "Prometheus metrics",
 		Handler: promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{Registry: a.metrics}),
-	})
+	},
+		httpapi.Route{Method: http.MethodGet, Path: "/debug/pprof/", Tag: "operations", Summary: "Go runtime profiles (net/http/pprof)",
+			Authenticated: true, Handler: http.HandlerFunc(pprof.Index)},
+		httpapi.Route{Method: http.MethodGet, Path: "/debug/pprof/profile", Tag: "operations", Summary: "CPU profile (?seconds=N)",
+			Authenticated: true, Handler: http.HandlerFunc(pprof.Profile)},
+	)
 }
