@@ -22,7 +22,7 @@ var ErrDisabled = errors.New("delivery: subscription disabled")
 type Deps struct {
 	Broker    Broker
 	Sink      Sink         // acks=all writer for retry tiers, dead letters, operational events
-	Client    *http.Client // webhook.NewHTTPClient with the dial policy, shared
+	Client    *http.Client // webhook.NewHTTPClient with the dial policy; each worker clones its transport into a pool of its own
 	Decoder   Decoder
 	Disabler  Disabler        // nil: only the operational event and the log
 	Attempts  AttemptRecorder // nil: attempts are not logged
@@ -85,7 +85,7 @@ type Worker struct {
 func NewWorker(cfg Config, ep Endpoint, deps Deps) (*Worker, error) {
 	deps = deps.withDefaults()
 	ep = ep.withDefaults(cfg)
-	sender, err := NewSender(deps.Client, ep, deps.UserAgent, deps.Clock)
+	sender, err := NewSender(ownPool(deps.Client, ep.MaxInFlight), ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +104,22 @@ func NewWorker(cfg Config, ep Endpoint, deps Deps) (*Worker, error) {
 	circuit.Set(circuitClosed)
 	w.breaker = newBreaker(cfg.Circuit, deps.Clock, func(s int) { circuit.Set(float64(s)) })
 	return w, nil
+}
+
+// ownPool gives a worker its own connection pool, cloned from the shared
+// client's transport (dial policy, timeouts) and sized to the worker's
+// concurrency: a slow endpoint then holds only its own connections, never
+// those of another subscription on the same host.
+func ownPool(shared *http.Client, maxInFlight int) *http.Client {
+	t, ok := shared.Transport.(*http.Transport)
+	if !ok {
+		return shared
+	}
+	t = t.Clone()
+	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = maxInFlight, maxInFlight
+	c := *shared
+	c.Transport = t
+	return &c
 }
 
 func (w *Worker) deliverTopic() string { return w.cfg.Topics.DeliverPrefix + w.ep.ID }
@@ -142,6 +158,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.drain(hardCancel)
 	close(w.stopCh)
 	w.commits.Wait()
+	w.sender.client.CloseIdleConnections()
 	return w.exit()
 }
 
