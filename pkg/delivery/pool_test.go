@@ -2,8 +2,8 @@ package delivery
 
 import (
 	"net/http"
-	"net/netip"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 	"time"
 
