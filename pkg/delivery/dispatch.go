@@ -22,10 +22,11 @@ const headGrace = time.Minute
 // tier topic behind the head, with the head's due time and their attempt
 // count unchanged, until the head comes back. Only that contact waits.
 type dispatcher struct {
-	w    *Worker
-	ctx  context.Context // the hard stop
-	mu   sync.Mutex
-	keys map[string]*keyState
+	w      *Worker
+	ctx    context.Context // the hard stop
+	mu     sync.Mutex
+	keys   map[string]*keyState
+	routed map[tierPos]bool // tier records routed here, not yet committed (see handover)
 }
 
 type keyState struct {
@@ -39,7 +40,7 @@ type keyState struct {
 }
 
 func newDispatcher(ctx context.Context, w *Worker) *dispatcher {
-	return &dispatcher{w: w, ctx: ctx, keys: map[string]*keyState{}}
+	return &dispatcher{w: w, ctx: ctx, keys: map[string]*keyState{}, routed: map[tierPos]bool{}}
 }
 
 // submit takes ownership of j; the worker's runner group waits for it.
@@ -105,6 +106,9 @@ func (d *dispatcher) route(ks *keyState, j *job) (park bool) {
 	now := d.w.clock.Now()
 	if ks.parkCount > 0 && now.After(ks.parkDue.Add(ks.grace)) {
 		ks.headID, ks.parkCount = "", 0 // the head is not coming back here
+	}
+	if j.returning {
+		d.routed[tierPos{topic: j.msg.Topic, partition: j.msg.Partition, offset: j.msg.Offset}] = true
 	}
 	if j.returning && ks.parkCount > 0 {
 		ks.parkCount--

@@ -29,16 +29,22 @@ func newMemBroker() *memBroker {
 }
 
 func (b *memBroker) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	b.writeTo(0, msgs...)
+	return nil
+}
+
+// writeTo appends msgs labelled as records of partition p (offsets stay one
+// sequence per topic): a record from a partition the reader has not seen.
+func (b *memBroker) writeTo(p int, msgs ...kafka.Message) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, m := range msgs {
 		m.Offset = int64(len(b.topics[m.Topic]))
-		m.Partition = 0
+		m.Partition = p
 		b.topics[m.Topic] = append(b.topics[m.Topic], m)
 	}
 	close(b.changed)
 	b.changed = make(chan struct{})
-	return nil
 }
 
 func (b *memBroker) records(topic string) []kafka.Message {

@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -37,58 +38,72 @@ func (w *Worker) restoreParked(ctx context.Context) bool {
 	if !ok || w.ep.Ordering == OrderingNone {
 		return true
 	}
-	for _, t := range w.tiers {
-		topic := w.tierTopic(t)
-		var parked []kafka.Message // values dropped: only keys and headers count
-		read := func() error {
-			parked = parked[:0]
-			return bl.Uncommitted(ctx, topic, w.tierGroup(t), func(m kafka.Message) {
-				m.Value = nil
-				parked = append(parked, m)
-			})
-		}
-		if !w.retryIO(ctx, "read retry tier backlog", topic, read) {
-			return false
-		}
-		for _, m := range parked {
-			w.disp.restore(m)
-		}
+	recs, _, ok := w.readTiers(ctx, bl)
+	if !ok {
+		return false
 	}
-	if n := w.disp.parkedContacts(); n > 0 {
+	if n := w.disp.merge(recs, nil); n > 0 {
 		w.log.Info("parked contacts restored", zap.Int("count", n))
 	}
 	return true
 }
 
-// restore records that m, a retry-tier record, holds its contact parked: it
-// counts it, and the record due last names the tier (and, unless it is a
-// parked follower, the head) the contact's new events wait behind.
-func (d *dispatcher) restore(m kafka.Message) {
-	key := string(m.Key)
-	if key == "" {
-		return
-	}
+// merge records that recs, retry-tier records, hold their contacts parked,
+// skipping those in routed (already back here, so already uncounted). A
+// contact this worker knows keeps the larger count and the later due time:
+// its own count misses what another instance parked, and an overcount only
+// parks a few more events until the head's grace runs out. It returns the
+// number of contacts recs park.
+func (d *dispatcher) merge(recs []kafka.Message, routed map[tierPos]bool) int {
+	now := d.w.clock.Now()
+	fresh := map[string]*keyState{}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	ks := d.keys[key]
-	if ks == nil {
-		ks = &keyState{}
-		d.keys[key] = ks
+	for _, m := range recs {
+		pos := tierPos{topic: m.Topic, partition: m.Partition, offset: m.Offset}
+		if len(m.Key) == 0 || routed[pos] || d.routed[pos] {
+			continue
+		}
+		ks := fresh[string(m.Key)]
+		if ks == nil {
+			ks = &keyState{}
+			fresh[string(m.Key)] = ks
+		}
+		ks.absorb(m, now)
 	}
+	for key, f := range fresh {
+		if ks := d.keys[key]; ks != nil {
+			ks.adopt(f)
+			continue
+		}
+		d.keys[key] = f
+	}
+	return len(fresh)
+}
+
+// absorb counts m, a retry-tier record of this contact: the record due last
+// names the tier (and, unless it is a parked follower, the head) the
+// contact's new events wait behind.
+func (ks *keyState) absorb(m kafka.Message, now time.Time) {
 	ks.parkCount++
 	due := headerTime(m, HeaderRetryDue)
 	if ks.parkTopic != "" && due.Before(ks.parkDue) {
 		return
 	}
 	ks.parkTopic, ks.parkDue = m.Topic, due
-	ks.grace = headGrace + max(0, due.Sub(d.w.clock.Now()))/4
+	ks.grace = headGrace + max(0, due.Sub(now))/4
 	if header(m, HeaderRetryParked) != "true" {
 		ks.headID = jobID(m)
 	}
 }
 
-func (d *dispatcher) parkedContacts() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.keys)
+// adopt merges f, rebuilt from the tiers, into what this worker knows.
+func (ks *keyState) adopt(f *keyState) {
+	ks.parkCount = max(ks.parkCount, f.parkCount)
+	if ks.headID == "" {
+		ks.headID = f.headID
+	}
+	if ks.parkTopic == "" || f.parkDue.After(ks.parkDue) {
+		ks.parkTopic, ks.parkDue, ks.grace = f.parkTopic, f.parkDue, f.grace
+	}
 }

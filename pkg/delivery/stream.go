@@ -14,14 +14,19 @@ type stream struct {
 	w      *Worker
 	src    Source
 	offs   *offsets
-	tier   time.Duration // 0 for the delivery topic
+	watch  *partitionWatch // the delivery topic only: notices partition takeovers
+	tier   time.Duration   // 0 for the delivery topic
 	signal chan struct{}
 	done   chan struct{} // closed when the commit loop has made its final commit
 }
 
 func newStream(w *Worker, src Source, topic string, tier time.Duration) *stream {
-	return &stream{w: w, src: src, offs: newOffsets(topic), tier: tier,
+	s := &stream{w: w, src: src, offs: newOffsets(topic), tier: tier,
 		signal: make(chan struct{}, 1), done: make(chan struct{})}
+	if tier == 0 {
+		s.watch = newPartitionWatch()
+	}
+	return s
 }
 
 // fetch hands records to the dispatcher until ctx (the soft stop) is done.
@@ -45,6 +50,10 @@ func (s *stream) fetch(ctx context.Context) {
 				return
 			}
 			continue
+		}
+		if s.watch != nil && s.watch.takenOver(m.Partition, m.Offset) && !w.handover(ctx, m.Partition, m.Offset) {
+			w.releaseBuffer()
+			return
 		}
 		if !s.offs.add(m.Partition, m.Offset) {
 			w.releaseBuffer()
@@ -124,5 +133,9 @@ func (s *stream) commit(ctx context.Context) {
 		if !errors.Is(err, context.Canceled) {
 			s.w.log.Warn("commit failed", zap.String("topic", s.offs.topic), zap.Error(err))
 		}
+		return
+	}
+	if s.tier > 0 {
+		s.w.disp.committed(msgs)
 	}
 }
