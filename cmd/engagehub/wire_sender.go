@@ -114,10 +114,10 @@ func (l storeLookup) Endpoint(id string) (delivery.Endpoint, bool) {
 type bodyDecoder struct{ serde *schema.Serde }
 
 func (d bodyDecoder) Body(ctx context.Context, value []byte) ([]byte, error) {
-	ev, err := d.serde.Unmarshal(ctx, value)
+	raw, err := d.serde.Raw(ctx, value)
 	switch {
 	case err == nil:
-		return ev.Raw, nil
+		return raw, nil
 	case errors.Is(err, schema.ErrUndecodable), errors.Is(err, registry.ErrSchemaNotFound):
 		return nil, fmt.Errorf("%w: %w", delivery.ErrUndecodable, err)
 	}

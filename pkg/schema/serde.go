@@ -26,6 +26,7 @@ type Serde struct {
 
 	writers atomic.Pointer[writerTable] // replaced whole by Prepare
 	readers readerCache
+	raws    rawReaders
 }
 
 // writerTable is where Marshal sends each type; immutable once published.
