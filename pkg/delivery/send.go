@@ -79,13 +79,13 @@ func (s *Sender) Send(ctx context.Context, msgID string, body []byte) Result {
 		return Result{Err: s.badURL}
 	}
 	start := s.clock.Now()
+	ctx, cancel := context.WithTimeout(ctx, s.ep.Timeout)
+	defer cancel()
 	req, err := s.request(ctx, msgID, body, start)
 	if err != nil {
 		return Result{Err: err}
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.ep.Timeout)
-	defer cancel()
-	resp, err := s.client.Do(req.WithContext(ctx))
+	resp, err := s.client.Do(req)
 	if err != nil {
 		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start)}
 	}
