@@ -97,7 +97,7 @@ func (a *app) schemaRegistry(ctx context.Context) (schema.Registry, error) {
 	a.onClose(func() { _ = table.Close() })
 	a.add("registry-follower", table.Run)
 	a.router.Handle(registryRoute(reg, a.router))
-	return builtinRegistry{reg}, nil
+	return registry.InProcess{Registry: reg}, nil
 }
 
 // tableLog is the built-in registry's Log: a compacted Kafka topic.
@@ -105,18 +105,6 @@ type tableLog struct{ table *kafka.Table }
 
 func (l *tableLog) Append(ctx context.Context, key, value []byte) error {
 	return l.table.Append(ctx, key, value)
-}
-
-// builtinRegistry lets the Serde register with the in-process registry.
-type builtinRegistry struct{ r *registry.Registry }
-
-func (b builtinRegistry) Register(ctx context.Context, subject, text string) (int, error) {
-	sv, err := b.r.Register(ctx, subject, text)
-	return sv.ID, err
-}
-
-func (b builtinRegistry) Schema(_ context.Context, id int) (string, error) {
-	return b.r.SchemaByID(id)
 }
 
 // waitFor retries fn until it succeeds or ctx is done.

@@ -18,7 +18,7 @@ func TestBodyDecoderMarksOnlyPermanentFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serde := schema.NewSerde(builtinRegistry{registry.New(&registry.MemoryLog{})}, set, "engage.")
+	serde := schema.NewSerde(registry.InProcess{Registry: registry.New(&registry.MemoryLog{})}, set, "engage.")
 	if err := serde.Prepare(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,42 +21,13 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/schema/registry"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
 const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 var testNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-
-// memRegistry is an in-memory schema.Registry.
-type memRegistry struct {
-	mu    sync.Mutex
-	ids   map[string]int
-	texts map[int]string
-}
-
-func (m *memRegistry) Register(_ context.Context, _, text string) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.ids == nil {
-		m.ids, m.texts = map[string]int{}, map[int]string{}
-	}
-	id, ok := m.ids[text]
-	if !ok {
-		id = len(m.ids) + 1
-		m.ids[text], m.texts[id] = id, text
-	}
-	return id, nil
-}
-
-func (m *memRegistry) Schema(_ context.Context, id int) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if t, ok := m.texts[id]; ok {
-		return t, nil
-	}
-	return "", errors.New("no such schema")
-}
 
 var (
 	serdeOnce   sync.Once
@@ -72,7 +42,7 @@ func newSerde(t testing.TB) *schema.Serde {
 		if err != nil {
 			panic(err)
 		}
-		sharedSerde = schema.NewSerde(&memRegistry{}, set, "engage.")
+		sharedSerde = schema.NewSerde(registry.InProcess{Registry: registry.New(&registry.MemoryLog{})}, set, "engage.")
 		if err := sharedSerde.Prepare(context.Background()); err != nil {
 			panic(err)
 		}

@@ -2,43 +2,13 @@ package producer
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/schema/registry"
 )
-
-// memRegistry is an in-memory schema.Registry.
-type memRegistry struct {
-	mu    sync.Mutex
-	ids   map[string]int
-	texts map[int]string
-}
-
-func (m *memRegistry) Register(_ context.Context, _, text string) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.ids == nil {
-		m.ids, m.texts = map[string]int{}, map[int]string{}
-	}
-	id, ok := m.ids[text]
-	if !ok {
-		id = len(m.ids) + 1
-		m.ids[text], m.texts[id] = id, text
-	}
-	return id, nil
-}
-
-func (m *memRegistry) Schema(_ context.Context, id int) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if t, ok := m.texts[id]; ok {
-		return t, nil
-	}
-	return "", errors.New("no such schema")
-}
 
 func newSerde(t testing.TB) *schema.Serde {
 	t.Helper()
@@ -46,7 +16,7 @@ func newSerde(t testing.TB) *schema.Serde {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := schema.NewSerde(&memRegistry{}, set, "engage.")
+	s := schema.NewSerde(registry.InProcess{Registry: registry.New(&registry.MemoryLog{})}, set, "engage.")
 	if err := s.Prepare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
