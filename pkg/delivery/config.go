@@ -30,7 +30,9 @@ type Config struct {
 	AllowNetworks []string `mapstructure:"allow_networks"`
 	// Timeout is the default per-request timeout. Default 15s.
 	Timeout time.Duration `mapstructure:"timeout"`
-	// MaxConnsPerHost bounds connections to one receiver host. Default 64.
+	// MaxConnsPerHost bounds one subscription's connections to its receiver
+	// host (each subscription has a pool of its own, sized
+	// min(maxInFlight, this)). Default 64.
 	MaxConnsPerHost int `mapstructure:"max_conns_per_host"`
 	// ShutdownTimeout is how long in-flight deliveries may finish on stop. Default 15s.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`

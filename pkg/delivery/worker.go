@@ -85,7 +85,7 @@ type Worker struct {
 func NewWorker(cfg Config, ep Endpoint, deps Deps) (*Worker, error) {
 	deps = deps.withDefaults()
 	ep = ep.withDefaults(cfg)
-	sender, err := NewSender(ownPool(deps.Client, ep.MaxInFlight), ep, deps.UserAgent, deps.Clock)
+	sender, err := NewSender(ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost)), ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
 	}
@@ -110,13 +110,13 @@ func NewWorker(cfg Config, ep Endpoint, deps Deps) (*Worker, error) {
 // client's transport (dial policy, timeouts) and sized to the worker's
 // concurrency: a slow endpoint then holds only its own connections, never
 // those of another subscription on the same host.
-func ownPool(shared *http.Client, maxInFlight int) *http.Client {
+func ownPool(shared *http.Client, conns int) *http.Client {
 	t, ok := shared.Transport.(*http.Transport)
 	if !ok {
 		return shared
 	}
 	t = t.Clone()
-	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = maxInFlight, maxInFlight
+	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = conns, conns
 	c := *shared
 	c.Transport = t
 	return &c
