@@ -34,6 +34,7 @@ func newServeCmd() *cobra.Command {
 				return &exitError{code: 2, err: err}
 			}
 			defer func() { _ = log.Sync() }()
+			tuneRuntime(cfg.Runtime, log)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			log.Info("engagehub starting", zap.String("version", version), zap.Strings("roles", selected))

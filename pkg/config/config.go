@@ -25,6 +25,20 @@ type Config struct {
 	Sender         delivery.Config      `mapstructure:"sender"`
 	SchemaRegistry SchemaRegistryConfig `mapstructure:"schema_registry"`
 	Log            LogConfig            `mapstructure:"log"`
+	Runtime        RuntimeConfig        `mapstructure:"runtime"`
+}
+
+// RuntimeConfig is the `runtime` section: the Go garbage collector's pacing.
+type RuntimeConfig struct {
+	// GCPercent is the GC target (GOGC): more means less CPU spent collecting
+	// and a larger heap. The GOGC environment variable wins when set.
+	// Default 400 (engagehub allocates briefly per event; at 100 a quarter of
+	// its CPU went to the collector).
+	GCPercent int `mapstructure:"gc_percent"`
+	// MemoryLimitMiB is a soft memory limit (GOMEMLIMIT) in MiB: near it the
+	// collector runs harder whatever GCPercent says. 0 means none. The
+	// GOMEMLIMIT environment variable wins when set. Default 0.
+	MemoryLimitMiB int64 `mapstructure:"memory_limit_mib"`
 }
 
 // SchemaRegistryConfig is the `schema_registry` section.
@@ -48,7 +62,7 @@ type LogConfig struct {
 
 // Validate returns every problem, each naming its key.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.SchemaRegistry.validate(), c.Log.validate()}
+	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.SchemaRegistry.validate(), c.Log.validate(), c.Runtime.validate()}
 	return errors.Join(errs...)
 }
 
@@ -61,6 +75,17 @@ func (s SchemaRegistryConfig) validate() error {
 		return fmt.Errorf("schema_registry.url: %q is not an http(s) URL", s.URL)
 	}
 	return nil
+}
+
+func (r RuntimeConfig) validate() error {
+	var errs []error
+	if r.GCPercent < 10 {
+		errs = append(errs, fmt.Errorf("runtime.gc_percent: must be at least 10, got %d", r.GCPercent))
+	}
+	if r.MemoryLimitMiB < 0 {
+		errs = append(errs, fmt.Errorf("runtime.memory_limit_mib: must not be negative, got %d", r.MemoryLimitMiB))
+	}
+	return errors.Join(errs...)
 }
 
 func (l LogConfig) validate() error {

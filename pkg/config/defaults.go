@@ -21,6 +21,7 @@ func Default() Config {
 		Fanout:        fanout.DefaultConfig(),
 		Sender:        delivery.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
+		Runtime:       RuntimeConfig{GCPercent: 400},
 	}
 }
 
