@@ -177,7 +177,11 @@ type ackLog struct {
 
 func (a *ackLog) add(id string) { a.mu.Lock(); a.list = append(a.list, id); a.mu.Unlock() }
 func (a *ackLog) count() int    { a.mu.Lock(); defer a.mu.Unlock(); return len(a.list) }
-func (a *ackLog) ids() []string { a.mu.Lock(); defer a.mu.Unlock(); return append([]string(nil), a.list...) }
+func (a *ackLog) ids() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.list...)
+}
 
 // countingReceiver verifies signatures and counts arrivals per webhook-id.
 type countingReceiver struct {
@@ -259,4 +263,3 @@ func eventually(t *testing.T, d time.Duration, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
