@@ -90,6 +90,9 @@ func TestAPIBatchIsOneWriteWithEachElementsBytes(t *testing.T) {
 func TestAPIRejectsWholeBatch(t *testing.T) {
 	t.Parallel()
 	ok := `{"eventType":"contact.deleted","payload":{"contactId":"c-1"}}`
+	// Under max_body_bytes as JSON, but the Avro record holds the attribute
+	// twice (typed and in raw): over what Kafka accepts.
+	huge := `{"eventType":"contact.updated","payload":{"contactId":"c-2","attributes":{"notes":"` + strings.Repeat("x", 600_000) + `"}}}`
 	cases := []struct {
 		name    string
 		body    string
@@ -104,6 +107,7 @@ func TestAPIRejectsWholeBatch(t *testing.T) {
 		{"single object malformed", `{"eventType"`, nil, 400, "malformed"},
 		{"empty batch", "[]", nil, 422, "empty batch"},
 		{"over max batch", "[" + ok + "," + ok + "," + ok + "]", func(c *Config) { c.MaxBatch = 2 }, 413, "ingest.max_batch"},
+		{"record over kafka's limit names its index", "[" + ok + "," + huge + "]", nil, 413, "[1]: the event encodes to a"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

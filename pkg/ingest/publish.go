@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"go.uber.org/zap"
 
@@ -33,7 +34,36 @@ func (in *Ingest) records(events []event.Event) ([]kafka.Message, *failure) {
 		return nil, &failure{status: http.StatusInternalServerError, code: "encode_failed",
 			message: "the event could not be encoded", outcome: outcomeError}
 	}
+	for i := range msgs {
+		if f := tooLargeForKafka(i, len(msgs), msgs[i]); f != nil {
+			return nil, f
+		}
+	}
 	return msgs, nil
+}
+
+// maxRecordBytes leaves room under the writer's batch limit for the
+// per-record overhead kafka-go counts.
+const maxRecordBytes = kafka.DefaultBatchBytes - 1024
+
+// tooLargeForKafka answers 413 for a record Kafka would refuse: the Avro
+// record holds the envelope twice (typed fields and raw), so a body under
+// ingest.max_body_bytes can still encode over the limit. Retrying cannot help.
+func tooLargeForKafka(i, n int, m kafka.Message) *failure {
+	size := len(m.Key) + len(m.Value)
+	for _, h := range m.Headers {
+		size += len(h.Key) + len(h.Value)
+	}
+	if size <= maxRecordBytes {
+		return nil
+	}
+	prefix := ""
+	if n > 1 {
+		prefix = "[" + strconv.Itoa(i) + "]: "
+	}
+	return &failure{status: http.StatusRequestEntityTooLarge, code: "too_large", outcome: outcomeTooLarge,
+		message: prefix + "the event encodes to a " + strconv.Itoa(size) + "-byte Kafka record, over the " +
+			strconv.Itoa(maxRecordBytes) + "-byte limit"}
 }
 
 // write sends msgs in one WriteMessages call with acks=all and waits at

@@ -27,6 +27,11 @@ type WriterOptions struct {
 	BatchBytes int64
 }
 
+// DefaultBatchBytes is the default WriterOptions.BatchBytes: under the 1 MiB
+// a broker accepts by default (message.max.bytes), so no batch is refused
+// whole. It is also the largest record a default Writer can write.
+const DefaultBatchBytes = 1_000_000
+
 // Writer produces records with acks=all, keyed records partitioned by
 // murmur2 exactly as the Java client does, so a contact's events share a
 // partition whoever produced them. Each Message names its own Topic.
@@ -49,7 +54,7 @@ func (c *Client) NewWriter(opts WriterOptions) *Writer {
 		opts.MaxAttempts = 5
 	}
 	if opts.BatchBytes <= 0 {
-		opts.BatchBytes = 1_000_000
+		opts.BatchBytes = DefaultBatchBytes
 	}
 	return &Writer{w: &kafkago.Writer{
 		Addr:            c.addr(),
