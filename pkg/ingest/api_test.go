@@ -41,7 +41,7 @@ func TestAPIPublishesSingleEventWithGeneratedID(t *testing.T) {
 	if _, err := uuid.Parse(got.EventID); err != nil || got.EventType != event.ContactDeleted || got.Topic != "engage.contact.deleted" {
 		t.Errorf("response event %+v", got)
 	}
-	_, msgs := f.sink.snapshot()
+	_, msgs := f.sink.Snapshot()
 	if id, _ := header(msgs[0], producer.HeaderEventID); id != got.EventID {
 		t.Errorf("event-id header %q, response %q", id, got.EventID)
 	}
@@ -65,7 +65,7 @@ func TestAPIBatchIsOneWriteWithEachElementsBytes(t *testing.T) {
 	if w.Code != http.StatusAccepted {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
-	calls, msgs := f.sink.snapshot()
+	calls, msgs := f.sink.Snapshot()
 	if calls != 1 || len(msgs) != 3 {
 		t.Fatalf("writes %d records %d, want 1 and 3", calls, len(msgs))
 	}
@@ -120,7 +120,7 @@ func TestAPIRejectsWholeBatch(t *testing.T) {
 			if msg := decodeError(t, w).Message; !strings.Contains(msg, tc.message) {
 				t.Errorf("message %q, want %q", msg, tc.message)
 			}
-			if calls, _ := f.sink.snapshot(); calls != 0 {
+			if calls, _ := f.sink.Snapshot(); calls != 0 {
 				t.Errorf("sink called %d times", calls)
 			}
 		})
@@ -147,7 +147,7 @@ func TestAPIRequestChecks(t *testing.T) {
 			if w := f.serve(apiRequest(body, tc.mutate)); w.Code != tc.status {
 				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body)
 			}
-			if calls, _ := f.sink.snapshot(); calls != 0 {
+			if calls, _ := f.sink.Snapshot(); calls != 0 {
 				t.Errorf("sink called %d times", calls)
 			}
 		})

@@ -54,7 +54,7 @@ func TestEngageEncryptedPayload(t *testing.T) {
 			if w.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
 			}
-			_, msgs := f.sink.snapshot()
+			_, msgs := f.sink.Snapshot()
 			if len(msgs) != 1 || msgs[0].Topic != tc.wantTopic || string(msgs[0].Key) != tc.wantKey {
 				t.Fatalf("records %d topic %s key %q", len(msgs), msgs[0].Topic, msgs[0].Key)
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
@@ -98,7 +99,7 @@ func TestEngageOutcomes(t *testing.T) {
 					t.Errorf("error = %+v, want code %s message containing %q", e, tc.code, tc.message)
 				}
 			}
-			if _, msgs := f.sink.snapshot(); len(msgs) != tc.wantSent {
+			if _, msgs := f.sink.Snapshot(); len(msgs) != tc.wantSent {
 				t.Errorf("records written = %d, want %d", len(msgs), tc.wantSent)
 			}
 			var got float64
@@ -126,7 +127,7 @@ func TestEngageRecordHasTopicKeyAndHeaders(t *testing.T) {
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
-	_, msgs := f.sink.snapshot()
+	_, msgs := f.sink.Snapshot()
 	if len(msgs) != 1 {
 		t.Fatalf("records = %d", len(msgs))
 	}
@@ -164,7 +165,7 @@ func TestEngageUnknownTypeGoesRawToUnrecognized(t *testing.T) {
 	if w.Code != http.StatusAccepted {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
-	_, msgs := f.sink.snapshot()
+	_, msgs := f.sink.Snapshot()
 	if len(msgs) != 1 || msgs[0].Topic != "engage._unrecognized" {
 		t.Fatalf("records %+v", msgs)
 	}
@@ -227,7 +228,7 @@ func TestEngageDuplicateIDWrittenOnce(t *testing.T) {
 			t.Fatalf("delivery %d: status %d", i, w.Code)
 		}
 	}
-	calls, msgs := f.sink.snapshot()
+	calls, msgs := f.sink.Snapshot()
 	if calls != 1 || len(msgs) != 1 {
 		t.Fatalf("writes = %d records = %d, want 1 and 1", calls, len(msgs))
 	}
@@ -239,19 +240,17 @@ func TestEngageDuplicateIDWrittenOnce(t *testing.T) {
 func TestEngageRetryAfterFailedWriteIsWritten(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
-	f.sink.err = context.DeadlineExceeded
+	f.sink.SetErr(context.DeadlineExceeded)
 	body := example(t, event.ContactDeleted)
 	w := f.serve(f.engageRequest("msg_retry", f.now, body))
 	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "5" {
 		t.Fatalf("status %d Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
-	f.sink.mu.Lock()
-	f.sink.err = nil
-	f.sink.mu.Unlock()
+	f.sink.SetErr(nil)
 	if w := f.serve(f.engageRequest("msg_retry", f.now, body)); w.Code != http.StatusOK {
 		t.Fatalf("retry status %d", w.Code)
 	}
-	if _, msgs := f.sink.snapshot(); len(msgs) != 1 {
+	if _, msgs := f.sink.Snapshot(); len(msgs) != 1 {
 		t.Errorf("records = %d, want 1", len(msgs))
 	}
 }
@@ -274,14 +273,14 @@ func TestEngageConcurrentDuplicatesWriteOnce(t *testing.T) {
 			t.Errorf("status %d", c)
 		}
 	}
-	if calls, msgs := sink.snapshot(); calls != 1 || len(msgs) != 1 {
+	if calls, msgs := sink.Snapshot(); calls != 1 || len(msgs) != 1 {
 		t.Fatalf("writes = %d records = %d, want 1 and 1", calls, len(msgs))
 	}
 }
 
 // blockingSink signals each write on started and holds it until release closes.
 type blockingSink struct {
-	recordingSink
+	kafkatest.RecordingSink
 	started chan struct{}
 	release chan struct{}
 }
@@ -293,5 +292,5 @@ func (b *blockingSink) WriteMessages(ctx context.Context, msgs ...kafka.Message)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return b.recordingSink.WriteMessages(ctx, msgs...)
+	return b.RecordingSink.WriteMessages(ctx, msgs...)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
@@ -50,35 +51,10 @@ func newSerde(t testing.TB) *schema.Serde {
 	return sharedSerde
 }
 
-// recordingSink keeps every message written, or fails with err.
-type recordingSink struct {
-	mu    sync.Mutex
-	msgs  []kafka.Message
-	calls int
-	err   error
-}
-
-func (s *recordingSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	if s.err != nil {
-		return s.err
-	}
-	s.msgs = append(s.msgs, msgs...)
-	return nil
-}
-
-func (s *recordingSink) snapshot() (int, []kafka.Message) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls, append([]kafka.Message(nil), s.msgs...)
-}
-
 // fixture is an Ingest behind its router, with a fake sink and a fixed clock.
 type fixture struct {
 	in      *Ingest
-	sink    *recordingSink
+	sink    *kafkatest.RecordingSink
 	reg     *prometheus.Registry
 	handler http.Handler
 	signer  *webhook.Signer
@@ -92,7 +68,7 @@ func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	f := &fixture{sink: &recordingSink{}, reg: prometheus.NewRegistry(), now: testNow}
+	f := &fixture{sink: &kafkatest.RecordingSink{}, reg: prometheus.NewRegistry(), now: testNow}
 	return f.build(t, cfg, f.sink, nil)
 }
 

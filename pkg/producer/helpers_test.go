@@ -2,7 +2,6 @@ package producer
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -21,25 +20,6 @@ func newSerde(t testing.TB) *schema.Serde {
 		t.Fatal(err)
 	}
 	return s
-}
-
-// recordingSink keeps every message written, or fails with err.
-type recordingSink struct {
-	mu    sync.Mutex
-	msgs  []kafka.Message
-	calls int
-	err   error
-}
-
-func (s *recordingSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	if s.err != nil {
-		return s.err
-	}
-	s.msgs = append(s.msgs, msgs...)
-	return nil
 }
 
 func header(m kafka.Message, key string) (string, bool) {

@@ -67,7 +67,7 @@ func TestProduce(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			sink := &recordingSink{}
+			sink := &kafkatest.RecordingSink{}
 			var progress bytes.Buffer
 			tc.opts.Progress = &progress
 			n, err := Produce(context.Background(), New(newSerde(t), sink), tc.opts)
@@ -75,15 +75,16 @@ func TestProduce(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tc.wantErr)
 				}
-				if sink.calls != 0 {
-					t.Errorf("sink called %d times after an error", sink.calls)
+				if calls, _ := sink.Snapshot(); calls != 0 {
+					t.Errorf("sink called %d times after an error", calls)
 				}
 				return
 			}
-			if err != nil || n != tc.wantN || sink.calls != tc.wantCalls || len(sink.msgs) != tc.wantN {
-				t.Fatalf("n=%d err=%v calls=%d msgs=%d", n, err, sink.calls, len(sink.msgs))
+			calls, msgs := sink.Snapshot()
+			if err != nil || n != tc.wantN || calls != tc.wantCalls || len(msgs) != tc.wantN {
+				t.Fatalf("n=%d err=%v calls=%d msgs=%d", n, err, calls, len(msgs))
 			}
-			if got, _ := header(sink.msgs[0], HeaderSource); got != "cli" {
+			if got, _ := header(msgs[0], HeaderSource); got != "cli" {
 				t.Errorf("source = %q", got)
 			}
 			if strings.Count(progress.String(), "\n") != tc.wantCalls {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 )
 
 var fixedNow = time.Date(2025, 3, 4, 5, 6, 7, 891_000_000, time.UTC)
@@ -26,16 +27,17 @@ func sample(t *testing.T, typ event.Type) []byte {
 func TestPublishWritesKeyHeadersAndFramedAvro(t *testing.T) {
 	t.Parallel()
 	serde := newSerde(t)
-	sink := &recordingSink{}
+	sink := &kafkatest.RecordingSink{}
 	p := New(serde, sink, WithClock(func() time.Time { return fixedNow }))
 	raw := sample(t, event.PointBalanceUpdated)
 	if err := p.PublishJSON(context.Background(), "billing", raw); err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.msgs) != 1 || sink.calls != 1 {
-		t.Fatalf("calls=%d msgs=%d, want one call with one message", sink.calls, len(sink.msgs))
+	calls, msgs := sink.Snapshot()
+	if len(msgs) != 1 || calls != 1 {
+		t.Fatalf("calls=%d msgs=%d, want one call with one message", calls, len(msgs))
 	}
-	m := sink.msgs[0]
+	m := msgs[0]
 	if m.Topic != "engage.point.balance.updated" {
 		t.Errorf("topic = %s", m.Topic)
 	}
@@ -64,7 +66,7 @@ func TestPublishWritesKeyHeadersAndFramedAvro(t *testing.T) {
 
 func TestPublishGeneratesMissingIDAndStampsTime(t *testing.T) {
 	t.Parallel()
-	sink := &recordingSink{}
+	sink := &kafkatest.RecordingSink{}
 	p := New(newSerde(t), sink, WithClock(func() time.Time { return fixedNow }))
 	events := []event.Event{{Type: "order.created", Source: "shop", Raw: []byte(`{"eventType":"order.created"}`)}}
 	if err := p.Publish(context.Background(), events...); err != nil {
@@ -77,7 +79,8 @@ func TestPublishGeneratesMissingIDAndStampsTime(t *testing.T) {
 	if !events[0].ReceivedAt.Equal(fixedNow) {
 		t.Errorf("ReceivedAt = %v", events[0].ReceivedAt)
 	}
-	m := sink.msgs[0]
+	_, msgs := sink.Snapshot()
+	m := msgs[0]
 	if m.Topic != "engage._unrecognized" {
 		t.Errorf("unknown type topic = %s, want engage._unrecognized", m.Topic)
 	}
@@ -88,7 +91,7 @@ func TestPublishGeneratesMissingIDAndStampsTime(t *testing.T) {
 
 func TestPublishJSONRejectsAllWhenOneIsInvalid(t *testing.T) {
 	t.Parallel()
-	sink := &recordingSink{}
+	sink := &kafkatest.RecordingSink{}
 	p := New(newSerde(t), sink)
 	good := sample(t, event.ContactDeleted)
 	bad := []byte(`{"eventType":"contact.deleted","payload":{}}`)
@@ -97,14 +100,15 @@ func TestPublishJSONRejectsAllWhenOneIsInvalid(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Field != "payload.contactId" {
 		t.Fatalf("err = %v, want FieldError on payload.contactId", err)
 	}
-	if sink.calls != 0 {
-		t.Errorf("sink called %d times, want 0", sink.calls)
+	if calls, _ := sink.Snapshot(); calls != 0 {
+		t.Errorf("sink called %d times, want 0", calls)
 	}
 }
 
 func TestPublishReturnsSinkError(t *testing.T) {
 	t.Parallel()
-	sink := &recordingSink{err: errors.New("broker down")}
+	sink := &kafkatest.RecordingSink{}
+	sink.SetErr(errors.New("broker down"))
 	p := New(newSerde(t), sink)
 	err := p.PublishJSON(context.Background(), "svc", sample(t, event.ContactDeleted))
 	if err == nil || !strings.Contains(err.Error(), "broker down") {
