@@ -1,0 +1,202 @@
+package kafka_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
+)
+
+// recorder is a ConsumerHandler that keeps what it got, can pause
+// partitions, and commits every record it takes.
+type recorder struct {
+	gc     *kafka.GroupConsumer
+	mu     sync.Mutex
+	got    map[string]int // value -> times
+	paused map[kafka.TopicPartition]bool
+	owned  map[kafka.TopicPartition]bool
+	commit bool
+}
+
+func newRecorder() *recorder {
+	return &recorder{got: map[string]int{}, paused: map[kafka.TopicPartition]bool{}, owned: map[kafka.TopicPartition]bool{}, commit: true}
+}
+
+func (r *recorder) Assigned(_ context.Context, parts []kafka.TopicPartition) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, tp := range parts {
+		r.owned[tp] = true
+	}
+}
+
+func (r *recorder) Revoked(parts []kafka.TopicPartition) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, tp := range parts {
+		delete(r.owned, tp)
+	}
+}
+
+func (r *recorder) Ready(tp kafka.TopicPartition) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.paused[tp]
+}
+
+func (r *recorder) Records(tp kafka.TopicPartition, msgs []kafka.Message) {
+	r.mu.Lock()
+	for _, m := range msgs {
+		r.got[string(m.Value)]++
+	}
+	commit := r.commit
+	r.mu.Unlock()
+	if commit {
+		_ = r.gc.Commit(map[kafka.TopicPartition]int64{tp: msgs[len(msgs)-1].Offset})
+	}
+}
+
+func (r *recorder) count() (distinct, total int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, n := range r.got {
+		total += n
+	}
+	return len(r.got), total
+}
+
+func (r *recorder) has(v string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.got[v] > 0
+}
+
+func runConsumer(t *testing.T, c *kafka.Client, group string, topics []string, r *recorder) (stop func()) {
+	t.Helper()
+	gc := c.NewGroupConsumer(group, kafka.ConsumerOptions{MaxWait: 200 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, SessionTimeout: 6 * time.Second})
+	r.gc = gc
+	gc.SetTopics(topics)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = gc.Run(ctx, r) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+			_ = gc.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func makeTopics(t *testing.T, c *kafka.Client, n, partitions int) []string {
+	t.Helper()
+	specs := make([]kafka.TopicSpec, n)
+	names := make([]string, n)
+	for i := range specs {
+		names[i] = kafkatest.Topic(t, "gc"+strconv.Itoa(i))
+		specs[i] = kafka.TopicSpec{Name: names[i], Partitions: partitions}
+	}
+	if err := c.EnsureTopics(ctxFor(t, time.Minute), specs...); err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+func produce(t *testing.T, c *kafka.Client, topics []string, perTopic int, tag string) []string {
+	t.Helper()
+	w := c.NewWriter(kafka.WriterOptions{})
+	defer func() { _ = w.Close() }()
+	var values []string
+	var msgs []kafka.Message
+	for _, topic := range topics {
+		for i := range perTopic {
+			v := fmt.Sprintf("%s/%s/%d", tag, topic, i)
+			values = append(values, v)
+			msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(strconv.Itoa(i)), Value: []byte(v)})
+		}
+	}
+	if err := w.WriteMessages(ctxFor(t, time.Minute), msgs...); err != nil {
+		t.Fatal(err)
+	}
+	return values
+}
+
+func TestConformanceGroupConsumerReadsManyTopicsAndResumesAfterCommit(t *testing.T) {
+	c := kafkatest.Client(t)
+	topics := makeTopics(t, c, 40, 2)
+	group := kafkatest.Topic(t, "group")
+	values := produce(t, c, topics, 5, "a")
+
+	r := newRecorder()
+	stop := runConsumer(t, c, group, topics, r)
+	eventually(t, 60*time.Second, "every record of 40 topics consumed", func() bool { d, _ := r.count(); return d == len(values) })
+	stop()
+
+	later := produce(t, c, topics[:3], 2, "b")
+	r2 := newRecorder()
+	runConsumer(t, c, group, topics, r2)
+	eventually(t, 60*time.Second, "the records written after the commit", func() bool { d, _ := r2.count(); return d >= len(later) })
+	for _, v := range values {
+		if r2.has(v) {
+			t.Fatalf("%s was committed but consumed again", v)
+		}
+	}
+}
+
+func TestConformanceGroupConsumerFetchesNothingOfAPausedPartition(t *testing.T) {
+	c := kafkatest.Client(t)
+	topics := makeTopics(t, c, 2, 1)
+	r := newRecorder()
+	r.paused[kafka.TopicPartition{Topic: topics[0], Partition: 0}] = true
+	runConsumer(t, c, kafkatest.Topic(t, "group"), topics, r)
+	produce(t, c, topics, 3, "p")
+	eventually(t, 60*time.Second, "the unpaused topic consumed", func() bool { d, _ := r.count(); return d == 3 })
+	if r.has("p/" + topics[0] + "/0") {
+		t.Fatal("a paused partition was fetched")
+	}
+	r.mu.Lock()
+	r.paused = map[kafka.TopicPartition]bool{}
+	r.mu.Unlock()
+	r.gc.Wake()
+	eventually(t, 30*time.Second, "the paused partition consumed after resume", func() bool { d, _ := r.count(); return d == 6 })
+}
+
+func TestConformanceGroupConsumerAddsTopicsAndSharesPartitionsWithoutLoss(t *testing.T) {
+	c := kafkatest.Client(t)
+	topics := makeTopics(t, c, 12, 2)
+	group := kafkatest.Topic(t, "group")
+	a, b := newRecorder(), newRecorder()
+	stopA := runConsumer(t, c, group, topics[:6], a)
+	runConsumer(t, c, group, topics[:6], b)
+	first := produce(t, c, topics[:6], 10, "x")
+	eventually(t, 60*time.Second, "two members consume the first topics", func() bool {
+		da, _ := a.count()
+		db, _ := b.count()
+		return da+db >= len(first)
+	})
+	a.gc.SetTopics(topics)
+	b.gc.SetTopics(topics)
+	stopA() // the other member takes over A's partitions
+	second := produce(t, c, topics, 10, "y")
+	eventually(t, 90*time.Second, "every record of the added topics after a member left", func() bool {
+		for _, v := range second {
+			if !a.has(v) && !b.has(v) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, v := range first {
+		if !a.has(v) && !b.has(v) {
+			t.Fatalf("%s lost", v)
+		}
+	}
+}

@@ -1,0 +1,245 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	kafkago "github.com/segmentio/kafka-go"
+	"go.uber.org/zap"
+)
+
+// generation is what the membership loop hears from its consumer group.
+type generation struct {
+	cg  *kafkago.ConsumerGroup
+	gen *kafkago.Generation
+	err error
+}
+
+// membership keeps the member in the group with the current topics until
+// ctx ends: a topic change rejoins (after RejoinDelay), every new
+// generation is adopted, errors are logged and waited out.
+func (gc *GroupConsumer) membership(ctx context.Context, h ConsumerHandler) {
+	gens := make(chan generation)
+	var joined []string
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-gc.changed:
+			if !gc.settle(ctx) {
+				return
+			}
+			topics := gc.currentTopics()
+			if slices.Equal(topics, joined) {
+				continue
+			}
+			joined = topics
+			gc.rejoin(ctx, h, topics, gens)
+		case g := <-gens:
+			gc.adoptOrLog(ctx, h, g)
+		}
+	}
+}
+
+// settle waits RejoinDelay for more topic changes.
+func (gc *GroupConsumer) settle(ctx context.Context) bool {
+	t := time.NewTimer(gc.opts.RejoinDelay)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+func (gc *GroupConsumer) currentTopics() []string {
+	gc.topicsMu.Lock()
+	defer gc.topicsMu.Unlock()
+	return gc.topics
+}
+
+// rejoin replaces the consumer group by one over topics (none: the member
+// leaves and owns nothing).
+func (gc *GroupConsumer) rejoin(ctx context.Context, h ConsumerHandler, topics []string, gens chan<- generation) {
+	if err := gc.Close(); err != nil {
+		gc.log.Warn("leave group failed", zap.Error(err))
+	}
+	if len(topics) == 0 {
+		gc.adopt(ctx, h, nil, nil)
+		return
+	}
+	cg, err := kafkago.NewConsumerGroup(kafkago.ConsumerGroupConfig{
+		ID: gc.group, Brokers: gc.c.brokers, Dialer: gc.c.dialer, Topics: topics,
+		GroupBalancers:    []kafkago.GroupBalancer{gc.balancer},
+		HeartbeatInterval: time.Second, SessionTimeout: gc.opts.SessionTimeout,
+		RebalanceTimeout: gc.opts.SessionTimeout, JoinGroupBackoff: time.Second,
+		StartOffset: kafkago.FirstOffset, Timeout: 10 * time.Second,
+	})
+	if err != nil {
+		gc.log.Error("consumer group not created", zap.Error(err))
+		return
+	}
+	gc.mu.Lock()
+	gc.cg = cg
+	gc.mu.Unlock()
+	go gc.generations(ctx, cg, gens)
+}
+
+// generations forwards cg's generations and errors until cg closes.
+func (gc *GroupConsumer) generations(ctx context.Context, cg *kafkago.ConsumerGroup, gens chan<- generation) {
+	for {
+		gen, err := cg.Next(ctx)
+		if errors.Is(err, kafkago.ErrGroupClosed) || ctx.Err() != nil {
+			return
+		}
+		select {
+		case gens <- generation{cg: cg, gen: gen, err: err}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (gc *GroupConsumer) adoptOrLog(ctx context.Context, h ConsumerHandler, g generation) {
+	gc.mu.Lock()
+	current := g.cg == gc.cg
+	gc.mu.Unlock()
+	switch {
+	case !current:
+		return // from a group already replaced
+	case g.err != nil:
+		gc.log.Warn("group membership failed; rejoining", zap.Error(g.err))
+	default:
+		gc.adopt(ctx, h, g.gen, g.gen.Assignments)
+	}
+}
+
+// adopt makes gen current: partitions no longer assigned are revoked, new
+// ones start at their committed offset (or the first one) after the
+// handler has taken them. Partitions kept keep their fetch position.
+func (gc *GroupConsumer) adopt(ctx context.Context, h ConsumerHandler, gen *kafkago.Generation, assigned map[string][]kafkago.PartitionAssignment) {
+	want := map[TopicPartition]int64{}
+	for topic, ps := range assigned {
+		for _, p := range ps {
+			want[TopicPartition{topic, p.ID}] = p.Offset
+		}
+	}
+	gc.mu.Lock()
+	gc.gen = gen
+	var revoked, added []TopicPartition
+	for tp := range gc.parts {
+		if _, ok := want[tp]; !ok {
+			revoked = append(revoked, tp)
+			delete(gc.parts, tp)
+		}
+	}
+	for tp := range want {
+		if gc.parts[tp] == nil {
+			added = append(added, tp)
+		}
+	}
+	gc.mu.Unlock()
+	if len(revoked) > 0 {
+		h.Revoked(revoked)
+	}
+	if len(added) == 0 {
+		return
+	}
+	gc.log.Info("partitions assigned", zap.Int("count", len(added)), zap.Int("revoked", len(revoked)))
+	h.Assigned(ctx, added)
+	starts := gc.resolve(ctx, added, want)
+	gc.mu.Lock()
+	for _, tp := range added {
+		gc.parts[tp] = &fetchPos{next: starts[tp]}
+	}
+	gc.mu.Unlock()
+	gc.Wake()
+}
+
+// resolve turns committed offsets into fetch positions: a partition with
+// none starts at its first offset.
+func (gc *GroupConsumer) resolve(ctx context.Context, tps []TopicPartition, committed map[TopicPartition]int64) map[TopicPartition]int64 {
+	out := make(map[TopicPartition]int64, len(tps))
+	reqs := map[string][]kafkago.OffsetRequest{}
+	for _, tp := range tps {
+		if off := committed[tp]; off >= 0 {
+			out[tp] = off
+			continue
+		}
+		out[tp] = unresolved
+		reqs[tp.Topic] = append(reqs[tp.Topic], kafkago.FirstOffsetOf(tp.Partition))
+	}
+	if len(reqs) == 0 {
+		return out
+	}
+	res, err := gc.c.admin.ListOffsets(ctx, &kafkago.ListOffsetsRequest{Topics: reqs})
+	if err != nil {
+		gc.log.Warn("first offsets unknown; retried at fetch", zap.Error(err))
+		return out
+	}
+	for topic, ps := range res.Topics {
+		for _, p := range ps {
+			if p.Error == nil {
+				out[TopicPartition{topic, p.Partition}] = p.FirstOffset
+			}
+		}
+	}
+	return out
+}
+
+// rendezvous assigns each partition to the subscribed member whose
+// instance id hashes highest with it: a member joining or leaving, or a
+// topic appearing, moves only the partitions it must, and a restarted
+// process (new instance id) is a new member like any other.
+type rendezvous struct{ instance string }
+
+func (r rendezvous) ProtocolName() string      { return "engagehub-rendezvous" }
+func (r rendezvous) UserData() ([]byte, error) { return []byte(r.instance), nil }
+
+func (r rendezvous) AssignGroups(members []kafkago.GroupMember, partitions []kafkago.Partition) kafkago.GroupMemberAssignments {
+	out := kafkago.GroupMemberAssignments{}
+	for _, m := range members {
+		out[m.ID] = map[string][]int{}
+	}
+	for _, p := range partitions {
+		best, bestScore := "", uint64(0)
+		for _, m := range members {
+			if !slices.Contains(m.Topics, p.Topic) {
+				continue
+			}
+			if s := score(instanceOf(m), p.Topic, p.ID); best == "" || s > bestScore {
+				best, bestScore = m.ID, s
+			}
+		}
+		if best != "" {
+			out[best][p.Topic] = append(out[best][p.Topic], p.ID)
+		}
+	}
+	return out
+}
+
+func instanceOf(m kafkago.GroupMember) string {
+	if len(m.UserData) > 0 {
+		return string(m.UserData)
+	}
+	return m.ID
+}
+
+func score(instance, topic string, partition int) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(instance))
+	_, _ = h.Write([]byte{0})
+	_, _ = h.Write([]byte(topic))
+	_, _ = h.Write([]byte{0, byte(partition >> 8), byte(partition)})
+	x := h.Sum64()
+	// finalize (splitmix64) so nearby inputs spread over the whole range
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
