@@ -105,6 +105,6 @@ func (a *app) startFanout(store *subscription.Store) {
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)
 	rec := fanout.NewReconciler(store, a.kafka, time.Minute, nil, a.log.Named("reconciler")).
-		AlsoRetire("engagehub.retry.", "engagehub.dlq.")
+		AlsoRetire("engagehub.dlq.") // retry tiers are shared by every subscription: never retired
 	a.add("reconciler", rec.Run)
 }

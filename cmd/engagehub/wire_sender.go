@@ -12,6 +12,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"go.uber.org/zap"
 )
 
 // senderParts are shared by the sender role and the delivery admin routes.
@@ -34,19 +35,27 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 	metrics := delivery.NewMetrics(a.metrics)
 	attempts := delivery.NewAttemptLog(parts.cfg.Topics.Attempts, parts.sink, 10000, metrics, log)
 	sup := delivery.NewSupervisor(parts.cfg, delivery.Deps{
-		Broker:    delivery.NewKafkaBroker(a.kafka, kafka.ReaderOptions{QueueCapacity: 256}),
-		Sink:      parts.sink,
-		Client:    parts.client,
-		Decoder:   bodyDecoder{a.serde},
-		Disabler:  storeDisabler{store},
-		Attempts:  attempts,
-		Metrics:   metrics,
-		Log:       log,
-		UserAgent: "engagehub/" + version,
+		Deliveries: a.kafka.NewGroupConsumer(parts.cfg.Topics.Group, consumerOptions(parts.cfg.Fetch, log)),
+		Tiers:      a.kafka.NewGroupConsumer(parts.cfg.TierGroup(), consumerOptions(parts.cfg.Fetch, log)),
+		Broker:     delivery.NewKafkaBroker(a.kafka),
+		Sink:       parts.sink,
+		Client:     parts.client,
+		Decoder:    bodyDecoder{a.serde},
+		Disabler:   storeDisabler{store},
+		Lookup:     storeLookup{store},
+		Attempts:   attempts,
+		Metrics:    metrics,
+		Log:        log,
+		UserAgent:  "engagehub/" + version,
 	})
 	a.add("attempt-log", attempts.Run)
 	a.add("sender", sup.Run)
 	a.add("sender-sync", func(ctx context.Context) error { return syncEndpoints(ctx, store, sup) })
+}
+
+func consumerOptions(f delivery.FetchConfig, log *zap.Logger) kafka.ConsumerOptions {
+	return kafka.ConsumerOptions{MaxWait: f.MaxWait, MaxBytes: f.MaxBytes, PartitionMaxBytes: f.PartitionMaxBytes,
+		Fetches: f.Requests, SessionTimeout: f.SessionTimeout, Log: log.Named("consumer")}
 }
 
 // syncEndpoints hands the supervisor the current endpoints on every store

@@ -16,10 +16,10 @@ type Schedule struct {
 // Next returns the wait before the next attempt after `attempts` attempts
 // were made, and false when none is left (dead-letter).
 func (s Schedule) Next(attempts int) (time.Duration, bool) {
-	if attempts >= len(s.Delays) {
+	d, ok := s.Nominal(attempts)
+	if !ok {
 		return 0, false
 	}
-	d := s.Delays[attempts]
 	if s.Jitter <= 0 || d <= 0 {
 		return d, true
 	}
@@ -28,4 +28,13 @@ func (s Schedule) Next(attempts int) (time.Duration, bool) {
 		r = s.rand
 	}
 	return time.Duration(float64(d) * (1 + s.Jitter*(2*r()-1))), true
+}
+
+// Nominal returns the schedule's wait before the next attempt, unjittered;
+// false when none is left (or attempts is out of range).
+func (s Schedule) Nominal(attempts int) (time.Duration, bool) {
+	if attempts < 0 || attempts >= len(s.Delays) {
+		return 0, false
+	}
+	return s.Delays[attempts], true
 }

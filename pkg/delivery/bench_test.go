@@ -58,16 +58,15 @@ func BenchmarkDeliveryVsBareClient(b *testing.B) {
 	srv, count := countingServer(b, 204)
 	sink := c.NewWriter(kafka.WriterOptions{})
 	b.Cleanup(func() { _ = sink.Close() })
-	w, err := NewWorker(cfg, Endpoint{ID: "sub", URL: srv.URL, Secrets: benchSecrets(), MaxInFlight: benchConcurrency},
-		Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{}), Sink: sink, Client: loopbackClient(), Decoder: rawDecoder{}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	deps := kafkaDeps(c, cfg, sink)
+	deps.Client, deps.Decoder = loopbackClient(), rawDecoder{}
+	s := NewSupervisor(cfg, deps)
+	s.Update([]Endpoint{{ID: "sub", URL: srv.URL, Secrets: benchSecrets(), MaxInFlight: benchConcurrency}})
 	b.ResetTimer()
 	start := time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = w.Run(ctx); close(done) }()
+	go func() { _ = s.Run(ctx); close(done) }()
 	waitCount(b, count, int64(n))
 	engine := time.Since(start)
 	cancel()
@@ -125,7 +124,9 @@ func run10(b *testing.B, n int, dead bool) float64 {
 	cfg.ShutdownTimeout = time.Second // the dead endpoint's in-memory retries would hold the drain for 15s
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var wg sync.WaitGroup
+	deps := memDeps(broker)
+	sup := NewSupervisor(cfg, deps)
+	var eps []Endpoint
 	for s := range 10 {
 		id := fmt.Sprintf("s%d", s)
 		url := srv.URL
@@ -140,17 +141,15 @@ func run10(b *testing.B, n int, dead bool) float64 {
 			msgs[i] = record("engagehub.deliver."+id, fmt.Sprintf("c%d", i%500), fmt.Sprintf("e%d", i))
 		}
 		_ = broker.WriteMessages(ctx, msgs...)
-		w, err := NewWorker(cfg, Endpoint{ID: id, URL: url, Secrets: benchSecrets(), MaxInFlight: 16},
-			Deps{Broker: broker, Sink: broker, Client: loopbackClient(), Decoder: rawDecoder{}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		wg.Go(func() { _ = w.Run(ctx) })
+		eps = append(eps, Endpoint{ID: id, URL: url, Secrets: benchSecrets(), MaxInFlight: 16})
 	}
+	sup.Update(eps)
+	done := make(chan struct{})
 	start := time.Now()
+	go func() { _ = sup.Run(ctx); close(done) }()
 	waitCount(b, count, int64(9*n))
 	rate := float64(9*n) / time.Since(start).Seconds()
 	cancel()
-	wg.Wait()
+	<-done
 	return rate
 }

@@ -45,9 +45,9 @@ func TestCircuitOpensProbesAndCloses(t *testing.T) {
 	cfg.RetrySchedule = []time.Duration{0, time.Minute, time.Minute}
 	cfg.Circuit = CircuitConfig{FailureThreshold: 3, ProbeInterval: 5 * time.Second, ProbeMax: 20 * time.Second}
 	_ = b.WriteMessages(context.Background(), deliverRecords(0, 10)...)
-	w, _, _ := runWorker(t, cfg, Endpoint{URL: srv.URL, MaxInFlight: 1}, Deps{Broker: b, Sink: b, Clock: clock})
+	ts, _ := runWorker(t, cfg, Endpoint{URL: srv.URL, MaxInFlight: 1}, Deps{Broker: b, Sink: b, Clock: clock})
 	waitArrivals(t, rcv, 3)
-	eventually(t, 5*time.Second, func() bool { return circuitState(w) == circuitOpen }, "circuit open")
+	eventually(t, 5*time.Second, func() bool { return circuitState(ts.worker(t)) == circuitOpen }, "circuit open")
 	_ = b.WriteMessages(context.Background(), deliverRecords(10, 15)...)
 
 	probes := []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 20 * time.Second}
@@ -58,7 +58,7 @@ func TestCircuitOpensProbesAndCloses(t *testing.T) {
 		}
 		clock.Advance(time.Millisecond)
 		waitArrivals(t, rcv, 4+i)
-		eventually(t, 5*time.Second, func() bool { return circuitState(w) == circuitOpen }, "probe failed, circuit open again")
+		eventually(t, 5*time.Second, func() bool { return circuitState(ts.worker(t)) == circuitOpen }, "probe failed, circuit open again")
 		if n := len(rcv.Arrivals()); n != 4+i {
 			t.Fatalf("probe %d: %d arrivals, want exactly one probe", i+1, n)
 		}
@@ -66,18 +66,18 @@ func TestCircuitOpensProbesAndCloses(t *testing.T) {
 	if got := b.fetched("engagehub.deliver.sub"); got > 11 {
 		t.Fatalf("fetched %d records while the circuit was open, want at most 10 + the one in flight", got)
 	}
-	if n := len(b.records("engagehub.retry.sub.1m")); n != cfg.Circuit.FailureThreshold-1 {
+	if n := len(b.records("engagehub.retry.1m")); n != cfg.Circuit.FailureThreshold-1 {
 		t.Fatalf("retry-tier records = %d, want %d (only failures before the circuit opened)", n, cfg.Circuit.FailureThreshold-1)
 	}
 
 	healthy.Store(true)
 	clock.Advance(20 * time.Second)
-	eventually(t, 5*time.Second, func() bool { return !w.breaker.isOpen() }, "circuit closed")
+	eventually(t, 5*time.Second, func() bool { return !ts.worker(t).breaker.isOpen() }, "circuit closed")
 	clock.Advance(time.Minute) // the two in the retry tier come back
 	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return delivered(a) == 15 }) {
 		t.Fatalf("delivered %d of 15 after the circuit closed", delivered(rcv.Arrivals()))
 	}
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 	if n := len(b.records("engagehub.dlq.sub")); n != 0 {
 		t.Fatalf("dead letters = %d, want 0: failures while open must not burn the schedule", n)
 	}

@@ -12,9 +12,15 @@ import (
 type Config struct {
 	// MaxInFlight is the default number of concurrent requests per subscription. Default 64.
 	MaxInFlight int `mapstructure:"max_in_flight"`
-	// MaxBuffered caps the records a worker holds in memory (fetched, not yet
-	// settled); fetching stops when it is reached. Default 1000.
+	// MaxBuffered caps the records one subscription holds in memory (fetched,
+	// not yet settled); its partitions are not fetched while it is reached. Default 1000.
 	MaxBuffered int `mapstructure:"max_buffered"`
+	// MaxBufferedTotal caps the records all subscriptions together hold in
+	// memory; no partition is fetched while it is reached. Default 20000.
+	MaxBufferedTotal int `mapstructure:"max_buffered_total"`
+	// Fetch tunes the sender's consumption (one group member over every
+	// delivery topic).
+	Fetch FetchConfig `mapstructure:"fetch"`
 	// RetrySchedule is the wait before each attempt; its length is the number
 	// of attempts. Default Svix's: 0s, 5s, 5m, 30m, 2h, 5h, 10h, 10h.
 	RetrySchedule []time.Duration `mapstructure:"retry_schedule"`
@@ -49,8 +55,24 @@ type CircuitConfig struct {
 	// ProbeInterval is the first wait between probes while open; it doubles
 	// up to ProbeMax. Default 5s.
 	ProbeInterval time.Duration `mapstructure:"probe_interval"`
-	// ProbeMax caps the wait between probes. Default 5m.
+	// ProbeMax caps the wait between probes, so a recovered endpoint gets
+	// its first delivery at most this long after it recovered. Default 30s.
 	ProbeMax time.Duration `mapstructure:"probe_max"`
+}
+
+// FetchConfig is the `sender.fetch` section. Fetch memory is bounded by
+// Requests × MaxBytes per broker, whatever the number of subscriptions.
+type FetchConfig struct {
+	// MaxWait bounds how long a fetch waits for new records. Default 500ms.
+	MaxWait time.Duration `mapstructure:"max_wait"`
+	// MaxBytes caps one fetch response. Default 4 MiB.
+	MaxBytes int `mapstructure:"max_bytes"`
+	// PartitionMaxBytes caps one partition's share of a response. Default 512 KiB.
+	PartitionMaxBytes int `mapstructure:"partition_max_bytes"`
+	// Requests is how many fetch requests may be in flight per broker. Default 4.
+	Requests int `mapstructure:"requests"`
+	// SessionTimeout of the sender's group membership. Default 10s.
+	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // TopicsConfig is the `sender.topics` section.
@@ -59,7 +81,8 @@ type TopicsConfig struct {
 	// own: cmd sets it from subscriptions.delivery_prefix, so fan-out and
 	// senders always agree. Default "engagehub.deliver.".
 	DeliverPrefix string `mapstructure:"-"`
-	// RetryPrefix + id + "." + delay is a retry-tier topic. Default "engagehub.retry.".
+	// RetryPrefix + delay (e.g. 5m) is a retry-tier topic, shared by every
+	// subscription. Default "engagehub.retry.".
 	RetryPrefix string `mapstructure:"retry_prefix"`
 	// DLQPrefix + id is a dead-letter topic. Default "engagehub.dlq.".
 	DLQPrefix string `mapstructure:"dlq_prefix"`
@@ -67,22 +90,25 @@ type TopicsConfig struct {
 	Attempts string `mapstructure:"attempts"`
 	// Operational receives operational events. Default "engagehub.operational".
 	Operational string `mapstructure:"operational"`
-	// GroupPrefix + id is a sender consumer group. Default "engagehub-sender-".
-	GroupPrefix string `mapstructure:"group_prefix"`
+	// Group is the sender role's consumer group over every delivery topic;
+	// Group + "-retry" moves due retries back. Default "engagehub-sender".
+	Group string `mapstructure:"group"`
 }
 
 // DefaultConfig returns the section's defaults.
 func DefaultConfig() Config {
 	return Config{
-		MaxInFlight: 64, MaxBuffered: 1000,
+		MaxInFlight: 64, MaxBuffered: 1000, MaxBufferedTotal: 20000,
+		Fetch: FetchConfig{MaxWait: 500 * time.Millisecond, MaxBytes: 4 << 20, PartitionMaxBytes: 512 << 10,
+			Requests: 4, SessionTimeout: 10 * time.Second},
 		RetrySchedule: []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
 			2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
 		RetryJitter: 0.1, MemoryRetryMax: 10 * time.Second, DisableAfter: 120 * time.Hour,
 		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second,
-		Circuit: CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 5 * time.Minute},
+		Circuit: CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 30 * time.Second},
 		Topics: TopicsConfig{
 			DeliverPrefix: "engagehub.deliver.", RetryPrefix: "engagehub.retry.", DLQPrefix: "engagehub.dlq.",
-			Attempts: "engagehub.attempts", Operational: "engagehub.operational", GroupPrefix: "engagehub-sender-",
+			Attempts: "engagehub.attempts", Operational: "engagehub.operational", Group: "engagehub-sender",
 		},
 	}
 }
@@ -95,14 +121,17 @@ func (c Config) Validate() error {
 	}
 	positive := map[string]time.Duration{"timeout": c.Timeout, "memory_retry_max": c.MemoryRetryMax,
 		"disable_after": c.DisableAfter, "shutdown_timeout": c.ShutdownTimeout,
-		"circuit.probe_interval": c.Circuit.ProbeInterval, "circuit.probe_max": c.Circuit.ProbeMax}
+		"circuit.probe_interval": c.Circuit.ProbeInterval, "circuit.probe_max": c.Circuit.ProbeMax,
+		"fetch.max_wait": c.Fetch.MaxWait, "fetch.session_timeout": c.Fetch.SessionTimeout}
 	for key, d := range positive {
 		if d <= 0 {
 			bad(key, "must be > 0, got %s", d)
 		}
 	}
 	counts := map[string]int{"max_in_flight": c.MaxInFlight, "max_buffered": c.MaxBuffered,
-		"max_conns_per_host": c.MaxConnsPerHost, "circuit.failure_threshold": c.Circuit.FailureThreshold}
+		"max_conns_per_host": c.MaxConnsPerHost, "circuit.failure_threshold": c.Circuit.FailureThreshold,
+		"max_buffered_total": c.MaxBufferedTotal, "fetch.max_bytes": c.Fetch.MaxBytes,
+		"fetch.partition_max_bytes": c.Fetch.PartitionMaxBytes, "fetch.requests": c.Fetch.Requests}
 	for key, n := range counts {
 		if n <= 0 {
 			bad(key, "must be > 0, got %d", n)
@@ -124,7 +153,7 @@ func (c Config) Validate() error {
 	}
 	topics := map[string]string{"retry_prefix": c.Topics.RetryPrefix,
 		"dlq_prefix": c.Topics.DLQPrefix, "attempts": c.Topics.Attempts, "operational": c.Topics.Operational,
-		"group_prefix": c.Topics.GroupPrefix}
+		"group": c.Topics.Group}
 	for key, v := range topics {
 		if v == "" {
 			bad("topics."+key, "must not be empty")
@@ -132,6 +161,9 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// TierGroup is the consumer group that moves due retries back.
+func (c Config) TierGroup() string { return c.Topics.Group + "-retry" }
 
 // DialPolicy returns the SSRF policy built from AllowNetworks (valid after Validate).
 func (c Config) DialPolicy() webhook.DialPolicy {

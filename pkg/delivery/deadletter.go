@@ -21,7 +21,7 @@ func (w *Worker) deadLetter(ctx context.Context, j *job, res Result, out Outcome
 		HeaderDLQStatus, strconv.Itoa(res.Status), HeaderDLQError, reason,
 		HeaderDLQAttempts, strconv.Itoa(j.attempts), HeaderDLQAt, w.clock.Now().UTC().Format(time.RFC3339Nano),
 		HeaderSubscription, w.ep.ID)}
-	if !w.ensureDLQ(ctx) || !w.write(ctx, m) {
+	if !w.ensureDLQ(ctx) || !write(ctx, w.deps.Sink, w.log, m) {
 		return verdict{}
 	}
 	w.deps.Metrics.deadLetters.WithLabelValues(w.ep.ID).Inc()
@@ -35,7 +35,7 @@ func (w *Worker) ensureDLQ(ctx context.Context) bool {
 		return true
 	}
 	topic := w.dlqTopic()
-	ok := w.retryIO(ctx, "ensure dead-letter topic", topic, func() error { return w.deps.Broker.Ensure(ctx, topic) })
+	ok := retryIO(ctx, w.log, "ensure dead-letter topic", topic, func() error { return w.deps.Broker.Ensure(ctx, topic) })
 	w.dlqReady.Store(ok)
 	return ok
 }

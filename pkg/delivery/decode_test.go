@@ -47,7 +47,7 @@ func TestDecodeErrorsRetryWithBackoff(t *testing.T) {
 		clock.Advance(time.Millisecond)
 	}
 	waitArrivals(t, rcv, 1)
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 	if n := len(b.records("engagehub.dlq.sub")); n != 0 {
 		t.Fatalf("dead letters = %d, want 0: a decode outage must not dead-letter", n)
 	}
@@ -68,7 +68,7 @@ func TestUndecodableRecordsDeadLetterAtOnce(t *testing.T) {
 			dec := &flakyDecoder{fails: 1 << 30, err: err}
 			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 			runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Decoder: dec})
-			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 			assertDeadLetter(t, b, "decode", 0)
 			if dec.calls.Load() != 1 || len(rcv.Arrivals()) != 0 {
 				t.Fatalf("decode calls = %d, arrivals = %d; want 1 and 0", dec.calls.Load(), len(rcv.Arrivals()))
@@ -90,7 +90,7 @@ func TestMalformedDestinationDeadLetters(t *testing.T) {
 			cfg.RetrySchedule = []time.Duration{0, time.Millisecond, time.Millisecond}
 			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 			runWorker(t, cfg, Endpoint{URL: url}, Deps{Broker: b, Sink: b})
-			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 			assertDeadLetter(t, b, "destination", 1)
 			if e := header(b.records("engagehub.dlq.sub")[0], HeaderDLQError); containsAny(e, "s3cret", url) {
 				t.Fatalf("dead letter quotes the URL: %q", e)

@@ -19,8 +19,9 @@ type OperationalEvent struct {
 }
 
 // disable disables the subscription once: the Disabler, an operational event,
-// a warning; then the worker stops at once, leaving what it holds uncommitted
-// so that nothing is lost if the subscription is enabled again.
+// a warning; then the worker stops at once (its partitions are no longer
+// fetched), leaving what it holds uncommitted so that nothing is lost if the
+// subscription is enabled again.
 func (w *Worker) disable(ctx context.Context, reason string) {
 	if !w.disabled.CompareAndSwap(false, true) {
 		return

@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -31,7 +30,7 @@ func TestDisableAfterContinuousFailure(t *testing.T) {
 	cfg.DisableAfter = time.Hour
 	cfg.Circuit = CircuitConfig{FailureThreshold: 1, ProbeInterval: 5 * time.Second, ProbeMax: 10 * time.Minute}
 	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
-	_, errc, _ := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock,
+	ts, _ := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock,
 		Disabler: dis, Metrics: metrics, Attempts: attempts})
 	start := nextAttempt(t, attempts).At // the first failure opens the circuit
 	for step := 0; ; step++ {
@@ -52,9 +51,7 @@ func TestDisableAfterContinuousFailure(t *testing.T) {
 		}
 		break
 	}
-	if err := <-errc; !errors.Is(err, ErrDisabled) {
-		t.Fatalf("Run = %v, want ErrDisabled", err)
-	}
+	eventually(t, 5*time.Second, ts.disabled, "worker disabled")
 	assertOperational(t, b, dis)
 	if n := metricValue(t, metrics.disabled.WithLabelValues("sub")); n != 1 {
 		t.Fatalf("engagehub_subscription_disabled_total = %g, want 1", n)

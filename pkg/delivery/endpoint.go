@@ -49,6 +49,13 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 	return e
 }
 
+// sameShape reports whether a worker built for e can serve o by swapping
+// its sender (secrets, URL, headers, timeout): ordering, rate limit and
+// concurrency are the worker's own structure.
+func (e Endpoint) sameShape(o Endpoint) bool {
+	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight
+}
+
 // same reports whether two endpoints configure a worker identically.
 func (e Endpoint) same(o Endpoint) bool {
 	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||

@@ -59,57 +59,133 @@ func (b *memBroker) fetched(topic string) int {
 	return b.fetches[topic]
 }
 
-func (b *memBroker) Open(_ context.Context, topic, group string) (Source, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return &memSource{b: b, topic: topic, group: group, next: b.committed[group+"|"+topic]}, nil
-}
-
 func (b *memBroker) Pending(_ context.Context, topic, group string) (int64, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return int64(len(b.topics[topic])) - b.committed[group+"|"+topic], nil
 }
 
-func (b *memBroker) Ensure(context.Context, string) error { return nil }
+func (b *memBroker) Ensure(context.Context, ...string) error { return nil }
 
-type memSource struct {
-	b            *memBroker
-	topic, group string
-	next         int64
+func (b *memBroker) Ends(_ context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := map[kafka.TopicPartition]int64{}
+	for _, tp := range tps {
+		out[tp] = int64(len(b.topics[tp.Topic]))
+	}
+	return out, nil
 }
 
-func (s *memSource) Fetch(ctx context.Context) (kafka.Message, error) {
+// memFeed is a Feed over a memBroker: one member that owns every
+// partition label it meets, hands records one at a time while Ready, and
+// commits per topic (memBroker offsets are one sequence per topic).
+type memFeed struct {
+	b     *memBroker
+	group string
+	wake  chan struct{}
+
+	mu       sync.Mutex
+	topics   []string
+	next     map[string]int64
+	assigned map[kafka.TopicPartition]bool
+}
+
+func (b *memBroker) feed(group string) *memFeed {
+	return &memFeed{b: b, group: group, wake: make(chan struct{}, 1), next: map[string]int64{}, assigned: map[kafka.TopicPartition]bool{}}
+}
+
+func (f *memFeed) SetTopics(topics []string) {
+	f.mu.Lock()
+	f.topics = append([]string(nil), topics...)
+	f.mu.Unlock()
+	f.Wake()
+}
+
+func (f *memFeed) Wake() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (f *memFeed) Run(ctx context.Context, h kafka.ConsumerHandler) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for {
-		s.b.mu.Lock()
-		log, ch := s.b.topics[s.topic], s.b.changed
-		if s.next < int64(len(log)) {
-			m := log[s.next]
-			s.next++
-			s.b.fetches[s.topic]++
-			s.b.mu.Unlock()
-			return m, nil
+		f.b.mu.Lock()
+		changed := f.b.changed
+		f.b.mu.Unlock()
+		f.mu.Lock()
+		topics := f.topics
+		f.mu.Unlock()
+		for _, topic := range topics {
+			f.drain(ctx, h, topic)
 		}
-		s.b.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return kafka.Message{}, ctx.Err()
-		case <-ch:
+			return nil
+		case <-changed:
+		case <-f.wake:
+		case <-tick.C:
 		}
 	}
 }
 
-func (s *memSource) Commit(_ context.Context, msgs ...kafka.Message) error {
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	for _, m := range msgs {
-		k := s.group + "|" + m.Topic
-		s.b.committed[k] = max(s.b.committed[k], m.Offset+1)
+// drain hands over topic's records from the member's position while Ready.
+func (f *memFeed) drain(ctx context.Context, h kafka.ConsumerHandler, topic string) {
+	for ctx.Err() == nil {
+		f.b.mu.Lock()
+		pos, ok := f.next[topic]
+		if !ok {
+			pos = f.b.committed[f.group+"|"+topic]
+		}
+		log := f.b.topics[topic]
+		f.b.mu.Unlock()
+		if pos >= int64(len(log)) {
+			return
+		}
+		m := log[pos]
+		tp := kafka.TopicPartition{Topic: topic, Partition: m.Partition}
+		f.mu.Lock()
+		fresh := !f.assigned[tp]
+		f.assigned[tp] = true
+		f.mu.Unlock()
+		if fresh {
+			h.Assigned(ctx, []kafka.TopicPartition{tp})
+		}
+		if !h.Ready(tp) {
+			return
+		}
+		f.b.mu.Lock()
+		f.next[topic] = pos + 1
+		f.b.fetches[topic]++
+		f.b.mu.Unlock()
+		h.Records(tp, []kafka.Message{m})
+	}
+}
+
+func (f *memFeed) Commit(offsets map[kafka.TopicPartition]int64) error {
+	f.b.mu.Lock()
+	defer f.b.mu.Unlock()
+	for tp, off := range offsets {
+		k := f.group + "|" + tp.Topic
+		f.b.committed[k] = max(f.b.committed[k], off+1)
 	}
 	return nil
 }
 
-func (s *memSource) Close() error { return nil }
+func (f *memFeed) Owned() []kafka.TopicPartition {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []kafka.TopicPartition
+	for tp := range f.assigned {
+		out = append(out, tp)
+	}
+	return out
+}
+
+func (f *memFeed) Close() error { return nil }
 
 // fakeClock only moves when Advance is called.
 type fakeClock struct {
@@ -224,8 +300,38 @@ func testConfig() Config {
 	return cfg
 }
 
-// runWorker starts a worker for a subscription "sub" at url and stops it at cleanup.
-func runWorker(t *testing.T, cfg Config, ep Endpoint, deps Deps) (*Worker, <-chan error, context.CancelFunc) {
+// testSender is a Supervisor running one subscription in a test.
+type testSender struct {
+	s    *Supervisor
+	id   string
+	done chan struct{}
+}
+
+// worker is the subscription's worker, once the supervisor made it.
+func (ts *testSender) worker(t *testing.T) *Worker {
+	t.Helper()
+	var w *Worker
+	eventually(t, 5*time.Second, func() bool {
+		ts.s.mu.Lock()
+		defer ts.s.mu.Unlock()
+		w = ts.s.workers[ts.id]
+		return w != nil
+	}, "worker "+ts.id)
+	return w
+}
+
+// disabled reports whether the subscription's worker disabled it.
+func (ts *testSender) disabled() bool {
+	ts.s.mu.Lock()
+	defer ts.s.mu.Unlock()
+	w := ts.s.workers[ts.id]
+	return w != nil && w.disabled.Load()
+}
+
+// runWorker runs a supervisor with the one subscription ep ("sub" unless
+// named) at its url, over memBroker feeds when deps has none, and stops it
+// at cleanup (or when stop is called).
+func runWorker(t *testing.T, cfg Config, ep Endpoint, deps Deps) (ts *testSender, stop func()) {
 	t.Helper()
 	if ep.ID == "" {
 		ep.ID = "sub"
@@ -237,21 +343,21 @@ func runWorker(t *testing.T, cfg Config, ep Endpoint, deps Deps) (*Worker, <-cha
 	if deps.Decoder == nil {
 		deps.Decoder = rawDecoder{}
 	}
-	w, err := NewWorker(cfg, ep, deps)
-	if err != nil {
-		t.Fatal(err)
+	if b, ok := deps.Broker.(*memBroker); ok && deps.Deliveries == nil {
+		deps.Deliveries, deps.Tiers = b.feed(cfg.Topics.Group), b.feed(cfg.TierGroup())
 	}
+	s := NewSupervisor(cfg, deps)
+	s.Update([]Endpoint{ep})
 	ctx, cancel := context.WithCancel(context.Background())
-	errc, done := make(chan error, 1), make(chan struct{})
-	go func() { errc <- w.Run(ctx); close(done) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	return w, errc, cancel
+	ts = &testSender{s: s, id: ep.ID, done: make(chan struct{})}
+	go func() { _ = s.Run(ctx); close(ts.done) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-ts.done }) }
+	t.Cleanup(stop)
+	return ts, stop
 }
 
-// Uncommitted makes memBroker a Backlog.
+// Uncommitted reads what group has not committed on topic.
 func (b *memBroker) Uncommitted(_ context.Context, topic, group string, visit func(kafka.Message)) error {
 	b.mu.Lock()
 	recs := append([]kafka.Message(nil), b.topics[topic][b.committed[group+"|"+topic]:]...)

@@ -26,12 +26,17 @@ const (
 )
 
 func header(m kafka.Message, name string) string {
+	v, _ := lookupHeader(m, name)
+	return v
+}
+
+func lookupHeader(m kafka.Message, name string) (string, bool) {
 	for _, h := range m.Headers {
 		if h.Key == name {
-			return string(h.Value)
+			return string(h.Value), true
 		}
 	}
-	return ""
+	return "", false
 }
 
 // withHeaders returns a copy of hs without the sender's retry and dead-letter

@@ -1,6 +1,8 @@
 package delivery
 
 import (
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -9,24 +11,42 @@ import (
 // job is one fetched record on its way to being settled.
 type job struct {
 	msg       kafka.Message
-	from      *stream
 	id, typ   string
 	key       string
 	attempts  int       // attempts already made
-	returning bool      // fetched from a retry tier
+	returning bool      // back from a retry tier
 	parked    bool      // a follower parked behind its contact's head
-	due       time.Time // retry tiers: not before
+	due       time.Time // back from a retry tier: when it was due
+	bad       error     // retry metadata that cannot be trusted: dead-letter it
 }
 
-func newJob(m kafka.Message, from *stream) *job {
-	j := &job{msg: m, from: from, id: jobID(m), typ: header(m, HeaderEventType), key: string(m.Key)}
-	if from.tier > 0 {
-		j.returning = true
-		j.attempts = headerInt(m, HeaderRetryAttempt)
-		j.parked = header(m, HeaderRetryParked) == "true"
-		j.due = headerTime(m, HeaderRetryDue)
+// newJob reads m's headers. Every header is untrusted input: a retry count
+// that is not a small non-negative number makes the job bad (dead-lettered
+// with the reason), never a panic.
+func newJob(m kafka.Message, maxAttempts int) *job {
+	j := &job{msg: m, id: jobID(m), typ: header(m, HeaderEventType), key: string(m.Key)}
+	raw, ok := lookupHeader(m, HeaderRetryAttempt)
+	if !ok {
+		return j
+	}
+	j.returning = true
+	j.parked = header(m, HeaderRetryParked) == "true"
+	j.due = headerTime(m, HeaderRetryDue)
+	n, err := strconv.Atoi(raw)
+	switch {
+	case err != nil || n < 0:
+		j.bad = fmt.Errorf("header %s: want a count ≥ 0, got %q", HeaderRetryAttempt, raw)
+	case n > maxAttempts:
+		j.bad = fmt.Errorf("header %s: %d exceeds the %d attempts of the schedule", HeaderRetryAttempt, n, maxAttempts)
+	default:
+		j.attempts = n
 	}
 	return j
+}
+
+// tp is the job's partition.
+func (j *job) tp() kafka.TopicPartition {
+	return kafka.TopicPartition{Topic: j.msg.Topic, Partition: j.msg.Partition}
 }
 
 // verdict is how processing a job ended.

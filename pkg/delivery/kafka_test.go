@@ -25,7 +25,7 @@ func kafkaConfig(t testing.TB) Config {
 	cfg := testConfig()
 	u := kafkatest.Topic(t, "engagehub")
 	cfg.Topics = TopicsConfig{DeliverPrefix: u + ".deliver.", RetryPrefix: u + ".retry.", DLQPrefix: u + ".dlq.",
-		Attempts: u + ".attempts", Operational: u + ".operational", GroupPrefix: u + "-sender-"}
+		Attempts: u + ".attempts", Operational: u + ".operational", Group: u + "-sender"}
 	return cfg
 }
 
@@ -43,28 +43,25 @@ func produce(t testing.TB, c *kafka.Client, msgs []kafka.Message) {
 	}
 }
 
+// kafkaDeps consumes through real group members over c.
+func kafkaDeps(c *kafka.Client, cfg Config, sink Sink) Deps {
+	opts := kafka.ConsumerOptions{MaxWait: 100 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, SessionTimeout: 6 * time.Second}
+	return Deps{Deliveries: c.NewGroupConsumer(cfg.Topics.Group, opts), Tiers: c.NewGroupConsumer(cfg.TierGroup(), opts),
+		Broker: NewKafkaBroker(c), Sink: sink}
+}
+
 // killable drops every commit once killed: the process "exits" without
 // committing what it delivered.
 type killable struct {
-	*KafkaBroker
+	Feed
 	killed atomic.Bool
 }
 
-func (k *killable) Open(ctx context.Context, topic, group string) (Source, error) {
-	src, err := k.KafkaBroker.Open(ctx, topic, group)
-	return &killableSource{Source: src, killed: &k.killed}, err
-}
-
-type killableSource struct {
-	Source
-	killed *atomic.Bool
-}
-
-func (s *killableSource) Commit(ctx context.Context, msgs ...kafka.Message) error {
-	if s.killed.Load() {
+func (k *killable) Commit(offsets map[kafka.TopicPartition]int64) error {
+	if k.killed.Load() {
 		return nil
 	}
-	return s.Source.Commit(ctx, msgs...)
+	return k.Feed.Commit(offsets)
 }
 
 func TestKillMidStreamLosesNothing(t *testing.T) {
@@ -79,10 +76,12 @@ func TestKillMidStreamLosesNothing(t *testing.T) {
 	rcv, srv := testReceiver(t, nil, nil)
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
-	kb := &killable{KafkaBroker: NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond})}
+	deps := kafkaDeps(c, cfg, sink)
+	kb := &killable{Feed: deps.Deliveries}
+	deps.Deliveries = kb
 	killCfg := cfg
-	killCfg.ShutdownTimeout = 0 // hard stop at once
-	_, _, cancel := runWorker(t, killCfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, Deps{Broker: kb, Sink: sink})
+	killCfg.ShutdownTimeout = time.Nanosecond // hard stop at once
+	_, cancel := runWorker(t, killCfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, deps)
 	if !rcv.Wait(60*time.Second, func(a []receiver.Arrival) bool { return len(a) >= total/3 }) {
 		t.Fatalf("first run delivered only %d", len(rcv.Arrivals()))
 	}
@@ -90,7 +89,7 @@ func TestKillMidStreamLosesNothing(t *testing.T) {
 	cancel()
 	first := len(rcv.Arrivals())
 
-	runWorker(t, cfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond}), Sink: sink})
+	runWorker(t, cfg, Endpoint{URL: srv.URL, MaxInFlight: 8}, kafkaDeps(c, cfg, sink))
 	distinct := func(a []receiver.Arrival) int {
 		seen := map[string]bool{}
 		for _, x := range a {
@@ -122,7 +121,7 @@ func TestDeadLetterRedrivenAndDelivered(t *testing.T) {
 	rcv, srv := testReceiver(t, statuses(400, 200), nil)
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
-	broker := NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond})
+	broker := NewKafkaBroker(c)
 	alog := NewAttemptLog(cfg.Topics.Attempts, sink, 100, NewMetrics(nil), zap.NewNop())
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -130,7 +129,9 @@ func TestDeadLetterRedrivenAndDelivered(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { _ = alog.Run(ctx) }()
-	runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: broker, Sink: sink, Attempts: alog})
+	deps := kafkaDeps(c, cfg, sink)
+	deps.Attempts = alog
+	runWorker(t, cfg, Endpoint{URL: srv.URL}, deps)
 
 	ep := Endpoint{ID: "sub", URL: srv.URL, Secrets: nil}
 	admin := NewAdmin(cfg, c, sink, staticLookup{"sub": ep}, loopbackClient(), "engage.", "engagehub/test", zap.NewNop())

@@ -8,47 +8,35 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// KafkaBroker is the Broker over pkg/kafka: group readers and topic admin.
+// KafkaBroker is the Broker over pkg/kafka: topic admin and backlog reads.
 type KafkaBroker struct {
 	client *kafka.Client
-	opts   kafka.ReaderOptions
 }
 
-// NewKafkaBroker returns a Broker reading through client with opts (keep
-// QueueCapacity modest: it multiplies by the number of subscriptions).
-func NewKafkaBroker(client *kafka.Client, opts kafka.ReaderOptions) *KafkaBroker {
-	return &KafkaBroker{client: client, opts: opts}
+// NewKafkaBroker returns a Broker over client.
+func NewKafkaBroker(client *kafka.Client) *KafkaBroker {
+	return &KafkaBroker{client: client}
 }
 
-// Open ensures topic and joins group on it.
-func (b *KafkaBroker) Open(ctx context.Context, topic, group string) (Source, error) {
-	if err := b.Ensure(ctx, topic); err != nil {
-		return nil, err
+// Ensure creates the topics that do not exist, in one request.
+func (b *KafkaBroker) Ensure(ctx context.Context, topics ...string) error {
+	specs := make([]kafka.TopicSpec, len(topics))
+	for i, t := range topics {
+		specs[i] = kafka.TopicSpec{Name: t}
 	}
-	return b.client.NewGroupReader(group, []string{topic}, b.opts), nil
-}
-
-// Ensure creates topic if it does not exist.
-func (b *KafkaBroker) Ensure(ctx context.Context, topic string) error {
-	if err := b.client.EnsureTopics(ctx, kafka.TopicSpec{Name: topic}); err != nil {
-		return fmt.Errorf("delivery: ensure %s: %w", topic, err)
+	if err := b.client.EnsureTopics(ctx, specs...); err != nil {
+		return fmt.Errorf("delivery: ensure %d topics: %w", len(topics), err)
 	}
 	return nil
 }
 
-// Pending sums, over topic's partitions, the records after group's committed
-// offset (or after the first offset when nothing is committed).
-func (b *KafkaBroker) Pending(ctx context.Context, topic, group string) (int64, error) {
-	spans, err := b.backlog(ctx, topic, group)
-	var n int64
-	for _, s := range spans {
-		n += s.to - s.from
-	}
-	return n, err
+// Ends returns the end offset of every partition in tps.
+func (b *KafkaBroker) Ends(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
+	return b.client.EndOffsets(ctx, tps)
 }
 
 // Uncommitted reads every record of topic after group's committed offsets up
-// to the end present at the call (a Backlog).
+// to the end present at the call.
 func (b *KafkaBroker) Uncommitted(ctx context.Context, topic, group string, visit func(kafka.Message)) error {
 	spans, err := b.backlog(ctx, topic, group)
 	if err != nil {

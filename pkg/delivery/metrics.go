@@ -13,6 +13,7 @@ type Metrics struct {
 	lag         *prometheus.GaugeVec
 	disabled    *prometheus.CounterVec
 	dropped     prometheus.Counter
+	panics      *prometheus.CounterVec
 }
 
 // NewMetrics registers the sender's metrics with reg (nil: a private registry).
@@ -38,10 +39,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Records on the delivery topic not yet committed by the sender group."}, sub),
 		disabled: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "engagehub_subscription_disabled_total",
 			Help: "Subscriptions the sender disabled (410 Gone, or failing longer than sender.disable_after); never reset when the worker stops."}, sub),
+		panics: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "engagehub_delivery_panics_total",
+			Help: "Records whose handling panicked; each was dead-lettered with the panic as its reason."}, sub),
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "engagehub_attempt_log_dropped_total",
 			Help: "Attempt-log entries dropped because the log buffer was full."}),
 	}
-	reg.MustRegister(m.deliveries, m.duration, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.disabled, m.dropped)
+	reg.MustRegister(m.deliveries, m.duration, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.disabled, m.dropped, m.panics)
 	return m
 }
 

@@ -3,12 +3,11 @@ package delivery
 import (
 	"sort"
 	"sync"
-
-	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// offsets tracks, per partition of one topic, which fetched records are
-// settled, so that only the highest contiguous settled offset is committed.
+// offsets tracks, per owned partition of one topic, which fetched records
+// are settled, so that only the highest contiguous settled offset is
+// committed.
 type offsets struct {
 	topic string
 	mu    sync.Mutex
@@ -19,6 +18,7 @@ type partition struct {
 	entries   []entry // ascending offsets, not yet committable
 	lastAdded int64
 	ready     int64 // highest contiguous settled offset not yet committed; -1 none
+	next      int64 // offset after the last committed one; -1 unknown
 }
 
 type entry struct {
@@ -30,17 +30,27 @@ func newOffsets(topic string) *offsets {
 	return &offsets{topic: topic, parts: map[int]*partition{}}
 }
 
+// reset starts partition p afresh (newly owned).
+func (o *offsets) reset(p int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.parts[p] = &partition{lastAdded: -1, ready: -1, next: -1}
+}
+
+// drop forgets partition p (no longer owned): its settles count for nothing.
+func (o *offsets) drop(p int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.parts, p)
+}
+
 // add registers a fetched record; false means it was already seen (a refetch
-// after a rebalance) and must be skipped.
+// after a rebalance) or its partition is not owned, and must be skipped.
 func (o *offsets) add(p int, off int64) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	pt := o.parts[p]
-	if pt == nil {
-		pt = &partition{lastAdded: -1, ready: -1}
-		o.parts[p] = pt
-	}
-	if off <= pt.lastAdded {
+	if pt == nil || off <= pt.lastAdded {
 		return false
 	}
 	pt.lastAdded = off
@@ -73,29 +83,44 @@ func (o *offsets) settle(p int, off int64) bool {
 	return true
 }
 
-// take returns, per partition that advanced, a message whose offset is the
-// highest contiguous settled one, and forgets it (give it back with untake
-// when the commit fails).
-func (o *offsets) take() []kafka.Message {
+// take returns, per partition that advanced, its highest contiguous settled
+// offset, and forgets it until committed reports the outcome.
+func (o *offsets) take() map[int]int64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var msgs []kafka.Message
+	out := map[int]int64{}
 	for p, pt := range o.parts {
 		if pt.ready >= 0 {
-			msgs = append(msgs, kafka.Message{Topic: o.topic, Partition: p, Offset: pt.ready})
+			out[p] = pt.ready
 			pt.ready = -1
 		}
 	}
-	return msgs
+	return out
 }
 
-// untake restores positions whose commit failed, unless a later one is ready.
-func (o *offsets) untake(msgs []kafka.Message) {
+// committed records the outcome of committing off on p: on success the
+// committed position moves; on failure off is ready again, unless a later
+// one is.
+func (o *offsets) committed(p int, off int64, ok bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for _, m := range msgs {
-		if pt := o.parts[m.Partition]; pt != nil && pt.ready < m.Offset {
-			pt.ready = m.Offset
-		}
+	pt := o.parts[p]
+	switch {
+	case pt == nil:
+	case ok:
+		pt.next = max(pt.next, off+1)
+	case pt.ready < off:
+		pt.ready = off
 	}
+}
+
+// committedNext is the offset after p's last committed record, when known.
+func (o *offsets) committedNext(p int) (int64, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	pt := o.parts[p]
+	if pt == nil || pt.next < 0 {
+		return 0, false
+	}
+	return pt.next, true
 }

@@ -66,9 +66,9 @@ func TestOrderingKeyHoldsBackOnlyTheFailingContact(t *testing.T) {
 	if got := slowArrivals(rcv.Arrivals()); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("slow contact arrivals = %v, want %v", got, want)
 	}
-	waitCommitted(t, b, topic, "engagehub-sender-sub")
+	waitCommitted(t, b, topic, "engagehub-sender")
 	parked := 0
-	for _, m := range b.records("engagehub.retry.sub.30m") {
+	for _, m := range b.records("engagehub.retry.30m") {
 		if header(m, HeaderRetryParked) == "true" {
 			parked++
 		}

@@ -6,29 +6,37 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// Source is one consumer-group member reading one topic.
-type Source interface {
-	// Fetch returns the next record without committing it; it blocks until a
-	// record arrives or ctx is done (then it returns ctx's error). A record may
-	// be fetched again after a rebalance.
-	Fetch(ctx context.Context) (kafka.Message, error)
-	// Commit marks records processed, per partition up to the given offset.
-	// The caller commits only settled records; an error is retriable by
-	// committing again.
-	Commit(ctx context.Context, msgs ...kafka.Message) error
+// Feed is one consumer-group member over many topics: every subscription's
+// delivery topic, or the shared retry tiers (kafka.GroupConsumer).
+type Feed interface {
+	// SetTopics replaces the topics consumed (they exist); the group is
+	// rejoined shortly after, once for a burst of changes.
+	SetTopics(topics []string)
+	// Run hands records of the partitions this member owns to h, fetching a
+	// partition only while h says it is Ready, until ctx ends (then it stops
+	// fetching and returns). Broker outages are waited out.
+	Run(ctx context.Context, h kafka.ConsumerHandler) error
+	// Commit commits, per partition, the offset of the last settled record;
+	// partitions no longer owned are left out. Errors are retriable.
+	Commit(offsets map[kafka.TopicPartition]int64) error
+	// Wake tells the fetch loop that a partition may have become Ready.
+	Wake()
+	// Owned lists the partitions this member owns now.
+	Owned() []kafka.TopicPartition
 	// Close leaves the group; uncommitted records are redelivered.
 	Close() error
 }
 
-// Broker opens the sources a worker reads and reports their backlog.
+// Broker is the topic administration and backlog reading the sender needs.
 type Broker interface {
-	// Open ensures topic exists and joins group on it.
-	Open(ctx context.Context, topic, group string) (Source, error)
-	// Pending is how many records of topic group has not committed yet
-	// (0 when the topic does not exist). Errors are retriable.
-	Pending(ctx context.Context, topic, group string) (int64, error)
-	// Ensure creates topic if it does not exist yet.
-	Ensure(ctx context.Context, topic string) error
+	// Ensure creates the topics that do not exist yet. Errors are retriable.
+	Ensure(ctx context.Context, topics ...string) error
+	// Uncommitted hands visit, in offset order per partition, every record of
+	// topic after group's committed offsets, up to the end present at the
+	// call; nothing when the topic does not exist. Errors are retriable.
+	Uncommitted(ctx context.Context, topic, group string, visit func(kafka.Message)) error
+	// Ends returns, per partition, the offset the next record will get.
+	Ends(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error)
 }
 
 // Sink writes records durably (acks=all); on error some may have been
@@ -38,7 +46,7 @@ type Sink interface {
 }
 
 // Decoder turns a delivery-topic record value into the webhook body: the
-// event's original envelope JSON. cmd wires it to schema.Serde.Unmarshal.
+// event's original envelope JSON. cmd wires it to schema.Serde.Raw.
 type Decoder interface {
 	// Body decodes value. An error wrapping ErrUndecodable (or
 	// schema.ErrBadFraming) is permanent and dead-letters the record; any

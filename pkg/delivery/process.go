@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"go.uber.org/zap"
@@ -10,6 +11,9 @@ import (
 // process attempts j until it settles (delivered, dead-lettered, or handed to
 // a retry tier) or ctx (the hard stop) ends it unsettled.
 func (w *Worker) process(ctx context.Context, j *job) verdict {
+	if j.bad != nil {
+		return w.deadLetter(ctx, j, Result{Err: j.bad}, Outcome{Kind: DeadLetter, Class: "bad_record"})
+	}
 	body, v, ok := w.decode(ctx, j)
 	if !ok {
 		return v
@@ -56,7 +60,7 @@ func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool
 		return Result{}, false
 	}
 	w.inFlight.Inc()
-	res := w.sender.Send(ctx, MessageID(j.id), body)
+	res := w.sender.Load().Send(ctx, MessageID(j.id), body)
 	w.inFlight.Dec()
 	return res, ctx.Err() == nil
 }
@@ -69,11 +73,12 @@ func (w *Worker) retry(ctx context.Context, j *job, res Result, out Outcome) (ve
 	if !ok {
 		return w.deadLetter(ctx, j, res, out), true
 	}
+	nominal, _ := w.sched.Nominal(j.attempts)
 	if out.After > 0 {
-		d = out.After
+		d, nominal = out.After, out.After
 	}
 	if d > w.cfg.MemoryRetryMax && len(w.tiers) > 0 {
-		return w.toTier(ctx, j, d), true
+		return w.toTier(ctx, j, d, nominal), true
 	}
 	if d <= 0 {
 		return verdict{}, false
@@ -115,10 +120,21 @@ func (w *Worker) observe(j *job, res Result, out Outcome) {
 	w.deps.Attempts.Record(a)
 }
 
-// finish settles j (or abandons it unsettled) and frees its buffer slot.
-func (w *Worker) finish(j *job, v verdict) {
-	if v.settled {
-		j.from.settle(j)
-	}
-	w.releaseBuffer()
+// safeProcess is process behind the worker boundary: a panic while handling
+// one record (a bug, or input nobody foresaw) dead-letters that record with
+// the panic as its reason, is counted and logged once with the record's
+// coordinates, and the subscription goes on.
+func (w *Worker) safeProcess(ctx context.Context, j *job) (v verdict) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		w.deps.Metrics.panics.WithLabelValues(w.ep.ID).Inc()
+		w.log.Error("panic handling a record; dead-lettering it", zap.String("topic", j.msg.Topic),
+			zap.Int("partition", j.msg.Partition), zap.Int64("offset", j.msg.Offset), zap.String("event_id", j.id),
+			zap.Any("panic", r), zap.Stack("stack"))
+		v = w.deadLetter(ctx, j, Result{Err: fmt.Errorf("panic: %v", r)}, Outcome{Kind: DeadLetter, Class: "panic"})
+	}()
+	return w.process(ctx, j)
 }

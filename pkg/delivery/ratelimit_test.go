@@ -35,5 +35,5 @@ func TestRateLimitSpacesRequestsOnTheClock(t *testing.T) {
 			t.Fatalf("after %ds arrivals = %d, want %d", sec+1, n, want)
 		}
 	}
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 }

@@ -26,22 +26,19 @@ func TestOrderingKeySurvivesRestart(t *testing.T) {
 	b := newMemBroker()
 	cfg := testConfig()
 	cfg.RetrySchedule = []time.Duration{0, time.Minute}
-	deliver, tier := "engagehub.deliver.sub", "engagehub.retry.sub.1m"
+	deliver, tier := "engagehub.deliver.sub", "engagehub.retry.1m"
 	deps := Deps{Broker: b, Sink: b, Clock: clock}
 	_ = b.WriteMessages(context.Background(), record(deliver, "x", "x-1"))
-	_, errc, stop := runWorker(t, cfg, Endpoint{URL: srv.URL}, deps)
-	waitCommitted(t, b, deliver, "engagehub-sender-sub")
+	_, stop := runWorker(t, cfg, Endpoint{URL: srv.URL}, deps)
+	waitCommitted(t, b, deliver, "engagehub-sender")
 	if n := len(b.records(tier)); n != 1 {
 		t.Fatalf("tier records = %d, want x-1", n)
 	}
 	stop()
-	if err := <-errc; err != nil {
-		t.Fatal(err)
-	}
 
 	runWorker(t, cfg, Endpoint{URL: srv.URL}, deps)
 	_ = b.WriteMessages(context.Background(), record(deliver, "x", "x-2"), record(deliver, "y", "y-1"))
-	waitCommitted(t, b, deliver, "engagehub-sender-sub")
+	waitCommitted(t, b, deliver, "engagehub-sender")
 	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return arrived(a, "msg_y-1") }) {
 		t.Fatal("contact y was held back")
 	}

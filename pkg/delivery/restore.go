@@ -10,18 +10,6 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// Backlog is implemented by brokers that can list what a consumer group has
-// not committed yet. A worker whose Broker is also a Backlog rebuilds, before
-// it fetches any new work, which contacts are parked in its retry tiers, so
-// that after a restart a new event of a parked contact still waits behind
-// the parked ones. KafkaBroker is one.
-type Backlog interface {
-	// Uncommitted hands visit, in offset order per partition, every record of
-	// topic after group's committed offsets, up to the end present at the
-	// call; nothing when the topic does not exist. Errors are retriable.
-	Uncommitted(ctx context.Context, topic, group string, visit func(kafka.Message)) error
-}
-
 // jobID is a record's event id, or its coordinates when it has none.
 func jobID(m kafka.Message) string {
 	if id := header(m, HeaderEventID); id != "" {
@@ -30,38 +18,50 @@ func jobID(m kafka.Message) string {
 	return m.Topic + "-" + strconv.Itoa(m.Partition) + "-" + strconv.FormatInt(m.Offset, 10)
 }
 
-// restoreParked rebuilds the parked contacts from the uncommitted records of
-// every retry tier (all partitions: the tier groups' assignments need not
-// match the delivery group's). It returns false only when ctx ended.
-func (w *Worker) restoreParked(ctx context.Context) bool {
-	bl, ok := w.deps.Broker.(Backlog)
-	if !ok || w.ep.Ordering == OrderingNone {
-		return true
+// restoreParked rebuilds, for the workers in subs, which contacts are parked
+// in the retry tiers, from the records the tier mover has not moved back yet
+// (one read of every tier, whatever the number of subscriptions). A contact
+// the worker knows keeps what it knows and adds the rest. It returns when
+// done or when ctx ends.
+func (s *Supervisor) restoreParked(ctx context.Context, subs map[string]*Worker) {
+	if len(subs) == 0 || len(s.tiers) == 0 {
+		return
 	}
-	recs, _, ok := w.readTiers(ctx, bl)
-	if !ok {
-		return false
+	recs := map[string][]kafka.Message{}
+	for _, t := range s.tiers {
+		read := func() error {
+			return s.deps.Broker.Uncommitted(ctx, t.topic, s.cfg.TierGroup(), func(m kafka.Message) {
+				if id := header(m, HeaderSubscription); subs[id] != nil {
+					m.Value = nil // only keys and headers count
+					recs[id] = append(recs[id], m)
+				}
+			})
+		}
+		for k := range recs {
+			delete(recs, k) // a retried read starts over
+		}
+		if !retryIO(ctx, s.log, "read retry tier backlog", t.topic, read) {
+			return
+		}
 	}
-	if n := w.disp.merge(recs, nil); n > 0 {
-		w.log.Info("parked contacts restored", zap.Int("count", n))
+	for id, w := range subs {
+		w.pending.Set(float64(len(recs[id])))
+		if w.ep.Ordering == OrderingNone {
+			continue
+		}
+		if n := w.disp.merge(recs[id]); n > 0 {
+			w.log.Info("parked contacts restored", zap.Int("count", n))
+		}
 	}
-	return true
 }
 
-// merge records that recs, retry-tier records, hold their contacts parked,
-// skipping those in routed (already back here, so already uncounted). A
-// contact this worker knows keeps the larger count and the later due time:
-// its own count misses what another instance parked, and an overcount only
-// parks a few more events until the head's grace runs out. It returns the
-// number of contacts recs park.
-func (d *dispatcher) merge(recs []kafka.Message, routed map[tierPos]bool) int {
+// merge records that recs, retry-tier records, hold their contacts parked.
+// It returns the number of contacts recs park.
+func (d *dispatcher) merge(recs []kafka.Message) int {
 	now := d.w.clock.Now()
 	fresh := map[string]*keyState{}
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	for _, m := range recs {
-		pos := tierPos{topic: m.Topic, partition: m.Partition, offset: m.Offset}
-		if len(m.Key) == 0 || routed[pos] || d.routed[pos] {
+		if len(m.Key) == 0 {
 			continue
 		}
 		ks := fresh[string(m.Key)]
@@ -71,6 +71,8 @@ func (d *dispatcher) merge(recs []kafka.Message, routed map[tierPos]bool) int {
 		}
 		ks.absorb(m, now)
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for key, f := range fresh {
 		if ks := d.keys[key]; ks != nil {
 			ks.adopt(f)
@@ -85,7 +87,7 @@ func (d *dispatcher) merge(recs []kafka.Message, routed map[tierPos]bool) int {
 // names the tier (and, unless it is a parked follower, the head) the
 // contact's new events wait behind.
 func (ks *keyState) absorb(m kafka.Message, now time.Time) {
-	ks.parkCount++
+	ks.park(jobID(m))
 	due := headerTime(m, HeaderRetryDue)
 	if ks.parkTopic != "" && due.Before(ks.parkDue) {
 		return
@@ -99,7 +101,9 @@ func (ks *keyState) absorb(m kafka.Message, now time.Time) {
 
 // adopt merges f, rebuilt from the tiers, into what this worker knows.
 func (ks *keyState) adopt(f *keyState) {
-	ks.parkCount = max(ks.parkCount, f.parkCount)
+	for id := range f.parked {
+		ks.park(id)
+	}
 	if ks.headID == "" {
 		ks.headID = f.headID
 	}

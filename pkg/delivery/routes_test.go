@@ -64,7 +64,7 @@ func TestReplayRedeliversExactlyTheEventsSince(t *testing.T) {
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
 	ep := Endpoint{ID: "sub", URL: srv.URL, EventTypes: []string{"contact.*"}}
-	runWorker(t, cfg, ep, Deps{Broker: NewKafkaBroker(c, kafka.ReaderOptions{MaxWait: 50 * time.Millisecond}), Sink: sink})
+	runWorker(t, cfg, ep, kafkaDeps(c, cfg, sink))
 	api := adminAPI(t, cfg, c, sink, staticLookup{"sub": ep}, prefix)
 
 	var out struct{ Copied int }

@@ -36,10 +36,10 @@ func TestRetryScheduleHonouredUnderInjectedClock(t *testing.T) {
 			t.Errorf("attempt %d at +%s, want +%s", i+1, got, want[i])
 		}
 	}
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 	eventually(t, 5*time.Second, func() bool { return len(b.records("engagehub.dlq.sub")) == 1 }, "dead letter")
 	assertDeadLetter(t, b, "5xx", 4)
-	if n := len(b.records("engagehub.retry.sub.5m")); n != 1 {
+	if n := len(b.records("engagehub.retry.5m")); n != 1 {
 		t.Fatalf("5m tier records = %d, want 1", n)
 	}
 }

@@ -2,9 +2,11 @@ package delivery
 
 import (
 	"context"
-	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -12,73 +14,59 @@ import (
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// lagInterval is how often the supervisor refreshes lag and retry-depth gauges.
+// lagInterval is how often the supervisor refreshes the lag gauges.
 const lagInterval = 15 * time.Second
 
-// A worker that failed is restarted after a backoff doubling from
-// restartMin up to restartMax with each consecutive failure.
-const (
-	restartMin = time.Second
-	restartMax = 5 * time.Minute
-)
-
-// restartBackoff is the wait before restarting a worker that failed
-// `failures` times in a row.
-func restartBackoff(failures int) time.Duration {
-	d := restartMin
-	for i := 1; i < failures && d < restartMax; i++ {
-		d *= 2
-	}
-	return min(d, restartMax)
-}
-
-// restartState is a failing worker's backoff.
-type restartState struct {
-	failures int
-	at       time.Time // not restarted before
-}
-
-// NewHTTPClient is the one delivery client every worker shares: the dial
+// NewHTTPClient is the one delivery client every worker clones: the dial
 // policy from AllowNetworks, MaxConnsPerHost, no redirects. Per-request
 // timeouts come from each Endpoint.
 func NewHTTPClient(cfg Config) *http.Client {
 	return webhook.NewHTTPClient(cfg.DialPolicy(), 0, cfg.MaxConnsPerHost)
 }
 
-// Supervisor owns one Worker per enabled webhook subscription. cmd calls
-// Update whenever the set of subscriptions changes and Run once.
+// Supervisor is the sender role. It keeps one Worker (a subscription's
+// policy, no consumer of its own) per enabled webhook subscription, and
+// consumes every delivery topic as one member of one consumer group
+// (Deps.Deliveries), handing each record to its subscription's worker; a
+// second member (Deps.Tiers) moves due retries back. Its fixed cost does not
+// grow with the number of subscriptions: a paused or idle subscription is a
+// few structs. cmd calls Update whenever the set of subscriptions changes
+// and Run once.
 type Supervisor struct {
 	cfg   Config
 	deps  Deps
 	log   *zap.Logger
 	clock Clock
+	tiers []tier
+	mover *mover
 
-	mu       sync.Mutex
-	desired  map[string]Endpoint
-	running  map[string]*runningWorker
-	disabled map[string]Endpoint // stopped after disabling; restarted only when changed
-	failed   map[string]restartState
-	wake     chan struct{}
+	hard     context.Context // ends in-flight work after the shutdown timeout
+	soft     context.Context // ends fetching
+	buffered atomic.Int64    // records held by all workers
+	jobs     sync.WaitGroup  // goroutines working on records
+	commit   chan struct{}   // a settle moved a committable offset
+
+	mu      sync.Mutex
+	desired map[string]Endpoint
+	workers map[string]*Worker
+	offs    map[string]*offsets // by delivery topic, for the partitions owned
+	ensured map[string]bool     // delivery topics known to exist
+	wake    chan struct{}
 }
 
-type runningWorker struct {
-	ep      Endpoint
-	w       *Worker
-	cancel  context.CancelFunc
-	done    chan struct{}
-	started time.Time
-}
-
-// NewSupervisor returns a supervisor; deps are shared by all its workers.
+// NewSupervisor returns the sender; deps are shared by all its workers.
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
-	return &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock,
-		desired: map[string]Endpoint{}, running: map[string]*runningWorker{},
-		disabled: map[string]Endpoint{}, failed: map[string]restartState{}, wake: make(chan struct{}, 1)}
+	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg),
+		commit: make(chan struct{}, 1), desired: map[string]Endpoint{}, workers: map[string]*Worker{},
+		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
+	s.hard, s.soft = context.Background(), context.Background()
+	s.mover = newMover(s)
+	return s
 }
 
 // Update replaces the set of endpoints: new ones start, removed ones stop,
-// changed ones restart (their progress is in Kafka).
+// changed ones take effect at their next request.
 func (s *Supervisor) Update(endpoints []Endpoint) {
 	s.mu.Lock()
 	s.desired = make(map[string]Endpoint, len(endpoints))
@@ -86,10 +74,6 @@ func (s *Supervisor) Update(endpoints []Endpoint) {
 		s.desired[ep.ID] = ep.withDefaults(s.cfg)
 	}
 	s.mu.Unlock()
-	s.poke()
-}
-
-func (s *Supervisor) poke() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -104,191 +88,218 @@ func (s *Supervisor) Endpoint(id string) (Endpoint, bool) {
 	return ep, ok
 }
 
-// Run reconciles workers until ctx is done, then stops them all: each stops
-// fetching, finishes in-flight deliveries for up to ShutdownTimeout, then
-// stops hard and commits what settled.
+// exists reports whether subscription id exists, enabled or not.
+func (s *Supervisor) exists(id string) bool {
+	if id == "" {
+		return false
+	}
+	if _, ok := s.Endpoint(id); ok {
+		return true
+	}
+	if s.deps.Lookup == nil {
+		return false
+	}
+	_, ok := s.deps.Lookup.Endpoint(id)
+	return ok
+}
+
+// Run delivers until ctx is done: then it stops fetching, lets in-flight
+// deliveries finish for up to ShutdownTimeout, abandons the rest unsettled,
+// commits what settled, and leaves the groups. Kafka being away is waited
+// out; Run returns only when ctx ends.
 func (s *Supervisor) Run(ctx context.Context) error {
-	for _, topic := range []string{s.cfg.Topics.Attempts, s.cfg.Topics.Operational} {
-		if err := s.deps.Broker.Ensure(ctx, topic); err != nil {
-			return err
+	hard, hardCancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardCancel()
+	s.mu.Lock()
+	s.hard, s.soft = hard, ctx
+	s.mu.Unlock()
+	if !s.ensureOwnTopics(ctx) {
+		return nil
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = s.deps.Deliveries.Run(ctx, s) })
+	wg.Go(func() { s.mover.run(ctx) })
+	stopCommits := make(chan struct{})
+	commitsDone := make(chan struct{})
+	go func() { defer close(commitsDone); s.commits(stopCommits) }()
+	s.reconcileLoop(ctx)
+	wg.Wait()
+	s.drain(hardCancel)
+	close(stopCommits)
+	<-commitsDone
+	s.closeFeeds()
+	return nil
+}
+
+// ensureOwnTopics creates the attempt log, operational and retry-tier
+// topics, waiting for Kafka as long as it takes.
+func (s *Supervisor) ensureOwnTopics(ctx context.Context) bool {
+	topics := []string{s.cfg.Topics.Attempts, s.cfg.Topics.Operational}
+	for _, t := range s.tiers {
+		topics = append(topics, t.topic)
+	}
+	return retryIO(ctx, s.log, "ensure sender topics", topics[0], func() error { return s.deps.Broker.Ensure(ctx, topics...) })
+}
+
+func (s *Supervisor) closeFeeds() {
+	for _, f := range []Feed{s.deps.Deliveries, s.deps.Tiers} {
+		if err := f.Close(); err != nil {
+			s.log.Warn("leave group failed", zap.Error(err))
 		}
 	}
+}
+
+// drain waits for in-flight work, for at most ShutdownTimeout.
+func (s *Supervisor) drain(hardCancel context.CancelFunc) {
+	done := make(chan struct{})
+	go func() { s.jobs.Wait(); close(done) }()
+	t := time.NewTimer(s.cfg.ShutdownTimeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		hardCancel()
+		<-done
+	}
+}
+
+// reconcileLoop applies Update's endpoints, and refreshes the lag gauges,
+// until ctx ends.
+func (s *Supervisor) reconcileLoop(ctx context.Context) {
 	tick := time.NewTicker(lagInterval)
 	defer tick.Stop()
+	var retry <-chan time.Time
 	for {
-		var retry <-chan time.Time
-		if wait := s.reconcile(ctx); wait > 0 {
-			retry = s.clock.After(wait)
+		retry = nil
+		if !s.reconcile(ctx) {
+			retry = time.After(time.Second)
 		}
 		select {
 		case <-ctx.Done():
-			s.stopAll()
-			return nil
+			return
 		case <-s.wake:
 		case <-retry:
 		case <-tick.C:
-			s.refreshGauges(ctx)
+			s.refreshLag(ctx)
 		}
 	}
 }
 
-// reconcile stops workers whose endpoint changed or went away (forgetting
-// the metrics of those that went away), then starts the missing ones whose
-// restart backoff has passed. It returns how long until the next restart is
-// due (0: none pending).
-func (s *Supervisor) reconcile(ctx context.Context) time.Duration {
-	stop, gone := s.stale()
-	stopWorkers(stop)
+// reconcile builds, updates and stops workers to match the desired
+// endpoints, creates the missing delivery topics in one request, and
+// consumes exactly the enabled subscriptions' topics. It returns false when
+// topics could not be created (retried shortly).
+func (s *Supervisor) reconcile(ctx context.Context) bool {
+	stopped, gone := s.applyEndpoints()
+	for _, w := range stopped {
+		w.stop()
+	}
 	for _, id := range gone {
 		s.deps.Metrics.forget(id)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now, next := s.clock.Now(), time.Duration(0)
-	for id, ep := range s.desired {
-		if old, ok := s.disabled[id]; ok && old.same(ep) {
-			continue
+	topics, missing := s.topics()
+	if len(missing) > 0 {
+		if err := s.deps.Broker.Ensure(ctx, missing...); err != nil {
+			s.log.Warn("delivery topics not created yet", zap.Int("count", len(missing)), zap.Error(err))
+			return false
 		}
-		delete(s.disabled, id)
-		if _, ok := s.running[id]; ok || ctx.Err() != nil {
-			continue
+		s.mu.Lock()
+		for _, t := range missing {
+			s.ensured[t] = true
 		}
-		if wait := s.failed[id].at.Sub(now); wait > 0 {
-			next = minPositive(next, wait)
-			continue
-		}
-		s.start(ctx, ep)
+		s.mu.Unlock()
 	}
-	return next
+	s.deps.Deliveries.SetTopics(topics)
+	return true
 }
 
-// stale takes out of the running set the workers to stop, and returns them
-// with the ids of subscriptions that went away altogether.
-func (s *Supervisor) stale() (stop []*runningWorker, gone []string) {
+// applyEndpoints brings the workers in line with the desired endpoints. It
+// returns the workers to stop and the subscriptions that went away.
+func (s *Supervisor) applyEndpoints() (stopped []*Worker, gone []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id, r := range s.running {
+	for id, w := range s.workers {
 		ep, ok := s.desired[id]
-		if !ok || !ep.same(r.ep) {
-			stop = append(stop, r)
-			delete(s.running, id)
-			delete(s.failed, id) // a changed endpoint starts afresh
-		}
-	}
-	for _, ids := range []map[string]Endpoint{s.disabled, endpointsOf(stop)} {
-		for id := range ids {
-			if _, ok := s.desired[id]; !ok {
-				gone = append(gone, id)
-				delete(s.disabled, id)
+		switch {
+		case !ok:
+			stopped, gone = append(stopped, w), append(gone, id)
+			delete(s.workers, id)
+		case w.disabled.Load() && ep.same(w.ep):
+			// disabled itself; stays stopped until the subscription changes
+		case w.disabled.Load() || !ep.sameShape(w.ep):
+			stopped = append(stopped, w)
+			delete(s.workers, id)
+		case !ep.same(w.ep):
+			if err := w.update(ep); err != nil {
+				s.log.Error("endpoint not updated", zap.String("subscription", id), zap.Error(err))
 			}
 		}
 	}
-	for id := range s.failed {
-		if _, ok := s.desired[id]; !ok {
-			gone = append(gone, id)
-			delete(s.failed, id)
+	for id, ep := range s.desired {
+		if _, ok := s.workers[id]; ok {
+			continue
+		}
+		w, err := newWorker(s, ep)
+		if err != nil {
+			s.log.Error("worker not started", zap.String("subscription", id), zap.Error(err))
+			continue
+		}
+		s.workers[id] = w
+	}
+	return stopped, gone
+}
+
+// topics lists the delivery topics to consume, and those not known to exist.
+func (s *Supervisor) topics() (topics, missing []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, w := range s.workers {
+		if w.disabled.Load() {
+			continue
+		}
+		t := s.cfg.Topics.DeliverPrefix + id
+		topics = append(topics, t)
+		if !s.ensured[t] {
+			missing = append(missing, t)
 		}
 	}
-	return stop, gone
+	slices.Sort(topics)
+	return topics, missing
 }
 
-func endpointsOf(rs []*runningWorker) map[string]Endpoint {
-	m := make(map[string]Endpoint, len(rs))
-	for _, r := range rs {
-		m[r.ep.ID] = r.ep
+// workerOf returns the worker consuming delivery topic topic.
+func (s *Supervisor) workerOf(topic string) *Worker {
+	id, ok := strings.CutPrefix(topic, s.cfg.Topics.DeliverPrefix)
+	if !ok {
+		return nil
 	}
-	return m
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.workers[id]
 }
 
-func minPositive(a, b time.Duration) time.Duration {
-	if a <= 0 || b < a {
-		return b
-	}
-	return a
-}
-
-// start launches a worker for ep (mu held).
-func (s *Supervisor) start(ctx context.Context, ep Endpoint) {
-	w, err := NewWorker(s.cfg, ep, s.deps)
+// refreshLag sets every owned subscription's lag: records on its delivery
+// topic after what was committed (one request, whatever the number of
+// subscriptions).
+func (s *Supervisor) refreshLag(ctx context.Context) {
+	owned := s.deps.Deliveries.Owned()
+	ends, err := s.deps.Broker.Ends(ctx, owned)
 	if err != nil {
-		s.log.Error("worker not started", zap.String("subscription", ep.ID), zap.Error(err))
 		return
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	r := &runningWorker{ep: ep, w: w, cancel: cancel, done: make(chan struct{}), started: s.clock.Now()}
-	s.running[ep.ID] = r
-	go func() {
-		defer close(r.done)
-		err := w.Run(wctx)
-		s.exited(r, err)
-	}()
-}
-
-// exited forgets a worker that stopped by itself; one that failed is
-// restarted after its backoff.
-func (s *Supervisor) exited(r *runningWorker, err error) {
+	lag := map[string]int64{}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.running[r.ep.ID] != r {
-		return // stopped by reconcile
-	}
-	delete(s.running, r.ep.ID)
-	switch {
-	case errors.Is(err, ErrDisabled):
-		s.disabled[r.ep.ID] = r.ep
-	case err != nil:
-		now := s.clock.Now()
-		f := s.failed[r.ep.ID]
-		if now.Sub(r.started) >= restartMax {
-			f.failures = 0 // it ran a good while: not a crash loop
-		}
-		f.failures++
-		wait := restartBackoff(f.failures)
-		f.at = now.Add(wait)
-		s.failed[r.ep.ID] = f
-		s.log.Error("worker failed; restarting after a backoff", zap.String("subscription", r.ep.ID),
-			zap.Int("attempt", f.failures), zap.Duration("duration", wait), zap.Error(err))
-		s.poke()
-	}
-}
-
-func stopWorkers(ws []*runningWorker) {
-	for _, r := range ws {
-		r.cancel()
-	}
-	for _, r := range ws {
-		<-r.done
-	}
-}
-
-func (s *Supervisor) stopAll() {
-	s.mu.Lock()
-	ws := make([]*runningWorker, 0, len(s.running))
-	for _, r := range s.running {
-		ws = append(ws, r)
-	}
-	s.mu.Unlock()
-	stopWorkers(ws)
-}
-
-// refreshGauges sets the lag and retry-depth gauges of every running worker.
-func (s *Supervisor) refreshGauges(ctx context.Context) {
-	s.mu.Lock()
-	ws := make([]*Worker, 0, len(s.running))
-	for _, r := range s.running {
-		ws = append(ws, r.w)
-	}
-	s.mu.Unlock()
-	for _, w := range ws {
-		if n, err := s.deps.Broker.Pending(ctx, w.deliverTopic(), w.group()); err == nil {
-			s.deps.Metrics.lag.WithLabelValues(w.ep.ID).Set(float64(n))
-		}
-		var depth int64
-		for _, t := range w.tiers {
-			if n, err := s.deps.Broker.Pending(ctx, w.tierTopic(t), w.tierGroup(t)); err == nil {
-				depth += n
+	for _, tp := range owned {
+		if o := s.offs[tp.Topic]; o != nil {
+			if next, ok := o.committedNext(tp.Partition); ok {
+				lag[tp.Topic] += max(0, ends[tp]-next)
 			}
 		}
-		s.deps.Metrics.retry.WithLabelValues(w.ep.ID).Set(float64(depth))
+	}
+	s.mu.Unlock()
+	for topic, n := range lag {
+		if w := s.workerOf(topic); w != nil {
+			s.deps.Metrics.lag.WithLabelValues(w.ep.ID).Set(float64(n))
+		}
 	}
 }

@@ -3,7 +3,9 @@ package delivery
 import (
 	"context"
 	"errors"
-	"sync"
+	"fmt"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,7 +18,7 @@ func TestSupervisorStartsAndStopsWorkersOnUpdate(t *testing.T) {
 	t.Parallel()
 	rcv, srv := testReceiver(t, nil, nil)
 	b := newMemBroker()
-	s := NewSupervisor(testConfig(), Deps{Broker: b, Sink: b, Client: loopbackClient(), Decoder: rawDecoder{}})
+	s := NewSupervisor(testConfig(), memDeps(b))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
@@ -28,7 +30,7 @@ func TestSupervisorStartsAndStopsWorkersOnUpdate(t *testing.T) {
 	eventually(t, 5*time.Second, func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return len(s.running) == 0
+		return len(s.workers) == 0
 	}, "worker stopped")
 	if _, ok := s.Endpoint("a"); ok {
 		t.Fatal("removed endpoint still looked up")
@@ -46,7 +48,9 @@ func TestSupervisorForgetsMetricsOfRemovedSubscriptions(t *testing.T) {
 	rcv, srv := testReceiver(t, nil, nil)
 	b := newMemBroker()
 	m := NewMetrics(nil)
-	s := NewSupervisor(testConfig(), Deps{Broker: b, Sink: b, Client: loopbackClient(), Decoder: rawDecoder{}, Metrics: m})
+	deps := memDeps(b)
+	deps.Metrics = m
+	s := NewSupervisor(testConfig(), deps)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
@@ -70,61 +74,72 @@ func seriesOf(c prometheus.Collector) int {
 	return len(ch)
 }
 
-// failingBroker cannot open any topic; it records when each Open came.
+// memDeps runs a supervisor over memBroker feeds.
+func memDeps(b *memBroker) Deps {
+	cfg := testConfig()
+	return Deps{Deliveries: b.feed(cfg.Topics.Group), Tiers: b.feed(cfg.TierGroup()), Broker: b, Sink: b,
+		Client: loopbackClient(), Decoder: rawDecoder{}}
+}
+
+// failingBroker cannot create topics until healed.
 type failingBroker struct {
 	*memBroker
-	clock Clock
-	mu    sync.Mutex
-	opens []time.Time
+	healed atomic.Bool
+	tries  atomic.Int32
 }
 
-func (b *failingBroker) Open(context.Context, string, string) (Source, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.opens = append(b.opens, b.clock.Now())
-	return nil, errors.New("kafka: not ready")
+func (b *failingBroker) Ensure(context.Context, ...string) error {
+	b.tries.Add(1)
+	if !b.healed.Load() {
+		return errors.New("kafka: dial tcp: connection refused")
+	}
+	return nil
 }
 
-func (b *failingBroker) openCount() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.opens)
-}
-
-// A worker that fails to start is restarted after 1s, 2s, 4s, 8s on the
-// supervisor's clock — and never earlier.
-func TestSupervisorBacksOffFailedRestarts(t *testing.T) {
+// Kafka away at start: the sender keeps trying instead of returning, and
+// delivers once Kafka answers.
+func TestSupervisorWaitsOutKafkaBeingAway(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	b := &failingBroker{memBroker: newMemBroker(), clock: clock}
-	s := NewSupervisor(testConfig(), Deps{Broker: b, Sink: b, Client: loopbackClient(), Decoder: rawDecoder{}, Clock: clock})
+	rcv, srv := testReceiver(t, nil, nil)
+	b := &failingBroker{memBroker: newMemBroker()}
+	deps := memDeps(b.memBroker)
+	deps.Broker = b
+	s := NewSupervisor(testConfig(), deps)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
 	defer func() { cancel(); <-done }()
-	s.Update([]Endpoint{{ID: "a", URL: "http://127.0.0.1:9/", Secrets: []webhook.Secret{testSecret}}})
-	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second}
-	for i, d := range want {
-		eventually(t, 5*time.Second, func() bool { return b.openCount() == i+1 }, "worker start")
-		clock.waitWaiters(t, 1)
-		clock.Advance(d - time.Millisecond)
-		s.poke() // a reconcile before the backoff passed must not restart it
-		clock.Advance(time.Millisecond)
+	s.Update([]Endpoint{{ID: "a", URL: srv.URL, Secrets: []webhook.Secret{testSecret}}})
+	_ = b.WriteMessages(ctx, record("engagehub.deliver.a", "c1", "e1"))
+	eventually(t, 10*time.Second, func() bool { return b.tries.Load() >= 2 }, "a second try")
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned while Kafka was away: %v", err)
+	default:
 	}
-	eventually(t, 5*time.Second, func() bool { return b.openCount() == len(want)+1 }, "last restart")
-	for i, d := range want {
-		if gap := b.opens[i+1].Sub(b.opens[i]); gap != d {
-			t.Fatalf("restart %d after %s, want %s", i+1, gap, d)
-		}
-	}
+	b.healed.Store(true)
+	waitArrivals(t, rcv, 1)
 }
 
-func TestRestartBackoffDoublesUpToTheCap(t *testing.T) {
-	t.Parallel()
-	for failures, want := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 5: 16 * time.Second,
-		9: 256 * time.Second, 10: restartMax, 1000: restartMax} {
-		if got := restartBackoff(failures); got != want {
-			t.Errorf("restartBackoff(%d) = %s, want %s", failures, got, want)
-		}
+// A thousand idle subscriptions are state, not goroutines: the sender's
+// goroutine count does not grow with them.
+func TestIdleSubscriptionsCostNoGoroutines(t *testing.T) {
+	b := newMemBroker()
+	s := NewSupervisor(testConfig(), memDeps(b))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	s.Update([]Endpoint{{ID: "warm", URL: "http://127.0.0.1:9/", Secrets: []webhook.Secret{testSecret}}})
+	eventually(t, 5*time.Second, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return len(s.workers) == 1 }, "one worker")
+	before := runtime.NumGoroutine()
+	eps := make([]Endpoint, 1000)
+	for i := range eps {
+		eps[i] = Endpoint{ID: fmt.Sprintf("s%d", i), URL: "http://127.0.0.1:9/", Secrets: []webhook.Secret{testSecret}}
+	}
+	s.Update(eps)
+	eventually(t, 10*time.Second, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return len(s.workers) == 1000 }, "1,000 workers")
+	if after := runtime.NumGoroutine(); after-before > 20 {
+		t.Fatalf("1,000 idle subscriptions added %d goroutines", after-before)
 	}
 }

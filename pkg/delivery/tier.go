@@ -13,12 +13,21 @@ import (
 )
 
 // Retry tiers: one topic per distinct schedule delay longer than
-// MemoryRetryMax, engagehub.retry.<sub>.<delay>. Every record in a tier was
-// written with (about) the same delay, so a tier partition is in due order and
-// its reader only ever waits for the record at its head. Readers start lazily:
-// at worker start for tiers with uncommitted records, or at the first write.
+// MemoryRetryMax, engagehub.retry.<delay>, shared by every subscription
+// (the record's subscription header says whose it is). A retry goes to the
+// tier of its nominal (unjittered) delay and carries its own due time, so
+// the records of a tier partition are due in write order give or take the
+// jitter: the mover, waiting for each partition's head, moves every record
+// within its delay ± jitter. When due, the mover writes the record back to
+// its subscription's delivery topic, where the worker attempts it again.
 
-func tierDelays(cfg Config) []time.Duration {
+// tier is one retry-tier topic.
+type tier struct {
+	delay time.Duration
+	topic string
+}
+
+func tiersOf(cfg Config) []tier {
 	var ds []time.Duration
 	for _, d := range cfg.RetrySchedule {
 		if d > cfg.MemoryRetryMax && !slices.Contains(ds, d) {
@@ -26,25 +35,33 @@ func tierDelays(cfg Config) []time.Duration {
 		}
 	}
 	slices.Sort(ds)
-	return ds
+	out := make([]tier, len(ds))
+	for i, d := range ds {
+		out[i] = tier{delay: d, topic: cfg.Topics.RetryPrefix + shortDuration(d)}
+	}
+	return out
 }
 
-// tierFor is the shortest tier at least d long, else the longest.
-func (w *Worker) tierFor(d time.Duration) time.Duration {
-	for _, t := range w.tiers {
-		if t >= d {
-			return t
+// tierFor is the longest tier not longer than d (a Retry-After longer than
+// every tier waits in the longest, moved on by the mover until due), else
+// the shortest.
+func tierFor(tiers []tier, d time.Duration) tier {
+	best := tiers[0]
+	for _, t := range tiers {
+		if t.delay <= d {
+			best = t
 		}
 	}
-	return w.tiers[len(w.tiers)-1]
+	return best
 }
 
-func (w *Worker) tierTopic(t time.Duration) string {
-	return w.cfg.Topics.RetryPrefix + w.ep.ID + "." + shortDuration(t)
-}
-
-func (w *Worker) tierGroup(t time.Duration) string {
-	return w.group() + "-retry-" + shortDuration(t)
+func tierOfTopic(tiers []tier, topic string) (tier, bool) {
+	for _, t := range tiers {
+		if t.topic == topic {
+			return t, true
+		}
+	}
+	return tier{}, false
 }
 
 // shortDuration prints 5m0s as 5m and 2h0m0s as 2h.
@@ -59,82 +76,45 @@ func shortDuration(d time.Duration) string {
 	return s
 }
 
-// toTier writes j to the tier for delay d as its contact's head.
-func (w *Worker) toTier(ctx context.Context, j *job, d time.Duration) verdict {
-	t := w.tierFor(d)
-	due := w.clock.Now().Add(max(d, t))
-	topic := w.tierTopic(t)
-	m := w.retryRecord(j, topic, due, false)
-	if !w.ensureTier(ctx, t) || !w.write(ctx, m) {
+// toTier writes j, due after d, to the tier of its nominal delay, as its
+// contact's head.
+func (w *Worker) toTier(ctx context.Context, j *job, d, nominal time.Duration) verdict {
+	t := tierFor(w.tiers, nominal)
+	due := w.clock.Now().Add(d)
+	if !write(ctx, w.deps.Sink, w.log, w.retryRecord(j, t.topic, due, false)) {
 		return verdict{}
 	}
-	return verdict{settled: true, tier: topic, due: due}
+	w.pending.Inc()
+	return verdict{settled: true, tier: t.topic, due: due}
 }
 
 // park writes j, unattempted, behind its contact's head in topic.
 func (w *Worker) park(ctx context.Context, j *job, topic string, due time.Time) verdict {
-	t := w.tierOfTopic(topic)
-	m := w.retryRecord(j, topic, due, true)
-	if !w.ensureTier(ctx, t) || !w.write(ctx, m) {
+	if !write(ctx, w.deps.Sink, w.log, w.retryRecord(j, topic, due, true)) {
 		return verdict{}
 	}
+	w.pending.Inc()
 	return verdict{settled: true}
 }
 
-func (w *Worker) tierOfTopic(topic string) time.Duration {
-	for _, t := range w.tiers {
-		if w.tierTopic(t) == topic {
-			return t
-		}
-	}
-	return w.tiers[len(w.tiers)-1]
-}
-
 func (w *Worker) retryRecord(j *job, topic string, due time.Time, parked bool) kafka.Message {
-	kv := []string{HeaderRetryAttempt, strconv.Itoa(j.attempts), HeaderRetryDue, due.UTC().Format(time.RFC3339Nano)}
+	kv := []string{HeaderRetryAttempt, strconv.Itoa(j.attempts), HeaderRetryDue, due.UTC().Format(time.RFC3339Nano),
+		HeaderSubscription, w.ep.ID}
 	if parked {
 		kv = append(kv, HeaderRetryParked, "true")
 	}
-	return kafka.Message{Topic: topic, Key: j.msg.Key, Value: j.msg.Value, Headers: withHeaders(j.msg.Headers, kv...)}
-}
-
-// ensureTier makes sure the tier topic exists and, unless the worker is
-// stopping, that its reader runs. No lock is held during I/O.
-func (w *Worker) ensureTier(ctx context.Context, t time.Duration) bool {
-	w.tierMu.Lock()
-	on := w.tierOn[t]
-	w.tierMu.Unlock()
-	if on {
-		return true
-	}
-	topic := w.tierTopic(t)
-	if !w.retryIO(ctx, "ensure retry tier", topic, func() error { return w.deps.Broker.Ensure(ctx, topic) }) {
-		return false
-	}
-	var src Source
-	open := func() (err error) { src, err = w.deps.Broker.Open(ctx, topic, w.tierGroup(t)); return err }
-	if !w.retryIO(ctx, "open retry tier", topic, open) {
-		return false
-	}
-	w.tierMu.Lock()
-	defer w.tierMu.Unlock()
-	if w.tierOn[t] || w.closing {
-		_ = src.Close() // another caller won, or the worker stops: records wait in Kafka
-		return true
-	}
-	w.tierOn[t] = true
-	w.startStream(src, topic, t)
-	return true
+	hs := withHeaders(dropHeader(j.msg.Headers, HeaderSubscription), kv...)
+	return kafka.Message{Topic: topic, Key: j.msg.Key, Value: j.msg.Value, Headers: hs}
 }
 
 // retryIO runs f until it succeeds or ctx ends, logging failures.
-func (w *Worker) retryIO(ctx context.Context, what, topic string, f func() error) bool {
+func retryIO(ctx context.Context, log *zap.Logger, what, topic string, f func() error) bool {
 	for ctx.Err() == nil {
 		err := f()
 		if err == nil {
 			return true
 		}
-		w.log.Warn(what+" failed", zap.String("topic", topic), zap.Error(err))
+		log.Warn(what+" failed", zap.String("topic", topic), zap.Error(err))
 		if !waitReal(ctx, time.Second) {
 			break
 		}
@@ -142,17 +122,17 @@ func (w *Worker) retryIO(ctx context.Context, what, topic string, f func() error
 	return false
 }
 
-// write writes m durably, retrying until it succeeds or ctx ends.
-func (w *Worker) write(ctx context.Context, m kafka.Message) bool {
+// write writes msgs durably, retrying until it succeeds or ctx ends.
+func write(ctx context.Context, sink Sink, log *zap.Logger, msgs ...kafka.Message) bool {
 	for {
-		err := w.deps.Sink.WriteMessages(ctx, m)
+		err := sink.WriteMessages(ctx, msgs...)
 		if err == nil {
 			return true
 		}
 		if ctx.Err() != nil {
 			return false
 		}
-		w.log.Warn("write failed", zap.String("topic", m.Topic), zap.Error(err))
+		log.Warn("write failed", zap.String("topic", msgs[0].Topic), zap.Int("count", len(msgs)), zap.Error(err))
 		if !waitReal(ctx, time.Second) {
 			return false
 		}

@@ -2,34 +2,32 @@ package delivery
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
-	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"golang.org/x/time/rate"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// ErrDisabled is returned by Worker.Run when the worker stopped because it
-// disabled its subscription.
-var ErrDisabled = errors.New("delivery: subscription disabled")
-
-// Deps are what workers share. Broker, Sink, Client and Decoder are required.
+// Deps are what the sender's subscriptions share. Deliveries, Tiers,
+// Broker, Sink, Client and Decoder are required.
 type Deps struct {
-	Broker    Broker
-	Sink      Sink         // acks=all writer for retry tiers, dead letters, operational events
-	Client    *http.Client // webhook.NewHTTPClient with the dial policy; each worker clones its transport into a pool of its own
-	Decoder   Decoder
-	Disabler  Disabler        // nil: only the operational event and the log
-	Attempts  AttemptRecorder // nil: attempts are not logged
-	Metrics   *Metrics        // nil: a private registry
-	Log       *zap.Logger     // nil: no logging
-	Clock     Clock           // nil: RealClock
-	UserAgent string          // "engagehub/<version>"
+	Deliveries Feed         // one group member over every delivery topic
+	Tiers      Feed         // one group member over the shared retry tiers
+	Broker     Broker       // topic admin and backlog reads
+	Sink       Sink         // acks=all writer for retry tiers, dead letters, operational events
+	Client     *http.Client // webhook.NewHTTPClient with the dial policy; each worker clones its transport into a pool of its own
+	Decoder    Decoder
+	Disabler   Disabler        // nil: only the operational event and the log
+	Lookup     Lookup          // every subscription, enabled or not; nil: only the running ones. Retries of a subscription it does not know (deleted) are dropped
+	Attempts   AttemptRecorder // nil: attempts are not logged
+	Metrics    *Metrics        // nil: a private registry
+	Log        *zap.Logger     // nil: no logging
+	Clock      Clock           // nil: RealClock
+	UserAgent  string          // "engagehub/<version>"
 }
 
 func (d Deps) withDefaults() Deps {
@@ -48,68 +46,73 @@ func (d Deps) withDefaults() Deps {
 	return d
 }
 
-// Worker delivers one subscription's events: consumer group
-// engagehub-sender-<id> on engagehub.deliver.<id>, plus its retry tiers.
+// Worker is one subscription's delivery policy: ordering, circuit, rate
+// limit, concurrency, retries and dead letters. It owns no Kafka consumer
+// and no goroutine while idle: the Supervisor hands it the records of its
+// delivery topic, and a goroutine runs only while a record (ordering none)
+// or a contact's queue (ordering key) is being worked on.
 type Worker struct {
 	cfg     Config
 	ep      Endpoint
+	sup     *Supervisor
 	deps    Deps
 	log     *zap.Logger
 	clock   Clock
-	sender  *Sender
+	client  *http.Client
+	sender  atomic.Pointer[Sender]
 	sched   Schedule
-	tiers   []time.Duration
+	tiers   []tier
 	limiter *rate.Limiter
 	breaker *breaker
 	disp    *dispatcher
 
-	buffer   chan struct{} // a token per record held in memory
+	ctx      context.Context // the hard stop, and this worker's own end
+	cancel   context.CancelFunc
+	buffered atomic.Int64  // records held: fetched, not settled
 	slots    chan struct{} // a token per request in flight
 	inFlight prometheus.Gauge
 	latency  prometheus.Observer
-	jobs     sync.WaitGroup // runners
-	fetchers sync.WaitGroup // fetch loops
-	commits  sync.WaitGroup // commit loops
-	softCtx  context.Context
-	stopFn   context.CancelFunc // hard+soft stop
-	stopCh   chan struct{}      // closed to end commit loops
+	pending  prometheus.Gauge // records of this subscription in retry tiers
 	disabled atomic.Bool
-
-	tierMu   sync.Mutex
-	tierOn   map[time.Duration]bool
 	dlqReady atomic.Bool
-	closing  bool // no new streams once the worker stops
 }
 
-// NewWorker returns a worker for ep; Run starts it.
-func NewWorker(cfg Config, ep Endpoint, deps Deps) (*Worker, error) {
-	deps = deps.withDefaults()
-	ep = ep.withDefaults(cfg)
-	sender, err := NewSender(ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost)), ep, deps.UserAgent, deps.Clock)
+// newWorker returns the worker for ep, owned by sup.
+func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
+	cfg, deps := sup.cfg, sup.deps
+	client := ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost))
+	sender, err := NewSender(client, ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
 	}
-	w := &Worker{cfg: cfg, ep: ep, deps: deps, clock: deps.Clock, sender: sender,
-		log:    deps.Log.With(zap.String("subscription", ep.ID)),
-		sched:  Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter},
-		tiers:  tierDelays(cfg),
-		buffer: make(chan struct{}, cfg.MaxBuffered), slots: make(chan struct{}, ep.MaxInFlight),
-		tierOn: map[time.Duration]bool{}, stopCh: make(chan struct{}),
-	}
+	ctx, cancel := context.WithCancel(sup.hard)
+	w := &Worker{cfg: cfg, ep: ep, sup: sup, deps: deps, clock: deps.Clock, client: client,
+		log:   deps.Log.With(zap.String("subscription", ep.ID)),
+		sched: Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter},
+		tiers: sup.tiers, ctx: ctx, cancel: cancel, slots: make(chan struct{}, ep.MaxInFlight)}
+	w.sender.Store(sender)
 	w.limiter = newLimiter(ep.RateLimit)
 	m := deps.Metrics
 	w.inFlight = m.inFlight.WithLabelValues(ep.ID)
 	w.latency = m.duration.WithLabelValues(ep.ID)
+	w.pending = m.retry.WithLabelValues(ep.ID)
 	circuit := m.circuit.WithLabelValues(ep.ID)
 	circuit.Set(circuitClosed)
-	w.breaker = newBreaker(cfg.Circuit, deps.Clock, func(s int) { circuit.Set(float64(s)) })
+	w.breaker = newBreaker(cfg.Circuit, deps.Clock, func(s int) {
+		circuit.Set(float64(s))
+		if s == circuitClosed {
+			sup.deps.Deliveries.Wake()
+		}
+	})
+	w.disp = newDispatcher(w)
 	return w, nil
 }
 
 // ownPool gives a worker its own connection pool, cloned from the shared
 // client's transport (dial policy, timeouts) and sized to the worker's
 // concurrency: a slow endpoint then holds only its own connections, never
-// those of another subscription on the same host.
+// those of another subscription on the same host. Idle connections close
+// after the transport's IdleConnTimeout, so an idle subscription holds none.
 func ownPool(shared *http.Client, conns int) *http.Client {
 	t, ok := shared.Transport.(*http.Transport)
 	if !ok {
@@ -122,102 +125,51 @@ func ownPool(shared *http.Client, conns int) *http.Client {
 	return &c
 }
 
-func (w *Worker) deliverTopic() string { return w.cfg.Topics.DeliverPrefix + w.ep.ID }
-func (w *Worker) dlqTopic() string     { return w.cfg.Topics.DLQPrefix + w.ep.ID }
-func (w *Worker) group() string        { return w.cfg.Topics.GroupPrefix + w.ep.ID }
-
-// Run delivers until ctx is done: then it stops fetching, lets in-flight
-// deliveries finish for up to ShutdownTimeout, abandons the rest unsettled,
-// commits what settled, and returns nil. It returns ErrDisabled after
-// disabling the subscription, and an error if the delivery topic cannot be
-// opened.
-func (w *Worker) Run(ctx context.Context) error {
-	hard, hardCancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer hardCancel()
-	soft, softCancel := context.WithCancel(ctx)
-	defer softCancel()
-	w.softCtx = soft
-	w.stopFn = func() { softCancel(); hardCancel() }
-	w.disp = newDispatcher(hard, w)
-	if !w.restoreParked(soft) {
-		return w.exit()
-	}
-	src, err := w.deps.Broker.Open(soft, w.deliverTopic(), w.group())
+// update takes a changed endpoint of the same shape (sameShape): new
+// secrets, URL, headers or timeout apply to the next request.
+func (w *Worker) update(ep Endpoint) error {
+	s, err := NewSender(w.client, ep, w.deps.UserAgent, w.clock)
 	if err != nil {
-		return fmt.Errorf("delivery: open %s: %w", w.deliverTopic(), err)
+		return err
 	}
-	w.tierMu.Lock()
-	w.startStream(src, w.deliverTopic(), 0)
-	w.tierMu.Unlock()
-	w.resumeTiers(soft)
-	<-soft.Done()
-	w.tierMu.Lock()
-	w.closing = true
-	w.tierMu.Unlock()
-	w.fetchers.Wait()
-	w.drain(hardCancel)
-	close(w.stopCh)
-	w.commits.Wait()
-	w.sender.client.CloseIdleConnections()
-	return w.exit()
-}
-
-func (w *Worker) exit() error {
-	if w.disabled.Load() {
-		return ErrDisabled
-	}
+	w.sender.Store(s)
 	return nil
 }
 
-// drain waits for in-flight work, for at most ShutdownTimeout.
-func (w *Worker) drain(hardCancel context.CancelFunc) {
-	done := make(chan struct{})
-	go func() { w.jobs.Wait(); close(done) }()
-	t := time.NewTimer(w.cfg.ShutdownTimeout)
-	defer t.Stop()
-	select {
-	case <-done:
-	case <-t.C:
-		hardCancel()
-		<-done
+func (w *Worker) deliverTopic() string { return w.cfg.Topics.DeliverPrefix + w.ep.ID }
+func (w *Worker) dlqTopic() string     { return w.cfg.Topics.DLQPrefix + w.ep.ID }
+
+// ready reports whether the worker can take more records now.
+func (w *Worker) ready() bool {
+	return !w.disabled.Load() && w.buffered.Load() < int64(w.cfg.MaxBuffered) && !w.breaker.isOpen()
+}
+
+// take starts work on a fetched record.
+func (w *Worker) take(m kafka.Message) {
+	w.buffered.Add(1)
+	w.sup.buffered.Add(1)
+	j := newJob(m, len(w.cfg.RetrySchedule))
+	if j.returning {
+		w.pending.Dec()
+	}
+	w.disp.submit(j)
+}
+
+// finish settles j (or abandons it unsettled) and frees its buffer slot.
+func (w *Worker) finish(j *job, v verdict) {
+	if v.settled {
+		w.sup.settle(j)
+	}
+	own := w.buffered.Add(-1)
+	all := w.sup.buffered.Add(-1)
+	if own == int64(w.cfg.MaxBuffered)-1 || all == int64(w.cfg.MaxBufferedTotal)-1 {
+		w.deps.Deliveries.Wake()
 	}
 }
 
-// stop ends the worker at once (used when it disables its subscription).
+// stop ends the worker at once: in-flight work is abandoned unsettled (its
+// records are delivered again when the subscription comes back).
 func (w *Worker) stop() {
-	if w.stopFn != nil {
-		w.stopFn()
-	}
+	w.cancel()
+	w.client.CloseIdleConnections()
 }
-
-func (w *Worker) startStream(src Source, topic string, tier time.Duration) {
-	s := newStream(w, src, topic, tier)
-	w.commits.Add(1)
-	go func() { defer w.commits.Done(); s.commits(w.stopCh) }()
-	w.fetchers.Add(1)
-	go func() { defer w.fetchers.Done(); s.fetch(w.softCtx) }()
-}
-
-// resumeTiers starts the readers of tiers holding uncommitted records.
-func (w *Worker) resumeTiers(ctx context.Context) {
-	for _, t := range w.tiers {
-		n, err := w.deps.Broker.Pending(ctx, w.tierTopic(t), w.tierGroup(t))
-		if err != nil {
-			w.log.Warn("retry tier backlog unknown", zap.String("topic", w.tierTopic(t)), zap.Error(err))
-		}
-		if n > 0 || err != nil {
-			w.ensureTier(ctx, t)
-		}
-	}
-}
-
-func (w *Worker) acquireBuffer(ctx context.Context) bool {
-	select {
-	case w.buffer <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func (w *Worker) releaseBuffer() { <-w.buffer }

@@ -3,7 +3,6 @@ package delivery
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -65,21 +64,19 @@ func TestWorkerOutcomes(t *testing.T) {
 			cfg := testConfig()
 			cfg.RetrySchedule = []time.Duration{0, time.Millisecond, time.Millisecond}
 			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
-			_, errc, _ := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Disabler: dis})
+			ts, _ := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Disabler: dis})
 			if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return len(a) >= tc.arrivals }) {
 				t.Fatalf("arrivals = %d, want %d", len(rcv.Arrivals()), tc.arrivals)
 			}
 			switch {
 			case tc.disabled:
-				if err := <-errc; !errors.Is(err, ErrDisabled) {
-					t.Fatalf("Run = %v, want ErrDisabled", err)
-				}
+				eventually(t, 5*time.Second, ts.disabled, "worker disabled")
 				assertOperational(t, b, dis)
-				if n, _ := b.Pending(context.Background(), "engagehub.deliver.sub", "engagehub-sender-sub"); n != 1 {
+				if n, _ := b.Pending(context.Background(), "engagehub.deliver.sub", "engagehub-sender"); n != 1 {
 					t.Fatalf("pending after 410 = %d, want 1 (not committed)", n)
 				}
 			default:
-				waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+				waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 				assertDeadLetter(t, b, tc.deadClass, tc.arrivals)
 			}
 			if got := len(rcv.Arrivals()); got != tc.arrivals {
@@ -161,14 +158,14 @@ func TestWorkerRetriesTimeoutsAndConnectionErrors(t *testing.T) {
 		t.Fatal("timed-out attempt was not retried")
 	}
 	once.Do(func() { close(release) })
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 
 	// A closed port: connection refused, retried, then dead-lettered as "connection".
 	srv2 := srvClosed(t)
 	b2 := newMemBroker()
 	_ = b2.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 	runWorker(t, cfg, Endpoint{URL: srv2}, Deps{Broker: b2, Sink: b2})
-	waitCommitted(t, b2, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b2, "engagehub.deliver.sub", "engagehub-sender")
 	assertDeadLetter(t, b2, "connection", 2)
 }
 
@@ -188,7 +185,7 @@ func TestWorkerDeadLettersSSRFRefusals(t *testing.T) {
 			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
 			client := webhook.NewHTTPClient(webhook.DialPolicy{}, 0, 4) // nothing allow-listed
 			runWorker(t, testConfig(), Endpoint{URL: url}, Deps{Broker: b, Sink: b, Client: client})
-			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 			assertDeadLetter(t, b, "ssrf", 1)
 		})
 	}

@@ -257,3 +257,28 @@ func (c *Client) retry(ctx context.Context, fn func() error) error {
 		backoff = min(2*backoff, time.Second)
 	}
 }
+
+// EndOffsets returns, per partition, the offset the next record will get,
+// in one request per broker whatever the number of topics.
+func (c *Client) EndOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]int64, error) {
+	reqs := map[string][]kafkago.OffsetRequest{}
+	for _, tp := range tps {
+		reqs[tp.Topic] = append(reqs[tp.Topic], kafkago.LastOffsetOf(tp.Partition))
+	}
+	out := make(map[TopicPartition]int64, len(tps))
+	if len(reqs) == 0 {
+		return out, nil
+	}
+	res, err := c.admin.ListOffsets(ctx, &kafkago.ListOffsetsRequest{Topics: reqs})
+	if err != nil {
+		return nil, fmt.Errorf("kafka: list end offsets: %w", err)
+	}
+	for topic, ps := range res.Topics {
+		for _, p := range ps {
+			if p.Error == nil {
+				out[TopicPartition{topic, p.Partition}] = p.LastOffset
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,148 @@
+package delivery
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
+)
+
+// mover consumes the shared retry tiers (one group member over all of
+// them) and writes each record back to its subscription's delivery topic
+// when it is due. A tier partition is fetched again only once the records
+// in hand are moved, so it holds only the record at its head while that
+// waits; partitions wait independently, one goroutine each while busy.
+type mover struct {
+	s    *Supervisor
+	feed Feed
+	log  *zap.Logger
+
+	mu   sync.Mutex
+	busy map[kafka.TopicPartition]bool
+	ctx  context.Context // the soft stop
+	work sync.WaitGroup
+}
+
+func newMover(s *Supervisor) *mover {
+	return &mover{s: s, feed: s.deps.Tiers, log: s.log.Named("retry"), busy: map[kafka.TopicPartition]bool{}}
+}
+
+func (m *mover) run(ctx context.Context) {
+	m.mu.Lock()
+	m.ctx = ctx
+	m.mu.Unlock()
+	topics := make([]string, len(m.s.tiers))
+	for i, t := range m.s.tiers {
+		topics[i] = t.topic
+	}
+	m.feed.SetTopics(topics)
+	_ = m.feed.Run(ctx, m)
+	m.work.Wait()
+}
+
+func (m *mover) Assigned(context.Context, []kafka.TopicPartition) {}
+func (m *mover) Revoked([]kafka.TopicPartition)                   {}
+
+func (m *mover) Ready(tp kafka.TopicPartition) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return !m.busy[tp] && m.ctx.Err() == nil
+}
+
+func (m *mover) Records(tp kafka.TopicPartition, msgs []kafka.Message) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ctx.Err() != nil {
+		return
+	}
+	m.busy[tp] = true
+	m.work.Add(1)
+	go m.move(m.ctx, tp, msgs)
+}
+
+// move moves msgs, in order, each once due; on a stop the rest stays
+// uncommitted in the tier.
+func (m *mover) move(ctx context.Context, tp kafka.TopicPartition, msgs []kafka.Message) {
+	defer m.work.Done()
+	defer func() {
+		m.mu.Lock()
+		delete(m.busy, tp)
+		m.mu.Unlock()
+		m.feed.Wake()
+	}()
+	t, _ := tierOfTopic(m.s.tiers, tp.Topic)
+	for len(msgs) > 0 {
+		if !m.waitDue(ctx, t, msgs[0]) {
+			return
+		}
+		n := m.dueCount(t, msgs)
+		if out := m.destinations(t, msgs[:n]); len(out) > 0 && !write(ctx, m.s.deps.Sink, m.log, out...) {
+			return
+		}
+		if err := m.feed.Commit(map[kafka.TopicPartition]int64{tp: msgs[n-1].Offset}); err != nil {
+			m.log.Warn("commit failed", zap.String("topic", tp.Topic), zap.Error(err))
+		}
+		msgs = msgs[n:]
+	}
+}
+
+// hold is how long a record may keep its tier partition waiting: one tier
+// delay and its jitter. A record due later (a long Retry-After) goes to the
+// back of the tier instead, so it never holds up records due sooner.
+func (m *mover) hold(t tier) time.Duration {
+	return t.delay + time.Duration(float64(t.delay)*m.s.cfg.RetryJitter) + time.Second
+}
+
+// waitDue waits until msg is due or must be sent round the tier again.
+func (m *mover) waitDue(ctx context.Context, t tier, msg kafka.Message) bool {
+	wait := headerTime(msg, HeaderRetryDue).Sub(m.s.clock.Now())
+	if wait <= 0 || wait > m.hold(t) {
+		return true
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-m.s.clock.After(wait):
+		return true
+	}
+}
+
+// dueCount is how many records from the head are due now (at least one:
+// the head, which waitDue waited for).
+func (m *mover) dueCount(t tier, msgs []kafka.Message) int {
+	now := m.s.clock.Now()
+	n := 1
+	for n < len(msgs) {
+		due := headerTime(msgs[n], HeaderRetryDue)
+		if due.After(now) && due.Sub(now) <= m.hold(t) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// destinations are msgs as they are written on: back to the delivery topic
+// when due, or round the tier again (a record due beyond hold). Records of
+// a subscription that no longer exists are dropped.
+func (m *mover) destinations(t tier, msgs []kafka.Message) []kafka.Message {
+	now := m.s.clock.Now()
+	out := make([]kafka.Message, 0, len(msgs))
+	for _, msg := range msgs {
+		sub := header(msg, HeaderSubscription)
+		if !m.s.exists(sub) {
+			m.log.Warn("retry of an unknown subscription dropped", zap.String("subscription", sub),
+				zap.String("topic", msg.Topic), zap.Int("partition", msg.Partition), zap.Int64("offset", msg.Offset))
+			continue
+		}
+		topic := m.s.cfg.Topics.DeliverPrefix + sub
+		if due := headerTime(msg, HeaderRetryDue); due.Sub(now) > m.hold(t) {
+			topic = t.topic
+		}
+		out = append(out, kafka.Message{Topic: topic, Key: msg.Key, Value: msg.Value, Headers: msg.Headers})
+	}
+	return out
+}
