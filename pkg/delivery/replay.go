@@ -36,6 +36,10 @@ func (a *Admin) replay(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 	if a.failed(w, err) {
 		return
 	}
+	// the delivery topic may not exist yet (a subscription created a moment ago)
+	if a.failed(w, a.client.EnsureTopics(ctx, kafka.TopicSpec{Name: a.cfg.Topics.DeliverPrefix + ep.ID})) {
+		return
+	}
 	counts, total := map[string]int{}, 0
 	for _, topic := range topics {
 		n, err := a.replayTopic(ctx, ep.ID, topic, since)
