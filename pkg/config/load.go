@@ -70,5 +70,6 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 		}
 	}
 	cfg.Sender.Topics.DeliverPrefix = cfg.Subscriptions.DeliveryPrefix
+	cfg.Sender.Topics.DeliverPartitions = cfg.Subscriptions.DeliveryPartitions
 	return cfg, cfg.Validate()
 }

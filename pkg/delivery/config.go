@@ -81,6 +81,10 @@ type TopicsConfig struct {
 	// own: cmd sets it from subscriptions.delivery_prefix, so fan-out and
 	// senders always agree. Default "engagehub.deliver.".
 	DeliverPrefix string `mapstructure:"-"`
+	// DeliverPartitions is the partition count of delivery topics the
+	// sender creates; set by cmd from subscriptions.delivery_partitions.
+	// 0: kafka.partitions.
+	DeliverPartitions int `mapstructure:"-"`
 	// RetryPrefix + delay (e.g. 5m) is a retry-tier topic, shared by every
 	// subscription. Default "engagehub.retry.".
 	RetryPrefix string `mapstructure:"retry_prefix"`

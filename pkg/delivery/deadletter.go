@@ -35,7 +35,7 @@ func (w *Worker) ensureDLQ(ctx context.Context) bool {
 		return true
 	}
 	topic := w.dlqTopic()
-	ok := retryIO(ctx, w.log, "ensure dead-letter topic", topic, func() error { return w.deps.Broker.Ensure(ctx, topic) })
+	ok := retryIO(ctx, w.log, "ensure dead-letter topic", topic, func() error { return w.deps.Broker.Ensure(ctx, 0, topic) })
 	w.dlqReady.Store(ok)
 	return ok
 }

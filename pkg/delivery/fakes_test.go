@@ -65,7 +65,7 @@ func (b *memBroker) Pending(_ context.Context, topic, group string) (int64, erro
 	return int64(len(b.topics[topic])) - b.committed[group+"|"+topic], nil
 }
 
-func (b *memBroker) Ensure(context.Context, ...string) error { return nil }
+func (b *memBroker) Ensure(context.Context, int, ...string) error { return nil }
 
 func (b *memBroker) Ends(_ context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
 	b.mu.Lock()

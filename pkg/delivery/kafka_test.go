@@ -125,7 +125,7 @@ func TestDeadLetterRedrivenAndDelivered(t *testing.T) {
 	alog := NewAttemptLog(cfg.Topics.Attempts, sink, 100, NewMetrics(nil), zap.NewNop())
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	if err := broker.Ensure(ctx, cfg.Topics.Attempts); err != nil {
+	if err := broker.Ensure(ctx, 0, cfg.Topics.Attempts); err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = alog.Run(ctx) }()

@@ -19,10 +19,10 @@ func NewKafkaBroker(client *kafka.Client) *KafkaBroker {
 }
 
 // Ensure creates the topics that do not exist, in one request.
-func (b *KafkaBroker) Ensure(ctx context.Context, topics ...string) error {
+func (b *KafkaBroker) Ensure(ctx context.Context, partitions int, topics ...string) error {
 	specs := make([]kafka.TopicSpec, len(topics))
 	for i, t := range topics {
-		specs[i] = kafka.TopicSpec{Name: t}
+		specs[i] = kafka.TopicSpec{Name: t, Partitions: partitions}
 	}
 	if err := b.client.EnsureTopics(ctx, specs...); err != nil {
 		return fmt.Errorf("delivery: ensure %d topics: %w", len(topics), err)

@@ -29,8 +29,9 @@ type Feed interface {
 
 // Broker is the topic administration and backlog reading the sender needs.
 type Broker interface {
-	// Ensure creates the topics that do not exist yet. Errors are retriable.
-	Ensure(ctx context.Context, topics ...string) error
+	// Ensure creates the topics that do not exist yet, with partitions
+	// partitions (0: the cluster's default). Errors are retriable.
+	Ensure(ctx context.Context, partitions int, topics ...string) error
 	// Uncommitted hands visit, in offset order per partition, every record of
 	// topic after group's committed offsets, up to the end present at the
 	// call; nothing when the topic does not exist. Errors are retriable.

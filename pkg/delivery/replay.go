@@ -37,7 +37,7 @@ func (a *Admin) replay(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 		return
 	}
 	// the delivery topic may not exist yet (a subscription created a moment ago)
-	if a.failed(w, a.client.EnsureTopics(ctx, kafka.TopicSpec{Name: a.cfg.Topics.DeliverPrefix + ep.ID})) {
+	if a.failed(w, a.client.EnsureTopics(ctx, kafka.TopicSpec{Name: a.cfg.Topics.DeliverPrefix + ep.ID, Partitions: a.cfg.Topics.DeliverPartitions})) {
 		return
 	}
 	counts, total := map[string]int{}, 0

@@ -138,7 +138,7 @@ func (s *Supervisor) ensureOwnTopics(ctx context.Context) bool {
 	for _, t := range s.tiers {
 		topics = append(topics, t.topic)
 	}
-	return retryIO(ctx, s.log, "ensure sender topics", topics[0], func() error { return s.deps.Broker.Ensure(ctx, topics...) })
+	return retryIO(ctx, s.log, "ensure sender topics", topics[0], func() error { return s.deps.Broker.Ensure(ctx, 0, topics...) })
 }
 
 func (s *Supervisor) closeFeeds() {
@@ -199,7 +199,7 @@ func (s *Supervisor) reconcile(ctx context.Context) bool {
 	}
 	topics, missing := s.topics()
 	if len(missing) > 0 {
-		if err := s.deps.Broker.Ensure(ctx, missing...); err != nil {
+		if err := s.deps.Broker.Ensure(ctx, s.cfg.Topics.DeliverPartitions, missing...); err != nil {
 			s.log.Warn("delivery topics not created yet", zap.Int("count", len(missing)), zap.Error(err))
 			return false
 		}

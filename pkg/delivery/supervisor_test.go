@@ -88,7 +88,7 @@ type failingBroker struct {
 	tries  atomic.Int32
 }
 
-func (b *failingBroker) Ensure(context.Context, ...string) error {
+func (b *failingBroker) Ensure(context.Context, int, ...string) error {
 	b.tries.Add(1)
 	if !b.healed.Load() {
 		return errors.New("kafka: dial tcp: connection refused")

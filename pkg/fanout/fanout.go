@@ -61,6 +61,9 @@ type Deps struct {
 	EventPrefix string
 	// DeliveryPrefix is subscriptions.delivery_prefix ("engagehub.deliver.").
 	DeliveryPrefix string
+	// DeliveryPartitions is subscriptions.delivery_partitions: the
+	// partitions of the delivery topics fan-out creates (0: kafka.partitions).
+	DeliveryPartitions int
 	// Registerer takes the role's metrics; nil registers nowhere.
 	Registerer prometheus.Registerer
 	Log        *zap.Logger
@@ -88,7 +91,7 @@ func New(cfg Config, deps Deps) *Fanout {
 		deps.Log = zap.NewNop()
 	}
 	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
-		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix), targets: newTargets(deps.DeliveryPrefix),
+		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix, deps.DeliveryPartitions), targets: newTargets(deps.DeliveryPrefix),
 		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes()}
 }
 

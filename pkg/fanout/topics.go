@@ -18,12 +18,13 @@ var errNoDecoder = errors.New("fanout: no decoder configured for json destinatio
 type topicCache struct {
 	creator        TopicCreator
 	deliveryPrefix string
+	partitions     int // of delivery topics; 0: the cluster default
 	version        uint64
 	ensured        map[string]bool
 }
 
-func newTopicCache(c TopicCreator, deliveryPrefix string) *topicCache {
-	return &topicCache{creator: c, deliveryPrefix: deliveryPrefix, version: ^uint64(0), ensured: map[string]bool{}}
+func newTopicCache(c TopicCreator, deliveryPrefix string, partitions int) *topicCache {
+	return &topicCache{creator: c, deliveryPrefix: deliveryPrefix, partitions: partitions, version: ^uint64(0), ensured: map[string]bool{}}
 }
 
 // ensure creates the destination topics of snap's enabled subscriptions
@@ -40,7 +41,7 @@ func (c *topicCache) ensure(ctx context.Context, snap *subscription.Snapshot) er
 		topic := destinationTopic(sub, c.deliveryPrefix)
 		want[topic] = true
 		if sub.Enabled && !c.ensured[topic] {
-			missing = append(missing, kafka.TopicSpec{Name: topic})
+			missing = append(missing, destinationSpec(sub, c.deliveryPrefix, c.partitions))
 		}
 	}
 	if err := c.creator.EnsureTopics(ctx, missing...); err != nil {
@@ -59,6 +60,16 @@ func (c *topicCache) ensure(ctx context.Context, snap *subscription.Snapshot) er
 }
 
 // destinationTopic is where sub's copies go.
+// destinationSpec is the topic to create for sub: a delivery topic has
+// partitions partitions, a Kafka destination the cluster's default.
+func destinationSpec(sub *subscription.Subscription, deliveryPrefix string, partitions int) kafka.TopicSpec {
+	spec := kafka.TopicSpec{Name: destinationTopic(sub, deliveryPrefix)}
+	if sub.Destination.IsWebhook() {
+		spec.Partitions = partitions
+	}
+	return spec
+}
+
 func destinationTopic(sub *subscription.Subscription, deliveryPrefix string) string {
 	if sub.Destination.IsWebhook() {
 		return deliveryPrefix + sub.ID

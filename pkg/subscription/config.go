@@ -14,6 +14,10 @@ const (
 	DefaultSecretGrace        = 24 * time.Hour
 	DefaultDeleteGrace        = time.Hour
 	DefaultReservedTopicsBase = "engagehub."
+	// DefaultDeliveryPartitions fits hundreds of subscriptions on a small
+	// cluster: 1,000 subscriptions are 2,000 partitions (6,000 replicas at
+	// replication 3), where kafka.partitions (6) would make 6,000.
+	DefaultDeliveryPartitions = 2
 )
 
 // Config is the `subscriptions` section.
@@ -24,6 +28,11 @@ type Config struct {
 	// DeliveryPrefix prefixes every webhook subscription's delivery topic:
 	// <prefix><id>. Default "engagehub.deliver.".
 	DeliveryPrefix string `mapstructure:"delivery_prefix"`
+	// DeliveryPartitions is the partition count of delivery topics created
+	// from now on: the most sender instances one subscription's deliveries
+	// can spread over (a subscription's throughput does not need more: the
+	// sender works on many records of one partition at once). Default 2.
+	DeliveryPartitions int `mapstructure:"delivery_partitions"`
 	// SecretGrace is how long a rotated-out signing secret keeps signing.
 	// Default 24h.
 	SecretGrace time.Duration `mapstructure:"secret_grace"`
@@ -38,7 +47,7 @@ type Config struct {
 
 // DefaultConfig returns the section's defaults.
 func DefaultConfig() Config {
-	return Config{Topic: DefaultTopic, DeliveryPrefix: DefaultDeliveryPrefix,
+	return Config{Topic: DefaultTopic, DeliveryPrefix: DefaultDeliveryPrefix, DeliveryPartitions: DefaultDeliveryPartitions,
 		SecretGrace: DefaultSecretGrace, DeleteGrace: DefaultDeleteGrace}
 }
 
@@ -53,6 +62,9 @@ func (c Config) Validate() error {
 	}
 	if c.DeliveryPrefix == "" || !topicPattern.MatchString(c.DeliveryPrefix) {
 		errs = append(errs, fmt.Errorf("subscriptions.delivery_prefix: %q must be a non-empty legal topic prefix", c.DeliveryPrefix))
+	}
+	if c.DeliveryPartitions < 1 {
+		errs = append(errs, fmt.Errorf("subscriptions.delivery_partitions: must be at least 1, got %d", c.DeliveryPartitions))
 	}
 	if c.SecretGrace < 0 {
 		errs = append(errs, errors.New("subscriptions.secret_grace: must not be negative"))
