@@ -122,6 +122,11 @@ func startInstance(t *testing.T, c *kafka.Client, cfg Config, sink Sink, eps []E
 	in := &instance{feed: &killable{Feed: deps.Deliveries}, done: make(chan struct{})}
 	deps.Deliveries, deps.UserAgent = in.feed, ua
 	deps.Client, deps.Decoder = loopbackClient(), rawDecoder{}
+	return in.run(t, cfg, deps, eps)
+}
+
+// run starts the instance's supervisor for eps.
+func (in *instance) run(t *testing.T, cfg Config, deps Deps, eps []Endpoint) *instance {
 	cfg.ShutdownTimeout = time.Nanosecond // a lost instance finishes nothing
 	s := NewSupervisor(cfg, deps)
 	s.Update(eps)
@@ -130,6 +135,14 @@ func startInstance(t *testing.T, c *kafka.Client, cfg Config, sink Sink, eps []E
 	go func() { defer close(in.done); _ = s.Run(ctx) }()
 	t.Cleanup(in.kill)
 	return in
+}
+
+// leave stops the instance; what settled is committed.
+func (in *instance) leave() {
+	in.once.Do(func() {
+		in.cancel()
+		<-in.done
+	})
 }
 
 // kill stops the instance without committing anything more.
