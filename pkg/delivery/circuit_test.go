@@ -99,3 +99,22 @@ func delivered(a []receiver.Arrival) int {
 	}
 	return len(seen)
 }
+
+// After a long outage a recovered endpoint is probed at most
+// sender.circuit.probe_max (default 30s) after it recovered.
+func TestDefaultProbeWaitIsCappedAt30s(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	cfg := DefaultConfig().Circuit
+	b := newBreaker(cfg, clock, nil)
+	for range 200 { // hours of failures: the probe wait has doubled many times
+		b.failure()
+		b.mu.Lock()
+		b.state = circuitHalfOpen // as if the next probe went out and failed
+		b.mu.Unlock()
+	}
+	b.failure()
+	if wait := b.nextProbe.Sub(clock.Now()); wait > 30*time.Second || wait != cfg.ProbeMax {
+		t.Fatalf("probe wait after a long outage = %s, want the cap %s ≤ 30s", wait, cfg.ProbeMax)
+	}
+}

@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"context"
+	"fmt"
+	"github.com/engagehub/engagehub/pkg/webhook"
 	"net/http"
 	"testing"
 	"time"
@@ -70,5 +72,48 @@ func waitArrivals(t *testing.T, rcv *receiver.Receiver, n int) {
 	t.Helper()
 	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return len(a) >= n }) {
 		t.Fatalf("arrivals = %d, want %d", len(rcv.Arrivals()), n)
+	}
+}
+
+// Every retry of the default schedule fires within its delay ± jitter,
+// whichever way the jitter goes — also those waiting in a retry tier (a
+// jittered 5m must not wait for the 30m tier, nor snap back to 5m).
+func TestRetriesFireAtTheirJitteredDelayOverTheWholeSchedule(t *testing.T) {
+	t.Parallel()
+	for _, sign := range []float64{-1, 1} {
+		t.Run(fmt.Sprintf("jitter %+.0f", sign), func(t *testing.T) {
+			t.Parallel()
+			clock := newFakeClock()
+			rcv, srv := testReceiver(t, statuses(500), clock.Now)
+			b := newMemBroker()
+			cfg := DefaultConfig()
+			cfg.ShutdownTimeout = time.Second
+			deps := memDeps(b)
+			deps.Clock = clock
+			s := NewSupervisor(cfg, deps)
+			s.rand = func() float64 { return (1 + sign*0.999) / 2 } // 2r-1 = ±0.999
+			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
+			s.Update([]Endpoint{{ID: "sub", URL: srv.URL, Secrets: []webhook.Secret{testSecret}}})
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { _ = s.Run(ctx); close(done) }()
+			defer func() { cancel(); <-done }()
+			waitArrivals(t, rcv, 1)
+			for i, nominal := range cfg.RetrySchedule[1:] {
+				d := time.Duration(float64(nominal) * (1 + sign*cfg.RetryJitter*0.999))
+				clock.waitWaiters(t, 1)
+				clock.Advance(d - time.Millisecond)
+				if got := len(rcv.Arrivals()); got != i+1 {
+					t.Fatalf("retry %d (%s jittered to %s) fired early", i+1, nominal, d)
+				}
+				clock.Advance(time.Millisecond)
+				waitArrivals(t, rcv, i+2)
+				a := rcv.Arrivals()
+				if gap := a[i+1].At.Sub(a[i].At); gap != d {
+					t.Fatalf("retry %d after %s, want %s (%s %+.0f%%)", i+1, gap, d, nominal, sign*10)
+				}
+			}
+			eventually(t, 5*time.Second, func() bool { return len(b.records("engagehub.dlq.sub")) == 1 }, "dead letter")
+		})
 	}
 }

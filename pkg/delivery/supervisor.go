@@ -39,6 +39,7 @@ type Supervisor struct {
 	clock Clock
 	tiers []tier
 	mover *mover
+	rand  func() float64 // retry jitter source; nil: math/rand/v2 (tests inject one)
 
 	hard     context.Context // ends in-flight work after the shutdown timeout
 	soft     context.Context // ends fetching

@@ -88,7 +88,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	ctx, cancel := context.WithCancel(sup.hard)
 	w := &Worker{cfg: cfg, ep: ep, sup: sup, deps: deps, clock: deps.Clock, client: client,
 		log:   deps.Log.With(zap.String("subscription", ep.ID)),
-		sched: Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter},
+		sched: Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter, rand: sup.rand},
 		tiers: sup.tiers, ctx: ctx, cancel: cancel, slots: make(chan struct{}, ep.MaxInFlight)}
 	w.sender.Store(sender)
 	w.limiter = newLimiter(ep.RateLimit)
