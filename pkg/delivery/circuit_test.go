@@ -107,13 +107,15 @@ func TestDefaultProbeWaitIsCappedAt30s(t *testing.T) {
 	clock := newFakeClock()
 	cfg := DefaultConfig().Circuit
 	b := newBreaker(cfg, clock, nil)
-	for range 200 { // hours of failures: the probe wait has doubled many times
-		b.failure()
-		b.mu.Lock()
-		b.state = circuitHalfOpen // as if the next probe went out and failed
-		b.mu.Unlock()
+	for range cfg.FailureThreshold {
+		b.failure() // the circuit opens
 	}
-	b.failure()
+	for range 200 { // hours of failed probes: the wait doubled many times
+		b.mu.Lock()
+		b.state = circuitHalfOpen // the next probe went out...
+		b.mu.Unlock()
+		b.failure() // ...and failed
+	}
 	if wait := b.nextProbe.Sub(clock.Now()); wait > 30*time.Second || wait != cfg.ProbeMax {
 		t.Fatalf("probe wait after a long outage = %s, want the cap %s ≤ 30s", wait, cfg.ProbeMax)
 	}
