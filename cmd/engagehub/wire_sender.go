@@ -35,8 +35,8 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 	metrics := delivery.NewMetrics(a.metrics)
 	attempts := delivery.NewAttemptLog(parts.cfg.Topics.Attempts, parts.sink, 10000, metrics, log)
 	sup := delivery.NewSupervisor(parts.cfg, delivery.Deps{
-		Deliveries: a.kafka.NewGroupConsumer(parts.cfg.Topics.Group, consumerOptions(parts.cfg.Fetch, log)),
-		Tiers:      a.kafka.NewGroupConsumer(parts.cfg.TierGroup(), consumerOptions(parts.cfg.Fetch, log)),
+		Deliveries: a.kafka.NewGroupConsumer(parts.cfg.Topics.Group, consumerOptions(parts.cfg, log)),
+		Tiers:      a.kafka.NewGroupConsumer(parts.cfg.TierGroup(), consumerOptions(parts.cfg, log)),
 		Broker:     delivery.NewKafkaBroker(a.kafka),
 		Sink:       parts.sink,
 		Client:     parts.client,
@@ -53,9 +53,13 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 	a.add("sender-sync", func(ctx context.Context) error { return syncEndpoints(ctx, store, sup) })
 }
 
-func consumerOptions(f delivery.FetchConfig, log *zap.Logger) kafka.ConsumerOptions {
+// consumerOptions are the sender's consumers' settings; both start a
+// partition new to them where the pre-0.2 per-subscription group left it.
+func consumerOptions(cfg delivery.Config, log *zap.Logger) kafka.ConsumerOptions {
+	f := cfg.Fetch
 	return kafka.ConsumerOptions{MaxWait: f.MaxWait, MaxBytes: f.MaxBytes, PartitionMaxBytes: f.PartitionMaxBytes,
-		Fetches: f.Requests, SessionTimeout: f.SessionTimeout, Log: log.Named("consumer")}
+		Fetches: f.Requests, SessionTimeout: f.SessionTimeout, Log: log.Named("consumer"),
+		Fallback: delivery.LegacyGroups(cfg)}
 }
 
 // syncEndpoints hands the supervisor the current endpoints on every store

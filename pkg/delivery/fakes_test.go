@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +67,18 @@ func (b *memBroker) Pending(_ context.Context, topic, group string) (int64, erro
 }
 
 func (b *memBroker) Ensure(context.Context, int, ...string) error { return nil }
+
+func (b *memBroker) Topics(_ context.Context, prefix string) ([]string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for name := range b.topics {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
 
 func (b *memBroker) Ends(_ context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
 	b.mu.Lock()

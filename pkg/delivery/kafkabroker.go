@@ -30,6 +30,11 @@ func (b *KafkaBroker) Ensure(ctx context.Context, partitions int, topics ...stri
 	return nil
 }
 
+// Topics lists the topics named prefix*.
+func (b *KafkaBroker) Topics(ctx context.Context, prefix string) ([]string, error) {
+	return b.client.Topics(ctx, prefix)
+}
+
 // Ends returns the end offset of every partition in tps.
 func (b *KafkaBroker) Ends(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
 	return b.client.EndOffsets(ctx, tps)

@@ -20,8 +20,9 @@ type mover struct {
 	feed Feed
 	log  *zap.Logger
 
-	mu   sync.Mutex
-	busy map[kafka.TopicPartition]bool
+	mu     sync.Mutex
+	busy   map[kafka.TopicPartition]bool
+	legacy map[string]tier // old per-subscription tiers being drained, by topic
 	ctx  context.Context // the soft stop
 	work sync.WaitGroup
 }
@@ -31,12 +32,16 @@ func newMover(s *Supervisor) *mover {
 }
 
 func (m *mover) run(ctx context.Context) {
+	legacy := m.legacyTiers(ctx)
 	m.mu.Lock()
-	m.ctx = ctx
+	m.ctx, m.legacy = ctx, legacy
 	m.mu.Unlock()
-	topics := make([]string, len(m.s.tiers))
-	for i, t := range m.s.tiers {
-		topics[i] = t.topic
+	topics := make([]string, 0, len(m.s.tiers)+len(legacy))
+	for _, t := range m.s.tiers {
+		topics = append(topics, t.topic)
+	}
+	for name := range legacy {
+		topics = append(topics, name)
 	}
 	m.feed.SetTopics(topics)
 	_ = m.feed.Run(ctx, m)
@@ -73,7 +78,7 @@ func (m *mover) move(ctx context.Context, tp kafka.TopicPartition, msgs []kafka.
 		m.mu.Unlock()
 		m.feed.Wake()
 	}()
-	t, _ := tierOfTopic(m.s.tiers, tp.Topic)
+	t := m.tierOf(tp.Topic)
 	for len(msgs) > 0 {
 		if !m.waitDue(ctx, t, msgs[0]) {
 			return
@@ -145,4 +150,15 @@ func (m *mover) destinations(t tier, msgs []kafka.Message) []kafka.Message {
 		out = append(out, kafka.Message{Topic: topic, Key: msg.Key, Value: msg.Value, Headers: msg.Headers})
 	}
 	return out
+}
+
+// tierOf is the tier a topic's records wait in: its own, or for an old
+// per-subscription tier the shared one of the same delay.
+func (m *mover) tierOf(topic string) tier {
+	if t, ok := tierOfTopic(m.s.tiers, topic); ok {
+		return t
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.legacy[topic]
 }

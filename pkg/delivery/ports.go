@@ -36,6 +36,8 @@ type Broker interface {
 	// topic after group's committed offsets, up to the end present at the
 	// call; nothing when the topic does not exist. Errors are retriable.
 	Uncommitted(ctx context.Context, topic, group string, visit func(kafka.Message)) error
+	// Topics lists the topics whose names start with prefix.
+	Topics(ctx context.Context, prefix string) ([]string, error)
 	// Ends returns, per partition, the offset the next record will get.
 	Ends(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error)
 }

@@ -57,6 +57,10 @@ type ConsumerOptions struct {
 	RejoinDelay time.Duration
 	// Log receives errors (broker unreachable, rebalances); nil: none.
 	Log *zap.Logger
+	// Fallback names, for a topic, another group whose committed offsets a
+	// partition starts from when this group has none (an upgrade from one
+	// group per topic); "" or nil: the first offset.
+	Fallback func(topic string) (group string)
 }
 
 func (o ConsumerOptions) withDefaults() ConsumerOptions {

@@ -161,12 +161,17 @@ func (gc *GroupConsumer) adopt(ctx context.Context, h ConsumerHandler, gen *kafk
 }
 
 // resolve turns committed offsets into fetch positions: a partition with
-// none starts at its first offset.
+// none starts where the Fallback group left it, else at its first offset.
 func (gc *GroupConsumer) resolve(ctx context.Context, tps []TopicPartition, committed map[TopicPartition]int64) map[TopicPartition]int64 {
 	out := make(map[TopicPartition]int64, len(tps))
 	reqs := map[string][]kafkago.OffsetRequest{}
+	fallback := gc.fallbackOffsets(ctx, tps, committed)
 	for _, tp := range tps {
 		if off := committed[tp]; off >= 0 {
+			out[tp] = off
+			continue
+		}
+		if off, ok := fallback[tp]; ok && off >= 0 {
 			out[tp] = off
 			continue
 		}
@@ -186,6 +191,32 @@ func (gc *GroupConsumer) resolve(ctx context.Context, tps []TopicPartition, comm
 			if p.Error == nil {
 				out[TopicPartition{topic, p.Partition}] = p.FirstOffset
 			}
+		}
+	}
+	return out
+}
+
+// fallbackOffsets reads the Fallback groups' committed offsets of the
+// partitions this group has none for (one request per topic).
+func (gc *GroupConsumer) fallbackOffsets(ctx context.Context, tps []TopicPartition, committed map[TopicPartition]int64) map[TopicPartition]int64 {
+	out := map[TopicPartition]int64{}
+	if gc.opts.Fallback == nil {
+		return out
+	}
+	asked := map[string]bool{}
+	for _, tp := range tps {
+		group := gc.opts.Fallback(tp.Topic)
+		if committed[tp] >= 0 || group == "" || asked[tp.Topic] {
+			continue
+		}
+		asked[tp.Topic] = true
+		offs, err := gc.c.GroupOffsets(ctx, group, tp.Topic)
+		if err != nil {
+			gc.log.Warn("fallback offsets unknown", zap.String("topic", tp.Topic), zap.Error(err))
+			continue
+		}
+		for p, off := range offs {
+			out[TopicPartition{tp.Topic, p}] = off
 		}
 	}
 	return out
