@@ -23,8 +23,8 @@ type mover struct {
 	mu     sync.Mutex
 	busy   map[kafka.TopicPartition]bool
 	legacy map[string]tier // old per-subscription tiers being drained, by topic
-	ctx  context.Context // the soft stop
-	work sync.WaitGroup
+	ctx    context.Context // the soft stop
+	work   sync.WaitGroup
 }
 
 func newMover(s *Supervisor) *mover {
