@@ -50,6 +50,12 @@ type ConsumerOptions struct {
 	// Fetches is how many fetch requests may be in flight per broker; fetch
 	// memory is bounded by Fetches × MaxBytes × brokers. Default 4.
 	Fetches int
+	// PartitionPace spaces the fetch requests to one broker by this much per
+	// partition asked for, so that many partitions with a little traffic
+	// each are fetched in a few large rounds, not in as many rounds as
+	// records (a full fetch costs per partition asked, with data or not).
+	// 2,000 partitions: a round at most every 20 ms. Default 10µs.
+	PartitionPace time.Duration
 	// SessionTimeout for group membership. Default 10s.
 	SessionTimeout time.Duration
 	// RejoinDelay gathers topic changes for this long before rejoining the
@@ -72,6 +78,7 @@ func (o ConsumerOptions) withDefaults() ConsumerOptions {
 	def(&o.MaxWait, 500*time.Millisecond)
 	def(&o.SessionTimeout, 10*time.Second)
 	def(&o.RejoinDelay, 500*time.Millisecond)
+	def(&o.PartitionPace, 10*time.Microsecond)
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 4 << 20
 	}

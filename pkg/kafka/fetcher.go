@@ -36,31 +36,41 @@ const poll = 250 * time.Millisecond
 // the Ready partitions led by that broker that no other request holds.
 func (gc *GroupConsumer) fetchLoop(ctx context.Context, h ConsumerHandler) {
 	done := make(chan fetchDone, 64)
-	inFlight := map[int]int{}
+	f := &fetchState{inFlight: map[int]int{}, notBefore: map[int]time.Time{}, lead: &leaders{gc: gc}}
 	total := 0
-	lead := &leaders{gc: gc}
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {
+		var paced <-chan time.Time
 		if ctx.Err() == nil {
-			total += gc.startFetches(ctx, h, lead, inFlight, done)
+			var n int
+			n, paced = gc.startFetches(ctx, h, f, done)
+			total += n
 		}
 		select {
 		case <-ctx.Done():
 			if total == 0 {
 				return
 			}
-			total -= gc.finish(<-done, inFlight, lead)
+			total -= gc.finish(<-done, f)
 		case d := <-done:
-			total -= gc.finish(d, inFlight, lead)
+			total -= gc.finish(d, f)
 		case <-gc.wake:
 		case <-tick.C:
+		case <-paced:
 		}
 	}
 }
 
-func (gc *GroupConsumer) finish(d fetchDone, inFlight map[int]int, lead *leaders) int {
-	inFlight[d.leader]--
+// fetchState is the fetch loop's own bookkeeping, per broker.
+type fetchState struct {
+	inFlight  map[int]int       // requests in flight
+	notBefore map[int]time.Time // no new request before (PartitionPace)
+	lead      *leaders
+}
+
+func (gc *GroupConsumer) finish(d fetchDone, f *fetchState) int {
+	f.inFlight[d.leader]--
 	gc.mu.Lock()
 	for _, tp := range d.parts {
 		if p := gc.parts[tp]; p != nil {
@@ -69,37 +79,69 @@ func (gc *GroupConsumer) finish(d fetchDone, inFlight map[int]int, lead *leaders
 	}
 	gc.mu.Unlock()
 	if d.stale {
-		lead.invalidate()
+		f.lead.invalidate()
 	}
 	return 1
 }
 
 // startFetches sends a request to every broker with Ready partitions not
-// in flight and a free request slot; it returns how many it sent.
-func (gc *GroupConsumer) startFetches(ctx context.Context, h ConsumerHandler, lead *leaders, inFlight map[int]int, done chan<- fetchDone) int {
-	byLeader, unknown := gc.readyByLeader(ctx, h, lead)
+// in flight, a free request slot and its pace passed; it returns how many
+// it sent, and a timer for the earliest paced broker (nil: none waits).
+func (gc *GroupConsumer) startFetches(ctx context.Context, h ConsumerHandler, f *fetchState, done chan<- fetchDone) (int, <-chan time.Time) {
+	byLeader, unknown := gc.readyByLeader(ctx, h, f)
 	if unknown {
-		lead.invalidate()
+		f.lead.invalidate()
 	}
-	sent := 0
+	sent, now := 0, time.Now()
+	var wait time.Duration
 	for leader, parts := range byLeader {
-		if inFlight[leader] >= gc.opts.Fetches {
+		if until := f.notBefore[leader].Sub(now); until > 0 {
+			wait = minPositive(wait, until)
+			gc.release(parts)
+			continue
+		}
+		if f.inFlight[leader] >= gc.opts.Fetches {
+			gc.release(parts)
 			continue
 		}
 		gc.mu.Lock()
 		req := gc.request(parts)
 		gc.mu.Unlock()
-		inFlight[leader]++
+		f.inFlight[leader]++
+		f.notBefore[leader] = now.Add(time.Duration(len(parts)) * gc.opts.PartitionPace)
 		sent++
 		go func() { done <- gc.fetch(ctx, leader, parts, req, h) }()
 	}
-	return sent
+	if wait > 0 {
+		return sent, time.After(wait)
+	}
+	return sent, nil
+}
+
+// release gives back partitions readyByLeader marked in flight but that
+// were not asked for.
+func (gc *GroupConsumer) release(parts []TopicPartition) {
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	for _, tp := range parts {
+		if p := gc.parts[tp]; p != nil {
+			p.inFlight = false
+		}
+	}
+}
+
+func minPositive(a, b time.Duration) time.Duration {
+	if a <= 0 || b < a {
+		return b
+	}
+	return a
 }
 
 // readyByLeader groups the Ready partitions not in flight by leader,
 // marking them in flight; unknown reports partitions without a known leader.
 // Lookups (leaders, first offsets) happen outside the lock.
-func (gc *GroupConsumer) readyByLeader(ctx context.Context, h ConsumerHandler, lead *leaders) (map[int][]TopicPartition, bool) {
+func (gc *GroupConsumer) readyByLeader(ctx context.Context, h ConsumerHandler, f *fetchState) (map[int][]TopicPartition, bool) {
+	lead := f.lead
 	var ready, unknownStart []TopicPartition
 	gc.mu.Lock()
 	for tp, p := range gc.parts {
