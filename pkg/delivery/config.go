@@ -63,7 +63,11 @@ type CircuitConfig struct {
 // FetchConfig is the `sender.fetch` section. Fetch memory is bounded by
 // Requests × MaxBytes per broker, whatever the number of subscriptions.
 type FetchConfig struct {
-	// MaxWait bounds how long a fetch waits for new records. Default 500ms.
+	// MaxWait bounds how long a fetch of quiet partitions waits for new
+	// records. It costs no latency (a record arriving ends the wait, and a
+	// partition that becomes ready gets a request of its own); it sets the
+	// idle cost (one round per MaxWait over every partition) and bounds a
+	// soft stop's wait. Default 2s.
 	MaxWait time.Duration `mapstructure:"max_wait"`
 	// MaxBytes caps one fetch response. Default 4 MiB.
 	MaxBytes int `mapstructure:"max_bytes"`
@@ -103,7 +107,7 @@ type TopicsConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxInFlight: 64, MaxBuffered: 1000, MaxBufferedTotal: 20000,
-		Fetch: FetchConfig{MaxWait: 500 * time.Millisecond, MaxBytes: 4 << 20, PartitionMaxBytes: 512 << 10,
+		Fetch: FetchConfig{MaxWait: 2 * time.Second, MaxBytes: 4 << 20, PartitionMaxBytes: 512 << 10,
 			Requests: 4, SessionTimeout: 10 * time.Second},
 		RetrySchedule: []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
 			2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
