@@ -50,6 +50,7 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 	})
 	a.add("attempt-log", attempts.Run)
 	a.add("sender", sup.Run)
+	a.health.Add("sender", sup.Readiness)
 	a.add("sender-sync", func(ctx context.Context) error { return syncEndpoints(ctx, store, sup) })
 }
 

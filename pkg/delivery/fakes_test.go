@@ -200,6 +200,8 @@ func (f *memFeed) Owned() []kafka.TopicPartition {
 
 func (f *memFeed) Close() error { return nil }
 
+func (f *memFeed) Member() bool { return true }
+
 // fakeClock only moves when Advance is called.
 type fakeClock struct {
 	mu      sync.Mutex

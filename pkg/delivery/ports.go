@@ -21,6 +21,9 @@ type Feed interface {
 	Commit(offsets map[kafka.TopicPartition]int64) error
 	// Wake tells the fetch loop that a partition may have become Ready.
 	Wake()
+	// Member reports whether the member is in its group with the topics
+	// last set: false while joining or while Kafka is away.
+	Member() bool
 	// Owned lists the partitions this member owns now.
 	Owned() []kafka.TopicPartition
 	// Close leaves the group; uncommitted records are redelivered.

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -44,6 +45,7 @@ type Supervisor struct {
 	hard     context.Context // ends in-flight work after the shutdown timeout
 	soft     context.Context // ends fetching
 	buffered atomic.Int64    // records held by all workers
+	started  atomic.Bool     // own topics created
 	jobs     sync.WaitGroup  // goroutines working on records
 	commit   chan struct{}   // a settle moved a committable offset
 
@@ -89,6 +91,20 @@ func (s *Supervisor) Endpoint(id string) (Endpoint, bool) {
 	return ep, ok
 }
 
+// Readiness reports whether the sender consumes what it should: it created its
+// topics and is a member of its groups with every enabled subscription's
+// delivery topic. Not ready while starting, while a burst of subscription
+// changes is being joined, or while Kafka is away.
+func (s *Supervisor) Readiness(context.Context) error {
+	if !s.started.Load() {
+		return errors.New("sender: creating its topics")
+	}
+	if !s.deps.Deliveries.Member() || !s.deps.Tiers.Member() {
+		return errors.New("sender: joining its consumer groups (Kafka away, or subscriptions changed)")
+	}
+	return nil
+}
+
 // exists reports whether subscription id exists, enabled or not.
 func (s *Supervisor) exists(id string) bool {
 	if id == "" {
@@ -117,6 +133,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	if !s.ensureOwnTopics(ctx) {
 		return nil
 	}
+	s.started.Store(true)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = s.deps.Deliveries.Run(ctx, s) })
 	wg.Go(func() { s.mover.run(ctx) })

@@ -124,6 +124,7 @@ type GroupConsumer struct {
 	cg    *kafkago.ConsumerGroup
 	parts map[TopicPartition]*fetchPos
 
+	joined     []string  // the topics of the current group (nil before the first join)
 	resolvedAt time.Time // fetch loop only: last retry of unknown first offsets
 }
 
@@ -215,6 +216,21 @@ func (gc *GroupConsumer) Commit(offsets map[TopicPartition]int64) error {
 		return fmt.Errorf("kafka: commit %s: %w", gc.group, err)
 	}
 	return nil
+}
+
+// Member reports whether the consumer is in its group with the topics
+// last set (true with no topics to read), that is, whether it can consume
+// and commit: false while joining, or while Kafka is away.
+func (gc *GroupConsumer) Member() bool {
+	gc.topicsMu.Lock()
+	want := gc.topics
+	gc.topicsMu.Unlock()
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	if len(want) == 0 {
+		return true
+	}
+	return gc.gen != nil && slices.Equal(gc.joined, want)
 }
 
 // Owned returns the partitions this member owns now.

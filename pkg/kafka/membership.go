@@ -65,6 +65,9 @@ func (gc *GroupConsumer) currentTopics() []string {
 // rejoin replaces the consumer group by one over topics (none: the member
 // leaves and owns nothing).
 func (gc *GroupConsumer) rejoin(ctx context.Context, h ConsumerHandler, topics []string, gens chan<- generation) {
+	gc.mu.Lock()
+	gc.joined = topics
+	gc.mu.Unlock()
 	if err := gc.Close(); err != nil {
 		gc.log.Warn("leave group failed", zap.Error(err))
 	}
@@ -112,6 +115,9 @@ func (gc *GroupConsumer) adoptOrLog(ctx context.Context, h ConsumerHandler, g ge
 	case !current:
 		return // from a group already replaced
 	case g.err != nil:
+		gc.mu.Lock()
+		gc.gen = nil // commits wait for the next generation; Member reports false
+		gc.mu.Unlock()
 		gc.log.Warn("group membership failed; rejoining", zap.Error(g.err))
 	default:
 		gc.adopt(ctx, h, g.gen, g.gen.Assignments)
