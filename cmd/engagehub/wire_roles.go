@@ -101,6 +101,7 @@ func (a *app) startFanout(store *subscription.Store) {
 		DeliveryPrefix: a.cfg.Subscriptions.DeliveryPrefix,
 		Registerer:     a.metrics,
 		Log:            a.log.Named("fanout"),
+		Backoff:        a.kafka.Backoff(),
 	})
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)

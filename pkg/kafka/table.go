@@ -92,8 +92,8 @@ func (t *Table) catchUp(ctx context.Context, end int64) error {
 
 // Run follows the topic until ctx is done, applying records as they arrive,
 // and returns nil then. A failed fetch (Kafka away, a leader moving) is
-// retried with the client's Backoff for as long as it takes; Ready reports
-// the failure meanwhile.
+// retried with the client's Backoff for as long as it takes, logged when
+// it starts and when a record arrives again.
 func (t *Table) Run(ctx context.Context) error {
 	for {
 		if err := t.attempt(ctx); err != nil {
@@ -116,9 +116,6 @@ func (t *Table) attempt(ctx context.Context) error {
 	}
 	return nil
 }
-
-// Ready is a readiness check: nil unless following the topic fails now.
-func (t *Table) Ready(ctx context.Context) error { return t.outage.Ready(ctx) }
 
 func (t *Table) step(ctx context.Context) error {
 	m, err := t.reader.Fetch(ctx)
