@@ -141,7 +141,13 @@ func (t *Table) applied() int64 {
 // returns without waiting for this instance's view: for owners that update
 // their view themselves and whose apply tolerates seeing the record again.
 func (t *Table) Append(ctx context.Context, key, value []byte) error {
-	if err := t.writer.WriteMessages(ctx, Message{Topic: t.topic, Key: key, Value: value}); err != nil {
+	return t.AppendAt(ctx, time.Time{}, key, value)
+}
+
+// AppendAt is Append with the record's timestamp set to at (zero: now),
+// which is what OpenLog's since compares with.
+func (t *Table) AppendAt(ctx context.Context, at time.Time, key, value []byte) error {
+	if err := t.writer.WriteMessages(ctx, Message{Topic: t.topic, Key: key, Value: value, Time: at}); err != nil {
 		return fmt.Errorf("kafka: table %s: append: %w", t.topic, err)
 	}
 	return nil
