@@ -92,9 +92,11 @@ func rideOutOutage(t *testing.T, b broker, outage time.Duration) {
 	})
 	t.Logf("/readyz 503 %s after the broker stopped", time.Since(start).Round(time.Millisecond))
 	eventuallyUp(t, exited, 30*time.Second, "ingest 503 with Retry-After", func() bool { return ingestUnavailable(base) })
+	asked := time.Now()
 	if status, retry, body := adminCreate(t, base); status != http.StatusServiceUnavailable || retry == "" {
 		t.Errorf("admin create during the outage: %d (Retry-After %q) %s, want 503 with Retry-After", status, retry, body)
 	}
+	t.Logf("admin create answered 503 after %s", time.Since(asked).Round(time.Millisecond))
 	if status, _ := getAuth(t, base+"/v1/subscriptions"); status != http.StatusOK {
 		t.Errorf("admin list during the outage: %d, want 200 (answered from memory)", status)
 	}
