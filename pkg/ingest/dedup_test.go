@@ -73,7 +73,7 @@ func TestDedupRememberKeepsOnlyWindow(t *testing.T) {
 	d.Remember(IDHash("new"), testNow.Add(-time.Minute))
 	mustOwn(t, d, "old")
 	if dup, _ := d.Acquire(context.Background(), "new"); !dup {
-		t.Error("recent id replayed from history is not a duplicate")
+		t.Error("recent id replayed from the dedup topic is not a duplicate")
 	}
 }
 
