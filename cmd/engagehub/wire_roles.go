@@ -52,10 +52,12 @@ func (a *app) startRoles(ctx context.Context) error {
 func (a *app) startIngest() error {
 	w := a.kafka.NewWriter(kafka.WriterOptions{BatchSize: 128})
 	a.onClose(func() { _ = w.Close() })
+	log := a.log.Named("ingest")
 	in, err := ingest.New(a.cfg.Ingest, a.serde, w, ingest.Options{
 		Metrics: a.metrics,
-		Log:     a.log.Named("ingest"),
-		History: ingest.NewKafkaHistory(a.kafka, ingest.Topics(a.cfg.Kafka.TopicPrefix)),
+		Log:     log,
+		Journal: ingest.KafkaJournal(a.kafka, a.cfg.Ingest.DedupTopic, a.cfg.Ingest.DedupWindow+time.Hour, log),
+		Backoff: a.kafka.Backoff(),
 	})
 	if err != nil {
 		return err
@@ -102,6 +104,7 @@ func (a *app) startFanout(store *subscription.Store) {
 		DeliveryPartitions: a.cfg.Subscriptions.DeliveryPartitions,
 		Registerer:         a.metrics,
 		Log:                a.log.Named("fanout"),
+		Backoff:            a.kafka.Backoff(),
 	})
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)

@@ -5,6 +5,8 @@
 #
 #   kafka.sh up        resolve jars (cached), fresh data dir, format, start, wait until it answers
 #   kafka.sh down      stop exactly the pid in the pid file (TERM, then KILL after 20 s), remove data dir
+#   kafka.sh stop      stop the broker like down, but keep the data dir (for a later start)
+#   kafka.sh start     start the broker again on the data dir an earlier up made, wait until it answers
 #   kafka.sh status    running or not, pid, port (exit 0 running, 3 not running)
 #   kafka.sh logs [-f] last lines of the broker log (or follow it)
 #   kafka.sh env       print the export line for the test suite
@@ -221,7 +223,7 @@ EOF
 
 # ---------------------------------------------------------------- commands
 cmd_up() {
-  local t_all t_start pid
+  local t_all
   t_all="$(now)"
   check_dir
   if is_running; then
@@ -248,6 +250,18 @@ cmd_up() {
     die "storage format failed"
   fi
 
+  launch
+  say "the whole 'up' took $(elapsed "$t_all") s"
+}
+
+# Start kafka.Kafka on $PROPS in the background and wait until it answers;
+# on failure stop it and die with its logs.
+launch() {
+  local java t_start pid
+  java="$(java_bin)"
+  # A fresh log, so the wait below reads this start's "Kafka Server started" (a start after a
+  # stop keeps the previous one as kafka.log.prev).
+  if [[ -f "$LOG" ]]; then mv -f "$LOG" "$LOG.prev"; fi
   t_start="$(now)"
   # nohup + exec: $! is the JVM's own pid. No job control in a script, so it outlives us.
   # shellcheck disable=SC2086
@@ -286,9 +300,34 @@ cmd_up() {
   rm -f "$DIR/probe.err"
 
   say "Kafka $(kafka_version) (KRaft, broker+controller, node 1) ready on $BROKERS"
-  say "start-up: $(elapsed "$t_start") s to first metadata answer ($(elapsed "$t_all") s for the whole 'up')"
+  say "start-up: $(elapsed "$t_start") s to first metadata answer"
   say "pid $pid (pid file $PIDFILE), log $LOG"
   echo "export ENGAGEHUB_TEST_KAFKA_BROKERS=$BROKERS"
+}
+
+cmd_stop() {
+  check_dir
+  local pid
+  if is_running; then
+    pid="$(pid_of)"
+    stop_pid "$pid"
+    rm -f "$PIDFILE"
+    say "stopped; data kept in $DIR ('$0 start' resumes on it)"
+  else
+    say "no broker running"
+  fi
+}
+
+cmd_start() {
+  check_dir
+  if is_running; then
+    say "already running: pid $(pid_of), $BROKERS, log $LOG"
+    echo "export ENGAGEHUB_TEST_KAFKA_BROKERS=$BROKERS"
+    return 0
+  fi
+  [[ -f "$PROPS" && -d "$DIR/data" ]] || die "no formatted data dir in $DIR (run '$0 up' first)"
+  port_busy "$PORT" && die "port $PORT is already in use by another process"
+  launch
 }
 
 cmd_down() {
@@ -358,6 +397,8 @@ usage() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  stop) cmd_stop ;;
+  start) cmd_start ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
   env) echo "export ENGAGEHUB_TEST_KAFKA_BROKERS=$BROKERS" ;;

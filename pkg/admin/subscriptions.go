@@ -147,6 +147,7 @@ func (s *Subscriptions) fail(w http.ResponseWriter, err error) {
 		httpapi.WriteError(w, http.StatusServiceUnavailable, "canceled", "request canceled")
 	default:
 		s.log.Error("subscription store failed", zap.Error(err))
+		w.Header().Set("Retry-After", "5") // the store is Kafka; it waits out an outage by itself
 		httpapi.WriteError(w, http.StatusServiceUnavailable, "store_unavailable", "the subscription store is unavailable; retry")
 	}
 }

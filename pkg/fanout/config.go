@@ -15,8 +15,9 @@ type Config struct {
 	// Linger is how long a batch waits for more records after the first.
 	// Default 5ms.
 	Linger time.Duration `mapstructure:"linger"`
-	// RetryBackoff is the wait between attempts to write or commit a batch
-	// after a failure. Default 500ms.
+	// RetryBackoff is the first wait after a failed fetch, write or commit;
+	// further waits double up to kafka.retry_backoff_max, for as long as
+	// the failure lasts. Default 500ms.
 	RetryBackoff time.Duration `mapstructure:"retry_backoff"`
 	// ShutdownTimeout bounds finishing the batches in hand (at most one
 	// being committed, one being written, one fetched) when the role stops.

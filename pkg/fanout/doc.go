@@ -28,6 +28,11 @@
 // the senders and Kafka subscribers deduplicate by event id (the event-id
 // header, the webhook-id downstream).
 //
+// A Kafka outage stops the copying but not the role: a failed fetch,
+// write or commit is retried with capped exponential backoff
+// (fanout.retry_backoff doubling up to kafka.retry_backoff_max) until
+// Kafka answers, and the group resumes from the last committed offset.
+//
 // Reconciler, the other type here, keeps the topics in line with the
 // subscriptions: it creates delivery topics and Kafka-destination topics,
 // and deletes a deleted subscription's delivery topic after

@@ -67,6 +67,10 @@ type Deps struct {
 	// Registerer takes the role's metrics; nil registers nowhere.
 	Registerer prometheus.Registerer
 	Log        *zap.Logger
+	// Backoff paces the attempts after a failed fetch, write or commit
+	// (cmd passes kafka.retry_backoff_max as Max). A zero Min is
+	// fanout.retry_backoff.
+	Backoff kafka.Backoff
 }
 
 // Fanout is the fan-out role.
@@ -83,6 +87,8 @@ type Fanout struct {
 	// types are the catalog's types by name.
 	types   map[string]event.Type
 	closers []func() error
+	// fetching, writing and committing wait out failures of each loop.
+	fetching, writing, committing *kafka.Outage
 }
 
 // New returns the role.
@@ -90,9 +96,14 @@ func New(cfg Config, deps Deps) *Fanout {
 	if deps.Log == nil {
 		deps.Log = zap.NewNop()
 	}
+	if deps.Backoff.Min <= 0 {
+		deps.Backoff.Min = cfg.RetryBackoff
+	}
+	outage := func(what string) *kafka.Outage { return kafka.NewOutage(what, deps.Backoff, deps.Log, nil) }
 	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
 		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix, deps.DeliveryPartitions), targets: newTargets(deps.DeliveryPrefix),
-		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes()}
+		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes(),
+		fetching: outage("fetch events"), writing: outage("write batch"), committing: outage("commit batch")}
 }
 
 // collect fetches the first record (waiting as long as it takes), then
@@ -132,21 +143,17 @@ func (f *Fanout) shutdownContext(ctx context.Context) (context.Context, context.
 	return work, func() { stop(); cancel() }
 }
 
-// retry runs op until it succeeds or ctx is done, waiting RetryBackoff
-// between attempts.
-func (f *Fanout) retry(ctx context.Context, what string, op func() error) {
-	for attempt := 1; ; attempt++ {
+// retry runs op until it succeeds or ctx is done, waiting out failures
+// with o.
+func (f *Fanout) retry(ctx context.Context, o *kafka.Outage, op func() error) {
+	for {
 		err := op()
-		if err == nil || ctx.Err() != nil {
+		switch {
+		case err == nil:
+			o.Succeeded()
 			return
-		}
-		f.log.Warn(what+" failed; retrying", zap.Int("attempt", attempt), zap.Error(err))
-		t := time.NewTimer(f.cfg.RetryBackoff)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		case !o.Failed(ctx, err):
 			return
-		case <-t.C:
 		}
 	}
 }

@@ -13,16 +13,24 @@ import (
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
-// fakeSource hands out msgs once, then blocks; it records commits.
+// fakeSource fails its first fetchFailures fetches, hands out msgs once,
+// then blocks; it records commits.
 type fakeSource struct {
-	mu        sync.Mutex
-	msgs      []kafka.Message
-	committed []kafka.Message
-	commitCh  chan struct{}
+	mu            sync.Mutex
+	fetchFailures int
+	fetches       int
+	msgs          []kafka.Message
+	committed     []kafka.Message
+	commitCh      chan struct{}
 }
 
 func (s *fakeSource) Fetch(ctx context.Context) (kafka.Message, error) {
 	s.mu.Lock()
+	s.fetches++
+	if s.fetches <= s.fetchFailures {
+		s.mu.Unlock()
+		return kafka.Message{}, errors.New("kafka: fetch: failed to dial: connection refused")
+	}
 	if len(s.msgs) > 0 {
 		m := s.msgs[0]
 		s.msgs = s.msgs[1:]
@@ -129,5 +137,35 @@ func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetry(t *testing.
 		if m.Topic != w.topic || string(m.Value) != w.value || last.Key != HeaderSubscription {
 			t.Errorf("copy %d = %s %q %v, want %s %q with a subscription header", i, m.Topic, m.Value, m.Headers, w.topic, w.value)
 		}
+	}
+}
+
+func TestRunWaitsOutFetchFailuresThenCopiesAndCommits(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	src := &fakeSource{fetchFailures: 5, commitCh: make(chan struct{}, 1), msgs: []kafka.Message{
+		{Topic: "engage.contact.created", Key: []byte("c1"), Value: []byte("v1")},
+	}}
+	sink := &fakeSink{src: src}
+	cfg := DefaultConfig()
+	cfg.RetryBackoff = time.Millisecond
+	f := New(cfg, Deps{Source: src, Sink: sink, EventPrefix: "engage.", DeliveryPrefix: "d.",
+		Matcher: snapshotOf(webhookSub("hook", "*")), Backoff: kafka.Backoff{Max: 5 * time.Millisecond}})
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	select {
+	case <-src.commitCh:
+	case err := <-done:
+		t.Fatalf("Run returned %v after a failed fetch, want it to retry", err)
+	case <-ctx.Done():
+		t.Fatal("batch never committed")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run on cancel = %v, want nil", err)
+	}
+	if src.fetches < 6 || len(sink.written) != 1 || len(src.committed) != 1 {
+		t.Fatalf("fetches %d, written %d, committed %d: want 5 failures then the record copied and committed",
+			src.fetches, len(sink.written), len(src.committed))
 	}
 }

@@ -21,20 +21,20 @@ type written struct {
 // copies (and so those of every earlier batch) are acknowledged; at most
 // three batches are in hand. On cancellation it stops fetching, finishes
 // the batches in hand (write, then commit) within fanout.shutdown_timeout,
-// and returns nil. It returns an error only when the source fails for
-// another reason than ctx.
+// and returns nil. A failed fetch, write or commit (Kafka away, a leader
+// moving, a rebalance) is retried with Deps.Backoff for as long as it
+// takes, so Run returns only when ctx is done, and then nil.
 func (f *Fanout) Run(ctx context.Context) error {
 	work, cancel := f.shutdownContext(ctx)
 	defer cancel()
 	batches := make(chan []kafka.Message)
 	done := make(chan written)
-	var fetchErr error
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		defer close(batches)
-		fetchErr = f.fetchLoop(ctx, batches)
+		f.fetchLoop(ctx, batches)
 	}()
 	go func() {
 		defer wg.Done()
@@ -43,22 +43,24 @@ func (f *Fanout) Run(ctx context.Context) error {
 	}()
 	f.commitLoop(work, done)
 	wg.Wait()
-	if ctx.Err() != nil || fetchErr == nil {
-		return nil
-	}
-	return fmt.Errorf("fanout: %w", fetchErr)
+	return nil
 }
 
-// fetchLoop collects batches into out until ctx is done or the source
-// fails; the batch in hand is handed over either way.
-func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) error {
+// fetchLoop collects batches into out until ctx is done, waiting out
+// fetch failures; the batch in hand is handed over either way.
+func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) {
 	for {
 		batch, err := f.collect(ctx)
 		if len(batch) > 0 {
 			out <- batch // writeLoop drains until close
 		}
-		if err != nil || ctx.Err() != nil {
-			return err
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err == nil:
+			f.fetching.Succeeded()
+		case !f.fetching.Failed(ctx, fmt.Errorf("fanout: %w", err)):
+			return
 		}
 	}
 }
@@ -73,7 +75,7 @@ func (f *Fanout) writeLoop(work context.Context, in <-chan []kafka.Message, out 
 			continue
 		}
 		var copies map[string]int
-		f.retry(work, "write batch", func() error {
+		f.retry(work, f.writing, func() error {
 			var err error
 			copies, err = f.write(work, batch)
 			return err
@@ -91,7 +93,7 @@ func (f *Fanout) commitLoop(work context.Context, in <-chan written) {
 		if work.Err() != nil {
 			continue
 		}
-		f.retry(work, "commit batch", func() error { return f.deps.Source.Commit(work, w.batch...) })
+		f.retry(work, f.committing, func() error { return f.deps.Source.Commit(work, w.batch...) })
 		if work.Err() == nil {
 			f.metrics.committed(w.batch, w.copies)
 		}

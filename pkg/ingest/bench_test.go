@@ -38,7 +38,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 	fx := &fixture{now: time.Now()}
 	cfg := DefaultConfig()
 	cfg.Engage.Secrets = []string{testSecret}
-	fx.build(b, cfg, w, nil)
+	fx.build(b, cfg, w, Options{})
 	srv := httptest.NewServer(fx.handler)
 	defer srv.Close()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: benchConcurrency, MaxConnsPerHost: benchConcurrency}}

@@ -23,6 +23,15 @@ type Config struct {
 	// DedupCapacity caps the ids remembered (oldest forgotten first); about
 	// 60 bytes each. Default 1000000.
 	DedupCapacity int `mapstructure:"dedup_capacity"`
+	// DedupTopic holds the window shared by every ingest replica: the hashes
+	// of the ids each wrote, kept for dedup_window plus an hour. Default
+	// "engagehub.ingest.dedup".
+	DedupTopic string `mapstructure:"dedup_topic"`
+	// DedupPublishInterval is how long a replica gathers the ids it wrote
+	// before publishing them to dedup_topic in one record: the others know
+	// an id this long (plus their fetch wait) after it was written, and a
+	// restart reads at most a day's worth of seconds in records. Default 1s.
+	DedupPublishInterval time.Duration `mapstructure:"dedup_publish_interval"`
 	// MaxBatch caps the events of one POST /v1/events request; more get 413.
 	// Default 500.
 	MaxBatch int `mapstructure:"max_batch"`
@@ -50,7 +59,10 @@ func DefaultConfig() Config {
 		WriteTimeout:  5 * time.Second,
 		DedupWindow:   24 * time.Hour,
 		DedupCapacity: 1_000_000,
-		MaxBatch:      500,
+		DedupTopic:    "engagehub.ingest.dedup",
+
+		DedupPublishInterval: time.Second,
+		MaxBatch:             500,
 	}
 }
 
@@ -67,6 +79,13 @@ func (c Config) Validate() error {
 	positive("dedup_window", c.DedupWindow > 0, c.DedupWindow)
 	positive("dedup_capacity", c.DedupCapacity > 0, c.DedupCapacity)
 	positive("max_batch", c.MaxBatch > 0, c.MaxBatch)
+	positive("dedup_publish_interval", c.DedupPublishInterval > 0, c.DedupPublishInterval)
+	if c.DedupPublishInterval > time.Minute {
+		errs = append(errs, fmt.Errorf("ingest.dedup_publish_interval: at most 1m (Engage retries after 5s), got %s", c.DedupPublishInterval))
+	}
+	if c.DedupTopic == "" {
+		errs = append(errs, errors.New("ingest.dedup_topic: must not be empty"))
+	}
 	positive("engage.tolerance", c.Engage.Tolerance > 0, c.Engage.Tolerance)
 	for i, s := range c.Engage.Secrets {
 		if _, err := webhook.ParseSecret(s); err != nil {

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"hash/maphash"
 	"sync"
 	"time"
 )
@@ -20,7 +19,7 @@ type Dedup struct {
 // NewDedup returns a Dedup remembering up to capacity ids for ttl.
 func NewDedup(ttl time.Duration, capacity int, now func() time.Time) *Dedup {
 	return &Dedup{
-		seen:     window{seed: maphash.MakeSeed(), ttl: ttl.Nanoseconds(), capacity: capacity, index: map[uint64]int64{}},
+		seen:     window{ttl: ttl.Nanoseconds(), capacity: capacity, index: map[uint64]int64{}},
 		inflight: map[string]chan struct{}{},
 		now:      now,
 	}
@@ -33,7 +32,7 @@ func NewDedup(ttl time.Duration, capacity int, now func() time.Time) *Dedup {
 func (d *Dedup) Acquire(ctx context.Context, id string) (dup bool, err error) {
 	for {
 		d.mu.Lock()
-		if d.seen.has(id, d.now().UnixNano()) {
+		if d.seen.has(IDHash(id), d.now().UnixNano()) {
 			d.mu.Unlock()
 			return true, nil
 		}
@@ -58,7 +57,7 @@ func (d *Dedup) Release(id string, written bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if written {
-		d.seen.add(id, d.now().UnixNano())
+		d.seen.add(IDHash(id), d.now().UnixNano())
 	}
 	if ch, ok := d.inflight[id]; ok {
 		delete(d.inflight, id)
@@ -66,11 +65,12 @@ func (d *Dedup) Release(id string, written bool) {
 	}
 }
 
-// Remember records id as written at at, as replayed from Kafka at start-up.
-func (d *Dedup) Remember(id string, at time.Time) {
+// Remember records the id whose IDHash is h as written at at: replayed
+// from the dedup topic at start-up, or written by another replica.
+func (d *Dedup) Remember(h uint64, at time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.seen.add(id, at.UnixNano())
+	d.seen.add(h, at.UnixNano())
 }
 
 // Len returns how many ids are remembered.
@@ -80,12 +80,24 @@ func (d *Dedup) Len() int {
 	return len(d.seen.index)
 }
 
+// IDHash is the 64-bit FNV-1a hash of a message id: what the window keeps
+// and what replicas share on the dedup topic, so it must not change
+// between versions. A false duplicate among a million ids has odds of
+// about 1 in 3·10^7. (The ids come from signed webhooks, so nobody can
+// pick ids to collide.)
+func IDHash(id string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint64(id[i])) * prime
+	}
+	return h
+}
+
 // window is a FIFO of id hashes with the time each was written: at most
 // capacity entries, the oldest forgotten first and anything older than ttl
-// ignored. Ids are kept as 64-bit hashes (a false duplicate among a million
-// ids has odds of about 1 in 3·10^7), about 60 bytes per id all told.
+// ignored; about 60 bytes per id all told.
 type window struct {
-	seed     maphash.Seed
 	ttl      int64
 	capacity int
 	queue    []slot
@@ -98,13 +110,12 @@ type slot struct {
 	at int64
 }
 
-func (w *window) has(id string, now int64) bool {
-	at, ok := w.index[maphash.String(w.seed, id)]
+func (w *window) has(h uint64, now int64) bool {
+	at, ok := w.index[h]
 	return ok && now-at < w.ttl
 }
 
-func (w *window) add(id string, at int64) {
-	h := maphash.String(w.seed, id)
+func (w *window) add(h uint64, at int64) {
 	if prev, ok := w.index[h]; ok && prev >= at {
 		return
 	}

@@ -25,7 +25,7 @@ func TestDedupWindowForgetsOldestBeyondCapacity(t *testing.T) {
 	t.Parallel()
 	d := NewDedup(time.Hour, 3, func() time.Time { return testNow })
 	for i := range 4 {
-		d.Remember(fmt.Sprint(i), testNow)
+		d.Remember(IDHash(fmt.Sprint(i)), testNow)
 	}
 	if d.Len() != 3 {
 		t.Fatalf("len = %d, want 3", d.Len())
@@ -69,11 +69,11 @@ func TestDedupInFlightIDWaitsForOwner(t *testing.T) {
 func TestDedupRememberKeepsOnlyWindow(t *testing.T) {
 	t.Parallel()
 	d := NewDedup(time.Hour, 10, func() time.Time { return testNow })
-	d.Remember("old", testNow.Add(-2*time.Hour))
-	d.Remember("new", testNow.Add(-time.Minute))
+	d.Remember(IDHash("old"), testNow.Add(-2*time.Hour))
+	d.Remember(IDHash("new"), testNow.Add(-time.Minute))
 	mustOwn(t, d, "old")
 	if dup, _ := d.Acquire(context.Background(), "new"); !dup {
-		t.Error("recent id replayed from history is not a duplicate")
+		t.Error("recent id replayed from the dedup topic is not a duplicate")
 	}
 }
 
@@ -82,5 +82,21 @@ func mustOwn(t *testing.T, d *Dedup, id string) {
 	dup, err := d.Acquire(context.Background(), id)
 	if dup || err != nil {
 		t.Fatalf("Acquire(%s) = dup %v err %v, want ownership", id, dup, err)
+	}
+}
+
+func TestIDHashIsFNV1a64(t *testing.T) {
+	t.Parallel()
+	// Replicas of different versions share hashes on the dedup topic: the
+	// function must stay FNV-1a 64 (reference values from the spec's test suite).
+	for _, tc := range []struct {
+		id   string
+		want uint64
+	}{{"", 0xcbf29ce484222325}, {"a", 0xaf63dc4c8601ec8c}, {"foobar", 0x85944171f73967e8}} {
+		t.Run(tc.id, func(t *testing.T) {
+			if got := IDHash(tc.id); got != tc.want {
+				t.Errorf("IDHash(%q) = %#x, want %#x", tc.id, got, tc.want)
+			}
+		})
 	}
 }

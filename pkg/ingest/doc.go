@@ -20,8 +20,16 @@
 //
 // Deduplication remembers the message ids written in the last
 // ingest.dedup_window (bounded by ingest.dedup_capacity) in memory, and an
-// in-flight set makes two concurrent deliveries of one id write once. Records
-// from Engage carry the message id in a webhook-id header; at start-up Run
-// replays the event topics' records newer than the window (History) to
-// rebuild the set, so the window survives restarts.
+// in-flight set makes two concurrent deliveries of one id write once. The
+// window is shared through Kafka (Journal): every replica publishes the
+// hashes of the ids it wrote to ingest.dedup_topic, gathered for
+// ingest.dedup_publish_interval per record, and follows what the others
+// publish, so Engage's retry of a message written by one replica is a
+// duplicate on every other; at start-up Run replays the topic's last window
+// (a million ids in under a second) before it opens the doors. Records from
+// Engage also carry the message id in a webhook-id header.
+//
+// Kafka outages are waited out: writes answer 503 with Retry-After within
+// ingest.write_timeout, and the replay, the journal's follower and its
+// publisher retry with capped backoff until Kafka answers again.
 package ingest

@@ -136,6 +136,9 @@ func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID 
 		f = in.write(ctx, doorEngage, msgs)
 	}
 	in.dedup.Release(msgID, f == nil)
+	if f == nil && in.journal != nil {
+		in.outbox.add(IDHash(msgID), in.now())
+	}
 	if f != nil {
 		f.eventType = ev.Type
 		return f

@@ -259,7 +259,7 @@ func TestEngageConcurrentDuplicatesWriteOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	sink := &blockingSink{started: make(chan struct{}, 16), release: make(chan struct{})}
-	f.build(t, f.in.cfg, sink, nil)
+	f.build(t, f.in.cfg, sink, Options{})
 	body := example(t, event.ContactDeleted)
 	const n = 8
 	codes := make(chan int, n)

@@ -29,7 +29,7 @@ func FuzzIngestEngage(f *testing.F) {
 	f.Add([]byte(`{"eventType":"order.created","payload":{"contactId":{"a":1}}}`), "application/json", "", int64(9999), true)
 	sink := &countingSink{}
 	fx := newFixture(f, func(c *Config) { c.Engage.DecryptionKey = testKey })
-	fx.build(f, fx.in.cfg, sink, nil)
+	fx.build(f, fx.in.cfg, sink, Options{})
 	f.Fuzz(func(t *testing.T, body []byte, contentType, msgID string, tsOffset int64, sign bool) {
 		ts := fx.now.Add(time.Duration(tsOffset%100_000) * time.Second)
 		r := httptest.NewRequest(http.MethodPost, "/ingest/engage", bytes.NewReader(body))

@@ -69,14 +69,19 @@ func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 		mutate(&cfg)
 	}
 	f := &fixture{sink: &kafkatest.RecordingSink{}, reg: prometheus.NewRegistry(), now: testNow}
-	return f.build(t, cfg, f.sink, nil)
+	return f.build(t, cfg, f.sink, Options{})
 }
 
-// build makes f's Ingest (clock: f.now) and router over sink.
-func (f *fixture) build(t testing.TB, cfg Config, sink producer.Sink, history History) *fixture {
+// build makes f's Ingest and router over sink, with opts' Journal and
+// clock (default: f.now).
+func (f *fixture) build(t testing.TB, cfg Config, sink producer.Sink, opts Options) *fixture {
 	t.Helper()
 	f.reg = prometheus.NewRegistry()
-	in, err := New(cfg, newSerde(t), sink, Options{Metrics: f.reg, History: history, Now: func() time.Time { return f.now }})
+	opts.Metrics = f.reg
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return f.now }
+	}
+	in, err := New(cfg, newSerde(t), sink, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,9 +188,9 @@ func ensureTopics(t testing.TB, c *kafka.Client) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var specs []kafka.TopicSpec
-	for _, name := range Topics("engage.") {
-		specs = append(specs, kafka.TopicSpec{Name: name})
+	specs := []kafka.TopicSpec{{Name: event.UnrecognizedTopic("engage.")}}
+	for _, s := range event.Catalog() {
+		specs = append(specs, kafka.TopicSpec{Name: event.Topic("engage.", s.Type)})
 	}
 	if err := c.EnsureTopics(ctx, specs...); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
@@ -25,10 +27,15 @@ type Options struct {
 	// Now is the clock for signatures, receive times and the dedup window.
 	// Default time.Now.
 	Now func() time.Time
-	// History replays the message ids of recent records when Run starts, so
-	// the dedup window survives restarts. Default nil: the window starts
-	// empty and the doors are open at once.
-	History History
+	// Journal opens the dedup window's shared copy (KafkaJournal): Run
+	// replays it before opening the doors, so the window survives restarts,
+	// then follows it and publishes the ids this replica writes, so replicas
+	// share one window. Default nil: the window is this process's alone,
+	// starts empty, and the doors are open at once.
+	Journal JournalOpener
+	// Backoff paces the attempts to replay, follow and publish the journal
+	// while Kafka is away. Default: kafka.Backoff's defaults.
+	Backoff kafka.Backoff
 }
 
 // Ingest serves the two ingest doors. Build it with New, mount Routes, and
@@ -40,7 +47,10 @@ type Ingest struct {
 	prod       *producer.Producer
 	sink       producer.Sink
 	dedup      *Dedup
-	history    History
+	journal    JournalOpener
+	outbox     *outbox
+	backoff    kafka.Backoff
+	rebuild    *kafka.Outage
 	metrics    *metrics
 	log        *zap.Logger
 	now        func() time.Time
@@ -56,7 +66,9 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 	}
 	opts = withDefaults(opts)
 	in := &Ingest{
-		cfg: cfg, sink: sink, history: opts.History, log: opts.Log, now: opts.Now,
+		cfg: cfg, sink: sink, journal: opts.Journal, log: opts.Log, now: opts.Now, backoff: opts.Backoff,
+		outbox:     newOutbox(cfg.DedupCapacity),
+		rebuild:    kafka.NewOutage("rebuild dedup window", opts.Backoff, opts.Log, opts.Now),
 		prod:       producer.New(enc, sink, producer.WithClock(opts.Now)),
 		dedup:      NewDedup(cfg.DedupWindow, cfg.DedupCapacity, opts.Now),
 		retryAfter: max(1, int((cfg.WriteTimeout+time.Second-1)/time.Second)),
@@ -71,7 +83,7 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 	if in.verifier, err = newVerifier(cfg, opts.Now); err != nil {
 		return nil, err
 	}
-	in.ready.Store(in.history == nil)
+	in.ready.Store(in.journal == nil)
 	return in, nil
 }
 
@@ -113,33 +125,53 @@ func (in *Ingest) Routes() []httpapi.Route {
 	}
 }
 
-// Run rebuilds the dedup window from History (when set), opens the doors,
-// and waits for ctx. Until the window is rebuilt both doors answer 503 with
-// Retry-After. It returns an error only when the rebuild fails.
+// Run rebuilds the dedup window from the Journal (when set), opens the
+// doors, then follows the journal and publishes the ids written here until
+// ctx is done. Until the window is rebuilt both doors answer 503 with
+// Retry-After; a Kafka outage meanwhile (or later) is waited out, retrying
+// with Options.Backoff, so Run returns only when ctx is done, and then nil.
 func (in *Ingest) Run(ctx context.Context) error {
-	if in.history != nil && !in.ready.Load() {
-		start := in.now()
-		since := start.Add(-in.cfg.DedupWindow)
-		n, err := in.history.Recent(ctx, since, in.dedup.Remember)
-		if err != nil {
-			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("ingest: rebuild dedup window: %w", err)
-		}
-		in.log.Info("dedup window rebuilt", zap.Int("ids", n), zap.Duration("duration", in.now().Sub(start)))
-		in.ready.Store(true)
+	if in.journal == nil {
+		<-ctx.Done()
+		return nil
 	}
-	<-ctx.Done()
-	return nil
+	j, ok := in.openJournal(ctx)
+	if !ok {
+		return nil
+	}
+	in.ready.Store(true)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = j.Run(ctx) })
+	in.share(ctx, j)
+	wg.Wait()
+	return j.Close()
+}
+
+// openJournal replays the window, retrying until it works or ctx is done.
+func (in *Ingest) openJournal(ctx context.Context) (Journal, bool) {
+	for {
+		start := in.now()
+		j, err := in.journal(ctx, start.Add(-in.cfg.DedupWindow), in.dedup.Remember)
+		if err == nil {
+			in.rebuild.Succeeded()
+			in.log.Info("dedup window rebuilt", zap.Int("ids", in.dedup.Len()), zap.Duration("duration", in.now().Sub(start)))
+			return j, true
+		}
+		if !in.rebuild.Failed(ctx, err) {
+			return nil, false
+		}
+	}
 }
 
 // Ready is a readiness check: nil once the dedup window is rebuilt.
 func (in *Ingest) Ready(context.Context) error {
-	if !in.ready.Load() {
-		return errors.New("ingest: rebuilding dedup window")
+	if in.ready.Load() {
+		return nil
 	}
-	return nil
+	if err := in.rebuild.Err(); err != nil {
+		return fmt.Errorf("ingest: rebuilding dedup window: %w", err)
+	}
+	return errors.New("ingest: rebuilding dedup window")
 }
 
 // Dedup exposes the dedup set (for tests and metrics).

@@ -14,9 +14,9 @@ import (
 )
 
 // kafkaFixture is an Ingest writing to the embedded broker, with the real
-// Serde; its clock is f.now, which starts at time.Now (record timestamps
-// matter here) and which tests move.
-func kafkaFixture(t *testing.T, client *kafka.Client, mutate func(*Config), history History) (*fixture, *kafka.Writer) {
+// Serde and opts' Journal; its clock is opts.Now, else f.now, which starts
+// at time.Now (record timestamps matter here) and which tests move.
+func kafkaFixture(t *testing.T, client *kafka.Client, mutate func(*Config), opts Options) (*fixture, *kafka.Writer) {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Engage.Secrets = []string{testSecret}
@@ -25,7 +25,7 @@ func kafkaFixture(t *testing.T, client *kafka.Client, mutate func(*Config), hist
 	}
 	w := client.NewWriter(kafka.WriterOptions{})
 	f := &fixture{now: time.Now()}
-	f.build(t, cfg, w, history)
+	f.build(t, cfg, w, opts)
 	return f, w
 }
 
@@ -35,7 +35,7 @@ func TestEngageEndToEndOnEmbeddedBroker(t *testing.T) {
 	defer e.Close()
 	defer client.Close()
 	ensureTopics(t, client)
-	f, w := kafkaFixture(t, client, nil, nil)
+	f, w := kafkaFixture(t, client, nil, Options{})
 	defer w.Close()
 
 	body := example(t, event.RewardVoucherCreated)
@@ -71,7 +71,7 @@ func TestBrokerDown503WithinWriteTimeoutAndNoHalfBatch(t *testing.T) {
 	e, client := startEmbedded(t, dir, addr)
 	ensureTopics(t, client)
 	const writeTimeout = time.Second
-	f, w := kafkaFixture(t, client, func(c *Config) { c.WriteTimeout = writeTimeout }, nil)
+	f, w := kafkaFixture(t, client, func(c *Config) { c.WriteTimeout = writeTimeout }, Options{})
 	e.Close()
 
 	batch := `[{"eventType":"contact.deleted","payload":{"contactId":"a"}},` +
@@ -101,7 +101,7 @@ func TestBrokerDown503WithinWriteTimeoutAndNoHalfBatch(t *testing.T) {
 			t.Errorf("%s holds %d records after a 503, want 0", topic, n)
 		}
 	}
-	f2, w2 := kafkaFixture(t, client2, nil, nil)
+	f2, w2 := kafkaFixture(t, client2, nil, Options{})
 	defer w2.Close()
 	if rec := f2.serve(apiRequest(batch)); rec.Code != http.StatusAccepted {
 		t.Fatalf("retry after restart: status %d: %s", rec.Code, rec.Body)
@@ -111,54 +111,7 @@ func TestBrokerDown503WithinWriteTimeoutAndNoHalfBatch(t *testing.T) {
 	}
 }
 
-func TestRunRebuildsDedupWindowFromKafka(t *testing.T) {
-	t.Parallel()
-	e, client := startEmbedded(t, t.TempDir(), freeAddr(t))
-	defer e.Close()
-	defer client.Close()
-	ensureTopics(t, client)
-	window := func(c *Config) { c.DedupWindow = time.Hour }
-
-	first, w1 := kafkaFixture(t, client, window, nil)
-	recent, old := example(t, event.ContactDeleted), example(t, event.ContactCreated)
-	for _, write := range []struct {
-		id   string
-		at   time.Time
-		body []byte
-	}{{"msg_recent", time.Now(), recent}, {"msg_old", time.Now().Add(-2 * time.Hour), old}} {
-		first.now = write.at // the record's timestamp; the old one is outside the window
-		if rec := first.serve(first.engageRequest(write.id, first.now, write.body)); rec.Code != http.StatusOK {
-			t.Fatalf("%s: status %d", write.id, rec.Code)
-		}
-	}
-	_ = w1.Close()
-
-	second, w2 := kafkaFixture(t, client, window, NewKafkaHistory(client, Topics("engage.")))
-	defer w2.Close()
-	second.now = time.Now()
-	if rec := second.serve(second.engageRequest("msg_recent", second.now, recent)); rec.Code != http.StatusServiceUnavailable {
-		t.Fatalf("before Run: status %d, want 503 while rebuilding", rec.Code)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- second.in.Run(ctx) }()
-	waitReady(t, second.in)
-	if got := second.in.Dedup().Len(); got != 1 {
-		t.Errorf("ids rebuilt = %d, want 1 (the old one is outside the window)", got)
-	}
-	if rec := second.serve(second.engageRequest("msg_recent", second.now, recent)); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"duplicate":true`) {
-		t.Fatalf("retry after restart: status %d body %s, want 200 duplicate", rec.Code, rec.Body)
-	}
-	if n := len(readAll(t, client, "engage.contact.deleted")); n != 1 {
-		t.Errorf("records = %d, want 1", n)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Run: %v", err)
-	}
-}
-
-func waitReady(t *testing.T, in *Ingest) {
+func waitReady(t testing.TB, in *Ingest) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for in.Ready(context.Background()) != nil {

@@ -165,9 +165,15 @@ func (c *Client) Topics(ctx context.Context, prefix string) ([]string, error) {
 	return out, nil
 }
 
-// Ping asks the cluster for metadata; it fails when no broker answers.
+// Ping asks the cluster for metadata, which fails on refused credentials,
+// and makes a round trip to a broker (ApiVersions), which fails when no
+// broker answers: kafka-go answers metadata from a cache for seconds after
+// the brokers went away, and a broker answers ApiVersions before SASL.
 func (c *Client) Ping(ctx context.Context) error {
 	if _, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{}}); err != nil {
+		return fmt.Errorf("kafka: ping: %w", c.authError(err))
+	}
+	if _, err := c.admin.ApiVersions(ctx, &kafkago.ApiVersionsRequest{}); err != nil {
 		return fmt.Errorf("kafka: ping: %w", c.authError(err))
 	}
 	return nil
@@ -218,6 +224,39 @@ func (c *Client) ends(ctx context.Context, topic string) ([]PartitionEnds, error
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Partition < out[j].Partition })
 	return out, nil
+}
+
+// offsetAt returns the offset of the first record of partition pe written
+// at or after t, or pe.Next when there is none (transient errors retried
+// for up to 10 s, like Ends).
+func (c *Client) offsetAt(ctx context.Context, topic string, pe PartitionEnds, t time.Time) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req := &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{
+		topic: {kafkago.TimeOffsetOf(pe.Partition, t)},
+	}}
+	offset := pe.Next
+	err := c.retry(ctx, func() error {
+		res, err := c.admin.ListOffsets(ctx, req)
+		if err != nil {
+			return err
+		}
+		for _, po := range res.Topics[topic] {
+			if po.Error != nil {
+				return po.Error
+			}
+			for o := range po.Offsets { // negative when no record is that recent
+				if o >= 0 {
+					offset = o
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("kafka: offset of %s/%d at %s: %w", topic, pe.Partition, t.Format(time.RFC3339), err)
+	}
+	return min(max(offset, pe.First), pe.Next), nil
 }
 
 // GroupOffsets returns a consumer group's committed offsets on topic, by partition.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 )
 
 // Config is the `kafka` section of engagehub's configuration.
@@ -23,6 +24,11 @@ type Config struct {
 	ClientID string `mapstructure:"client_id"`
 	// Security configures TLS and SASL for every connection. Default: plaintext.
 	Security SecurityConfig `mapstructure:"security"`
+	// RetryBackoffMax caps the wait between attempts to reach Kafka while
+	// it does not answer (waits double from 100ms up to it): every role
+	// waits out an outage for as long as the process runs and notices its
+	// end within this. Default 5s.
+	RetryBackoffMax time.Duration `mapstructure:"retry_backoff_max"`
 }
 
 // EmbeddedConfig is the `kafka.embedded` section.
@@ -64,6 +70,9 @@ func (c Config) Validate() error {
 	if c.ReplicationFactor < 1 {
 		errs = append(errs, fmt.Errorf("kafka.replication_factor: must be at least 1, got %d", c.ReplicationFactor))
 	}
+	if c.RetryBackoffMax < 100*time.Millisecond || c.RetryBackoffMax > 5*time.Minute {
+		errs = append(errs, fmt.Errorf("kafka.retry_backoff_max: must be between 100ms and 5m, got %s", c.RetryBackoffMax))
+	}
 	if err := c.Security.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -79,5 +88,7 @@ func DefaultConfig() Config {
 		TopicPrefix: "engage.",
 		Partitions:  6,
 		ClientID:    "engagehub",
+
+		RetryBackoffMax: DefaultRetryBackoffMax,
 	}
 }

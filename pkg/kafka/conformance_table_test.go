@@ -108,3 +108,44 @@ func TestConformanceTablePutVisibleToAnotherInstanceWithinOneSecond(t *testing.T
 		t.Logf("put %d visible to the other instance after %s", i, time.Since(start).Round(time.Millisecond))
 	}
 }
+
+func TestConformanceLogReplaysOnlyRecordsSinceItsStartTime(t *testing.T) {
+	c := kafkatest.Client(t)
+	ctx := ctxFor(t, 60*time.Second)
+	spec := kafka.TopicSpec{Name: kafkatest.Topic(t, "log"), Partitions: 1, Configs: map[string]string{"retention.ms": "86400000"}}
+	if err := c.EnsureTopics(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	w := c.NewWriter(kafka.WriterOptions{})
+	defer w.Close()
+	for _, r := range []struct {
+		key string
+		age time.Duration
+	}{{"old-1", 3 * time.Hour}, {"old-2", 2 * time.Hour}, {"new-1", 30 * time.Minute}, {"new-2", time.Minute}} {
+		if err := w.WriteMessages(ctx, kafka.Message{Topic: spec.Name, Key: []byte(r.key), Value: []byte("v"), Time: now.Add(-r.age)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		since time.Time
+		want  string
+	}{
+		{"since an hour ago", now.Add(-time.Hour), "[new-1 new-2]"},
+		{"since before everything", now.Add(-24 * time.Hour), "[old-1 old-2 new-1 new-2]"},
+		{"since after everything", now.Add(time.Minute), "[]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			tb, err := c.OpenLog(ctx, spec, tc.since, func(m kafka.Message) { got = append(got, string(m.Key)) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tb.Close()
+			if fmt.Sprint(got) != tc.want {
+				t.Fatalf("replayed %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

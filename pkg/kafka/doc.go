@@ -8,6 +8,11 @@
 // runs a disk-persisted, single-node Kafka-protocol broker in-process, so the
 // whole pipeline runs on a laptop with one command.
 //
+// While Kafka does not answer, nothing here gives up: [Table] followers and
+// the roles' loops wait with a capped exponential [Backoff]
+// (kafka.retry_backoff_max) through an [Outage], which logs the failure once
+// and its end once and reports it to /readyz meanwhile.
+//
 // Other packages never see kafka-go's configuration: they get a [Message]
 // (kafka-go's, re-exported) and small types that already carry the settings
 // engagehub relies on (acks=all, murmur2 partitioning like the Java client,

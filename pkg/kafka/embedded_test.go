@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // startEmbedded starts a broker in a temp dir on a free port.
@@ -129,5 +130,76 @@ func TestTablePutIsVisibleToAnotherInstance(t *testing.T) {
 	}
 	if views[1]["a"] != "1" {
 		t.Fatalf("other view = %v, want a=1", views[1])
+	}
+}
+
+// TestTableWaitsOutBrokerRestart stops the broker under a following table:
+// Run logs the failure and keeps going, and once the broker is back on the
+// same data the table applies a record written after the restart.
+func TestTableWaitsOutBrokerRestart(t *testing.T) {
+	dir := t.TempDir()
+	e, _ := startEmbedded(t, dir)
+	addr := e.Addr()
+	core, logs := observer.New(zap.WarnLevel)
+	c, err := New(Config{Partitions: 1, ReplicationFactor: 1, RetryBackoffMax: 200 * time.Millisecond}, []string{addr}, zap.New(core))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	seen := make(chan string, 16)
+	tb, err := c.OpenTable(ctx, "state", func(m Message) { seen <- string(m.Key) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tb.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	ran := make(chan error, 1)
+	go func() { ran <- tb.Run(runCtx) }()
+
+	e.Close()
+	for logs.FilterMessageSnippet("follow table state failed").Len() == 0 {
+		select {
+		case err := <-ran:
+			t.Fatalf("Run returned %v while the broker was down", err)
+		case <-ctx.Done():
+			t.Fatal("the table never noticed the broker stopped")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+
+	e2, c2 := startEmbeddedAt(t, dir, addr)
+	defer e2.Close()
+	if err := c2.NewWriter(WriterOptions{}).WriteMessages(ctx, Message{Topic: "state", Key: []byte("after"), Value: []byte("1")}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case k := <-seen:
+		if k != "after" {
+			t.Fatalf("applied %q, want the record written after the restart", k)
+		}
+	case err := <-ran:
+		t.Fatalf("Run returned %v", err)
+	case <-ctx.Done():
+		t.Fatal("the record written after the restart was never applied")
+	}
+	stop()
+	if err := <-ran; err != nil {
+		t.Errorf("Run on cancel = %v, want nil", err)
+	}
+}
+
+func TestPingFailsOnceTheBrokerStops(t *testing.T) {
+	e, c := startEmbedded(t, t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	pctx, pcancel := context.WithTimeout(ctx, 3*time.Second)
+	defer pcancel()
+	if err := c.Ping(pctx); err == nil {
+		t.Fatal("Ping succeeded right after the broker stopped (answered from a cache?)")
 	}
 }

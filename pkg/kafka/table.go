@@ -6,18 +6,23 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"go.uber.org/zap"
 )
 
-// Table is a compacted, single-partition topic read as a changelog: every
-// instance replays it from the start, then follows it, handing each record
-// to apply in offset order. Writers go through Put, which returns only once
-// this instance has applied the write (read-your-writes), so the in-memory
-// view built by apply is the only state there is.
+// Table is a single-partition topic read as a changelog: every instance
+// replays it (a compacted topic from the start, an expiring one from a
+// time), then follows it, handing each record to apply in offset order.
+// Writers go through Put, which returns only once this instance has
+// applied the write (read-your-writes), so the in-memory view built by
+// apply is the only state there is. While Kafka does not answer, the
+// table waits and retries (see Run); it never gives up on its own.
 type Table struct {
 	client *Client
 	topic  string
 	apply  func(Message)
 	writer *Writer
+	outage *Outage
 
 	mu      sync.Mutex
 	next    int64         // offset of the next record to apply
@@ -29,57 +34,87 @@ type Table struct {
 // apply, and returns once caught up with the records present at the call.
 // Call Run to keep following it; apply is only ever called from one goroutine.
 func (c *Client) OpenTable(ctx context.Context, topic string, apply func(Message)) (*Table, error) {
-	if err := c.EnsureTopics(ctx, TopicSpec{Name: topic, Partitions: 1, Compacted: true}); err != nil {
+	spec := TopicSpec{Name: topic, Partitions: 1, Compacted: true}
+	return c.openTable(ctx, spec, func(ends PartitionEnds) (int64, error) { return ends.First, nil }, apply)
+}
+
+// OpenLog is OpenTable for a topic whose records expire instead of being
+// compacted (spec.Configs sets its retention; it is created with one
+// partition): it replays the records written at or after since.
+func (c *Client) OpenLog(ctx context.Context, spec TopicSpec, since time.Time, apply func(Message)) (*Table, error) {
+	spec.Partitions, spec.Compacted = 1, false
+	start := func(ends PartitionEnds) (int64, error) { return c.offsetAt(ctx, spec.Name, ends, since) }
+	return c.openTable(ctx, spec, start, apply)
+}
+
+func (c *Client) openTable(ctx context.Context, spec TopicSpec, start func(PartitionEnds) (int64, error), apply func(Message)) (*Table, error) {
+	if err := c.EnsureTopics(ctx, spec); err != nil {
 		return nil, err
 	}
-	reader, err := c.NewPartitionReader(topic, 0, First, ReaderOptions{MaxWait: 100 * time.Millisecond})
+	ends, err := c.Ends(ctx, spec.Name)
+	if err != nil {
+		return nil, err
+	}
+	if len(ends) == 0 {
+		return nil, fmt.Errorf("kafka: table %s has no partition", spec.Name)
+	}
+	offset, err := start(ends[0])
+	if err != nil {
+		return nil, err
+	}
+	reader, err := c.NewPartitionReader(spec.Name, 0, offset, ReaderOptions{MaxWait: 100 * time.Millisecond})
 	if err != nil {
 		return nil, err
 	}
 	t := &Table{
-		client: c, topic: topic, apply: apply, reader: reader,
+		client: c, topic: spec.Name, apply: apply, reader: reader, next: offset,
 		writer:  c.NewWriter(WriterOptions{BatchTimeout: time.Millisecond}),
+		outage:  NewOutage("follow table "+spec.Name, c.Backoff(), c.log.With(zap.String("topic", spec.Name)), nil),
 		changed: make(chan struct{}),
 	}
-	if err := t.catchUp(ctx); err != nil {
+	if err := t.catchUp(ctx, ends[0].Next); err != nil {
 		_ = t.Close()
 		return nil, err
 	}
 	return t, nil
 }
 
-// catchUp applies records until the table reaches the high watermark as of now.
-func (t *Table) catchUp(ctx context.Context) error {
-	ends, err := t.client.Ends(ctx, t.topic)
-	if err != nil {
-		return err
-	}
-	if len(ends) == 0 {
-		return fmt.Errorf("kafka: table %s has no partition", t.topic)
-	}
-	t.mu.Lock()
-	if t.next < ends[0].First {
-		t.next = ends[0].First
-	}
-	t.mu.Unlock()
-	for t.applied() < ends[0].Next {
-		if err := t.step(ctx); err != nil {
+// catchUp applies records until the table reaches end (the high watermark
+// when it was opened), waiting out fetch failures until ctx is done.
+func (t *Table) catchUp(ctx context.Context, end int64) error {
+	for t.applied() < end {
+		if err := t.attempt(ctx); err != nil {
 			return fmt.Errorf("kafka: replay table %s: %w", t.topic, err)
 		}
 	}
 	return nil
 }
 
-// Run follows the topic until ctx is done, applying records as they arrive.
+// Run follows the topic until ctx is done, applying records as they arrive,
+// and returns nil then. A failed fetch (Kafka away, a leader moving) is
+// retried with the client's Backoff for as long as it takes, logged when
+// it starts and when a record arrives again.
 func (t *Table) Run(ctx context.Context) error {
 	for {
-		if err := t.step(ctx); err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("kafka: follow table %s: %w", t.topic, err)
+		if err := t.attempt(ctx); err != nil {
+			return nil
 		}
 	}
+}
+
+// attempt applies the next record, or waits out a failure; it returns an
+// error only when ctx is done.
+func (t *Table) attempt(ctx context.Context) error {
+	err := t.step(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err == nil:
+		t.outage.Succeeded()
+	case !t.outage.Failed(ctx, err):
+		return ctx.Err()
+	}
+	return nil
 }
 
 func (t *Table) step(ctx context.Context) error {
@@ -106,7 +141,13 @@ func (t *Table) applied() int64 {
 // returns without waiting for this instance's view: for owners that update
 // their view themselves and whose apply tolerates seeing the record again.
 func (t *Table) Append(ctx context.Context, key, value []byte) error {
-	if err := t.writer.WriteMessages(ctx, Message{Topic: t.topic, Key: key, Value: value}); err != nil {
+	return t.AppendAt(ctx, time.Time{}, key, value)
+}
+
+// AppendAt is Append with the record's timestamp set to at (zero: now),
+// which is what OpenLog's since compares with.
+func (t *Table) AppendAt(ctx context.Context, at time.Time, key, value []byte) error {
+	if err := t.writer.WriteMessages(ctx, Message{Topic: t.topic, Key: key, Value: value, Time: at}); err != nil {
 		return fmt.Errorf("kafka: table %s: append: %w", t.topic, err)
 	}
 	return nil

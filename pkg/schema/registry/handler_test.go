@@ -1,7 +1,9 @@
 package registry
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -173,5 +175,21 @@ func assertJSONEqual(t *testing.T, got []byte, want string) {
 	}
 	if mustJSON(g) != mustJSON(w) {
 		t.Errorf("body %s, want %s", got, want)
+	}
+}
+
+// downLog is a Log whose Kafka is away.
+type downLog struct{}
+
+func (downLog) Append(context.Context, []byte, []byte) error {
+	return errors.New("kafka: write: dial tcp: connection refused")
+}
+
+func TestHandlerAnswers503WhenTheLogIsDown(t *testing.T) {
+	t.Parallel()
+	srv, _ := testServer(t, downLog{})
+	status, body := call(t, srv, "POST", "/subjects/s/versions", map[string]string{"schema": schemaV1}, true)
+	if status != http.StatusServiceUnavailable || errorCode(t, body).Code != CodeBackendStore {
+		t.Fatalf("register while the log is down: %d %s, want 503 with code %d", status, body, CodeBackendStore)
 	}
 }

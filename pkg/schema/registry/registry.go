@@ -12,7 +12,7 @@ type Log interface {
 	// Append durably writes one record and returns once it is acknowledged
 	// (acks=all): a nil error means a replay will see the record. The
 	// registry commits nothing else. A cancelled ctx aborts the write with
-	// ctx's error; any error fails the registry write with 500/50001 and may
+	// ctx's error; any error fails the registry write with 503/50001 and may
 	// be retried by the client. Append must not wait for the record to come
 	// back through Apply.
 	Append(ctx context.Context, key, value []byte) error

@@ -36,6 +36,9 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		h.logError(r, err)
 	}
 	w.Header().Set("Content-Type", ContentType)
+	if e.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
 	w.WriteHeader(e.Status)
 	_ = json.NewEncoder(w).Encode(e)
 }

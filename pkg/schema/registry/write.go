@@ -62,8 +62,8 @@ func (s *state) registration(subject string, p parsed) record {
 func (r *Registry) commit(ctx context.Context, rec record) error {
 	key, value := rec.encode()
 	if err := r.log.Append(ctx, key, value); err != nil {
-		return &Error{
-			Status:  http.StatusInternalServerError,
+		return &Error{ // the log is Kafka: its failures are outages, worth a retry
+			Status:  http.StatusServiceUnavailable,
 			Code:    CodeBackendStore,
 			Message: fmt.Sprintf("Error in the backend data store: append %s: %v", key, err),
 		}
