@@ -163,7 +163,30 @@ func (gc *GroupConsumer) adopt(ctx context.Context, h ConsumerHandler, gen *kafk
 		gc.parts[tp] = &fetchPos{next: starts[tp]}
 	}
 	gc.mu.Unlock()
+	gc.commitStarts(gen, added, want, starts)
 	gc.Wake()
+}
+
+// commitStarts commits the start of partitions the group had no offset
+// for, so the next start (and Kafka's tools) find one there: a quiet
+// partition is then never looked up again.
+func (gc *GroupConsumer) commitStarts(gen *kafkago.Generation, added []TopicPartition, committed, starts map[TopicPartition]int64) {
+	fresh := map[string]map[int]int64{}
+	for _, tp := range added {
+		if committed[tp] >= 0 || starts[tp] < 0 {
+			continue
+		}
+		if fresh[tp.Topic] == nil {
+			fresh[tp.Topic] = map[int]int64{}
+		}
+		fresh[tp.Topic][tp.Partition] = starts[tp]
+	}
+	if len(fresh) == 0 || gen == nil {
+		return
+	}
+	if err := gen.CommitOffsets(fresh); err != nil {
+		gc.log.Warn("commit of start offsets failed", zap.Error(err))
+	}
 }
 
 // resolve turns committed offsets into fetch positions: a partition with
