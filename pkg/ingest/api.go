@@ -21,18 +21,19 @@ const defaultSource = "api"
 // serveAPI handles POST /v1/events: read → content type → split → parse and
 // validate every element → encode → one write for all.
 func (in *Ingest) serveAPI(w http.ResponseWriter, r *http.Request) {
-	buf := getBuffer()
+	buf, l := getBuffer(), in.budget.lease()
+	defer l.release()
 	defer putBuffer(buf)
-	if f := in.api(w, r, buf); f != nil {
+	if f := in.api(w, r, buf, l); f != nil {
 		in.reject(w, doorAPI, f)
 	}
 }
 
-func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer) *failure {
+func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
-	body, f := readBody(r, buf, in.cfg.MaxBodyBytes)
+	body, f := readBody(r, buf, in.cfg.MaxBodyBytes, l)
 	if f != nil {
 		return f
 	}

@@ -26,6 +26,12 @@ type Config struct {
 	// MaxBatch caps the events of one POST /v1/events request; more get 413.
 	// Default 500.
 	MaxBatch int `mapstructure:"max_batch"`
+	// MaxInFlightBytes bounds the request-body memory all ingest requests
+	// hold at once. A body takes from it as its bytes arrive (a client
+	// trickling a large body holds only what it sent); a request that would
+	// go past it gets 503 with Retry-After, which Engage retries. At least
+	// max_body_bytes. Default 67108864 (64 MiB).
+	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
 }
 
 // EngageConfig is the `ingest.engage` section.
@@ -45,12 +51,13 @@ type EngageConfig struct {
 // DefaultConfig returns the section's defaults.
 func DefaultConfig() Config {
 	return Config{
-		Engage:        EngageConfig{Tolerance: webhook.DefaultTolerance},
-		MaxBodyBytes:  1 << 20,
-		WriteTimeout:  5 * time.Second,
-		DedupWindow:   24 * time.Hour,
-		DedupCapacity: 1_000_000,
-		MaxBatch:      500,
+		Engage:           EngageConfig{Tolerance: webhook.DefaultTolerance},
+		MaxBodyBytes:     1 << 20,
+		WriteTimeout:     5 * time.Second,
+		DedupWindow:      24 * time.Hour,
+		DedupCapacity:    1_000_000,
+		MaxBatch:         500,
+		MaxInFlightBytes: 64 << 20,
 	}
 }
 
@@ -68,6 +75,9 @@ func (c Config) Validate() error {
 	positive("dedup_capacity", c.DedupCapacity > 0, c.DedupCapacity)
 	positive("max_batch", c.MaxBatch > 0, c.MaxBatch)
 	positive("engage.tolerance", c.Engage.Tolerance > 0, c.Engage.Tolerance)
+	if c.MaxInFlightBytes < c.MaxBodyBytes {
+		errs = append(errs, fmt.Errorf("ingest.max_in_flight_bytes: must be at least ingest.max_body_bytes (%d), got %d", c.MaxBodyBytes, c.MaxInFlightBytes))
+	}
 	for i, s := range c.Engage.Secrets {
 		if _, err := webhook.ParseSecret(s); err != nil {
 			errs = append(errs, fmt.Errorf("ingest.engage.secrets[%d]: %w", i, err))

@@ -18,18 +18,19 @@ const HeaderWebhookID = "webhook-id"
 // serveEngage handles POST /ingest/engage:
 // read → verify → content type → parse → dedupe → encode → publish.
 func (in *Ingest) serveEngage(w http.ResponseWriter, r *http.Request) {
-	buf := getBuffer()
+	buf, l := getBuffer(), in.budget.lease()
+	defer l.release()
 	defer putBuffer(buf)
-	if f := in.engage(w, r, buf); f != nil {
+	if f := in.engage(w, r, buf, l); f != nil {
 		in.reject(w, doorEngage, f)
 	}
 }
 
-func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer) *failure {
+func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
-	body, f := readBody(r, buf, in.cfg.MaxBodyBytes)
+	body, f := readBody(r, buf, in.cfg.MaxBodyBytes, l)
 	if f != nil {
 		return f
 	}

@@ -40,6 +40,7 @@ type Ingest struct {
 	prod       *producer.Producer
 	sink       producer.Sink
 	dedup      *Dedup
+	budget     *budget
 	history    History
 	metrics    *metrics
 	log        *zap.Logger
@@ -59,10 +60,11 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 		cfg: cfg, sink: sink, history: opts.History, log: opts.Log, now: opts.Now,
 		prod:       producer.New(enc, sink, producer.WithClock(opts.Now)),
 		dedup:      NewDedup(cfg.DedupWindow, cfg.DedupCapacity, opts.Now),
+		budget:     newBudget(cfg.MaxInFlightBytes),
 		retryAfter: max(1, int((cfg.WriteTimeout+time.Second-1)/time.Second)),
 	}
 	var err error
-	if in.metrics, err = newMetrics(opts.Metrics); err != nil {
+	if in.metrics, err = newMetrics(opts.Metrics, in.budget); err != nil {
 		return nil, fmt.Errorf("ingest: metrics: %w", err)
 	}
 	if in.decrypt, err = newDecryptor(cfg.Engage.DecryptionKey); err != nil {
