@@ -77,7 +77,8 @@ func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error
 		return nil, err
 	}
 	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, cipher,
-		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix}})
+		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix},
+			Addresses: a.cfg.Sender.DialPolicy()})
 	if err != nil {
 		return nil, err
 	}
