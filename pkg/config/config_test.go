@@ -115,3 +115,58 @@ func TestRedactedHidesSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownKeysAndVariablesAreNamedWithTheNearestKey(t *testing.T) {
+	tests := []struct {
+		name, yaml, env string
+		want            []string
+	}{
+		{name: "misspelt key in its section", yaml: "kafka:\n  partitons: 3\n",
+			want: []string{"kafka.partitons: unknown key", "the nearest key is kafka.partitions"}},
+		{name: "key without its section", yaml: "retry_schedul: [1s]\n",
+			want: []string{"retry_schedul: unknown key", "the nearest key is sender.retry_schedule"}},
+		{name: "top-level typo", yaml: "partitons: 3\n",
+			want: []string{"partitons: unknown key", "the nearest key is kafka.partitions"}},
+		{name: "unknown variable", env: "ENGAGEHUB_KAFKA_PARTITONS=3",
+			want: []string{"ENGAGEHUB_KAFKA_PARTITONS: unknown environment variable", "the nearest is ENGAGEHUB_KAFKA_PARTITIONS"}},
+		{name: "unknown section variable", env: "ENGAGEHUB_SENDR_TIMEOUT=3s",
+			want: []string{"ENGAGEHUB_SENDR_TIMEOUT", "the nearest is ENGAGEHUB_SENDER_TIMEOUT"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := ""
+			if tt.yaml != "" {
+				path = filepath.Join(t.TempDir(), "c.yaml")
+				if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.env != "" {
+				name, value, _ := strings.Cut(tt.env, "=")
+				t.Setenv(name, value)
+			}
+			_, err := Load(path, nil)
+			for _, w := range tt.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Fatalf("Load error %v, want it to contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestKnownKeysSectionsAndOtherVariablesPass(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	yaml := "sender:\n  retry_schedule: [1s, 5s]\n  topics:\n    dlq_prefix: x.dlq.\nkafka:\n  embedded:\n" +
+		"subscriptions:\n  seed:\n    - id: pos\n      eventTypes: [\"contact.*\"]\n      destination: {type: webhook, url: \"https://pos.example.com/h\"}\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ENGAGEHUB_TOKEN", "cli-token")
+	t.Setenv("ENGAGEHUB_RECEIVE_SECRET", "whsec_x")
+	t.Setenv("ENGAGEHUB_TEST_KAFKA_BROKERS", "127.0.0.1:1")
+	t.Setenv("ENGAGEHUB_SENDER_TOPICS_RETRY_PREFIX", "x.retry.")
+	if _, err := Load(path, nil); err != nil {
+		t.Fatalf("valid keys and engagehub's other variables refused: %v", err)
+	}
+}
