@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/admin"
@@ -13,6 +14,25 @@ import (
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
 )
+
+// preflight checks what the selected roles need of the configuration
+// beyond Validate, before anything starts: a process that cannot run its
+// roles must not start the embedded broker (nor bind the listener) first.
+func (a *app) preflight() error {
+	if !a.has("admin") && !a.has("fanout") && !a.has("sender") {
+		return nil
+	}
+	if a.cfg.Auth.SecretKey == "" {
+		return errors.New("auth.secret_key: required by the admin, fanout and sender roles (32 bytes, base64); make run generates one")
+	}
+	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey)
+	if err != nil {
+		return fmt.Errorf("auth.secret_key: %w", err)
+	}
+	a.cipher = cipher
+	a.seeds, err = a.cfg.Subscriptions.Seeds()
+	return err
+}
 
 // startRoles wires the selected roles. The catalog and the OpenAPI
 // document are served by every process.
@@ -69,14 +89,7 @@ func (a *app) startIngest() error {
 // openSubscriptions opens the store over its compacted topic, follows it,
 // and seeds the subscriptions named in the config file.
 func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error) {
-	if a.cfg.Auth.SecretKey == "" {
-		return nil, errors.New("auth.secret_key: required by the admin, fanout and sender roles (32 bytes, base64); make run generates one")
-	}
-	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey)
-	if err != nil {
-		return nil, err
-	}
-	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, cipher,
+	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, a.cipher,
 		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix},
 			Addresses: a.cfg.Sender.DialPolicy()})
 	if err != nil {
@@ -84,11 +97,7 @@ func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error
 	}
 	a.onClose(func() { _ = store.Close() })
 	a.add("subscriptions", store.Run)
-	seeds, err := a.cfg.Subscriptions.Seeds()
-	if err != nil {
-		return nil, err
-	}
-	if err := store.Seed(ctx, seeds); err != nil {
+	if err := store.Seed(ctx, a.seeds); err != nil {
 		return nil, err
 	}
 	return store, nil
