@@ -19,6 +19,10 @@ var otherEnv = []string{
 	"ENGAGEHUB_TEST_KAFKA_BROKERS", // tests and bench: an Apache Kafka to run against
 }
 
+// OtherEnv returns the ENGAGEHUB_* variables engagehub reads that are not
+// configuration keys.
+func OtherEnv() []string { return slices.Clone(otherEnv) }
+
 // EnvName is the environment variable of key: kafka.topic_prefix is
 // ENGAGEHUB_KAFKA_TOPIC_PREFIX.
 func EnvName(key string) string {

@@ -91,6 +91,9 @@ func (in *Ingest) parseBatch(body []byte, source string) ([]event.Event, *failur
 		if err != nil {
 			return nil, parseFailure(elemPrefix(elem, err), err)
 		}
+		if f := unknownType(prefix, env); f != nil {
+			return nil, f
+		}
 		if events[i], err = event.New(env, source, now); err != nil {
 			f := parseFailure(prefix, err)
 			f.eventType = env.Type
@@ -98,6 +101,20 @@ func (in *Ingest) parseBatch(body []byte, source string) ([]event.Event, *failur
 		}
 	}
 	return events, nil
+}
+
+// unknownType refuses a type outside the catalog (422 naming it and the
+// nearest catalog type) unless the element opts in with
+// "allowUnrecognized": true: an internal producer's typo must not land
+// silently in the unrecognized topic. The Engage door accepts any type.
+func unknownType(prefix string, env event.Envelope) *failure {
+	if env.Type == "" || env.Type.Known() || env.AllowUnrecognized {
+		return nil
+	}
+	f := invalid(fmt.Sprintf(`%seventType: %q is not an event type of the catalog (nearest: %q; GET /v1/event-types lists them); `+
+		`set "allowUnrecognized": true to publish it raw to the unrecognized topic`, prefix, env.Type, env.Type.Nearest()))
+	f.eventType = env.Type
+	return f
 }
 
 // split returns the body as one envelope or, for a JSON array, the exact

@@ -59,7 +59,7 @@ func TestAPIBatchIsOneWriteWithEachElementsBytes(t *testing.T) {
 	elems := []string{
 		strings.TrimSpace(string(example(t, event.PointBalanceUpdated))),
 		`{ "eventId": "e-2",  "eventType": "contact.deleted", "payload": {"contactId": 42} }`,
-		`{"eventType":"order.created","payload":{"contactId":"c-9"}}`,
+		`{"eventType":"order.created","allowUnrecognized":true,"payload":{"contactId":"c-9"}}`,
 	}
 	w := f.serve(apiRequest("[\n  " + strings.Join(elems, " ,\n  ") + "\n]"))
 	if w.Code != http.StatusAccepted {
@@ -108,6 +108,10 @@ func TestAPIRejectsWholeBatch(t *testing.T) {
 		{"empty batch", "[]", nil, 422, "empty batch"},
 		{"over max batch", "[" + ok + "," + ok + "," + ok + "]", func(c *Config) { c.MaxBatch = 2 }, 413, "ingest.max_batch"},
 		{"record over kafka's limit names its index", "[" + ok + "," + huge + "]", nil, 413, "[1]: the event encodes to a"},
+		{"type outside the catalog names it and the nearest", "[" + ok + `,{"eventType":"contact.upated","payload":{"contactId":"c-3"}}]`, nil, 422,
+			`[1].eventType: "contact.upated" is not an event type of the catalog (nearest: "contact.updated"`},
+		{"single object of an unknown type", `{"eventType":"order.created","payload":{"contactId":"c-3"}}`, nil, 422, `"allowUnrecognized": true`},
+		{"allowUnrecognized must be a boolean", `{"eventType":"order.created","allowUnrecognized":"yes","payload":{"contactId":"c-3"}}`, nil, 422, "allowUnrecognized: must be a boolean"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
