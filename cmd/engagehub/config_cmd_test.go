@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/engagehub/engagehub/pkg/config"
 )
 
 func TestUnknownKeyOrVariableFailsValidateAndServeWithExitTwo(t *testing.T) {
@@ -43,5 +45,18 @@ func TestUnknownKeyOrVariableFailsValidateAndServeWithExitTwo(t *testing.T) {
 				t.Fatalf("stderr says valid: %s", stderr)
 			}
 		})
+	}
+}
+
+func TestReconcilerRetiresTheConfiguredSenderPrefixes(t *testing.T) {
+	t.Setenv("ENGAGEHUB_SENDER_TOPICS_RETRY_PREFIX", "shop.retry.")
+	t.Setenv("ENGAGEHUB_SENDER_TOPICS_DLQ_PREFIX", "shop.dlq.")
+	cfg, err := config.Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := retiredPrefixes(cfg.Sender.Topics)
+	if len(got) != 2 || got[0] != "shop.retry." || got[1] != "shop.dlq." {
+		t.Fatalf("retired prefixes = %q, want the configured sender.topics.retry_prefix and dlq_prefix", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/admin"
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
@@ -75,7 +76,7 @@ func (a *app) startIngest() error {
 	in, err := ingest.New(a.cfg.Ingest, a.serde, w, ingest.Options{
 		Metrics: a.metrics,
 		Log:     a.log.Named("ingest"),
-		History: ingest.NewKafkaHistory(a.kafka, ingest.Topics(a.cfg.Kafka.TopicPrefix)),
+		History: ingest.NewKafkaHistory(a.kafka, event.Topics(a.cfg.Kafka.TopicPrefix)),
 	})
 	if err != nil {
 		return err
@@ -103,6 +104,11 @@ func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error
 	return store, nil
 }
 
+// retiredPrefixes are the sender's per-subscription topic prefixes (retry
+// tiers, dead letters), as configured: the reconciler deletes those topics
+// of a deleted subscription along with its delivery topic.
+func retiredPrefixes(t delivery.TopicsConfig) []string { return []string{t.RetryPrefix, t.DLQPrefix} }
+
 func (a *app) startFanout(store *subscription.Store) {
 	f := fanout.NewKafka(a.kafka, a.cfg.Fanout, fanout.Deps{
 		Matcher:        store.Matcher(),
@@ -115,6 +121,6 @@ func (a *app) startFanout(store *subscription.Store) {
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)
 	rec := fanout.NewReconciler(store, a.kafka, time.Minute, nil, a.log.Named("reconciler")).
-		AlsoRetire("engagehub.retry.", "engagehub.dlq.")
+		AlsoRetire(retiredPrefixes(a.cfg.Sender.Topics)...)
 	a.add("reconciler", rec.Run)
 }

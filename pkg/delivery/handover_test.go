@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -45,9 +46,9 @@ func TestPartitionWatchNoticesTakeovers(t *testing.T) {
 // parkedRecord is a retry-tier record as a worker writes it.
 func parkedRecord(tier, contact, id string, due time.Time, parked bool) kafka.Message {
 	m := record(tier, contact, id)
-	kv := []string{HeaderRetryAttempt, "1", HeaderRetryDue, due.UTC().Format(time.RFC3339Nano)}
+	kv := []string{event.HeaderRetryAttempt, "1", event.HeaderRetryDue, due.UTC().Format(time.RFC3339Nano)}
 	if parked {
-		kv = append(kv, HeaderRetryParked, "true")
+		kv = append(kv, event.HeaderRetryParked, "true")
 	}
 	m.Headers = withHeaders(m.Headers, kv...)
 	return m
@@ -79,7 +80,7 @@ func TestOrderingKeyLearnsContactsParkedBeforeTakeover(t *testing.T) {
 	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return arrived(a, "msg_y-1") }) {
 		t.Fatal("contact y was held back")
 	}
-	if recs := b.records(tier); len(recs) != 3 || header(recs[2], HeaderEventID) != "x-3" || header(recs[2], HeaderRetryParked) != "true" {
+	if recs := b.records(tier); len(recs) != 3 || header(recs[2], event.HeaderEventID) != "x-3" || header(recs[2], event.HeaderRetryParked) != "true" {
 		t.Fatalf("x-3 was not parked behind x-1 and x-2: %d tier records", len(recs))
 	}
 	if arrived(rcv.Arrivals(), "msg_x-3") {

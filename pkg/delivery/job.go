@@ -3,6 +3,7 @@ package delivery
 import (
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -19,12 +20,12 @@ type job struct {
 }
 
 func newJob(m kafka.Message, from *stream) *job {
-	j := &job{msg: m, from: from, id: jobID(m), typ: header(m, HeaderEventType), key: string(m.Key)}
+	j := &job{msg: m, from: from, id: jobID(m), typ: header(m, event.HeaderEventType), key: string(m.Key)}
 	if from.tier > 0 {
 		j.returning = true
-		j.attempts = headerInt(m, HeaderRetryAttempt)
-		j.parked = header(m, HeaderRetryParked) == "true"
-		j.due = headerTime(m, HeaderRetryDue)
+		j.attempts = headerInt(m, event.HeaderRetryAttempt)
+		j.parked = header(m, event.HeaderRetryParked) == "true"
+		j.due = headerTime(m, event.HeaderRetryDue)
 	}
 	return j
 }

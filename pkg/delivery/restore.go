@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -24,7 +25,7 @@ type Backlog interface {
 
 // jobID is a record's event id, or its coordinates when it has none.
 func jobID(m kafka.Message) string {
-	if id := header(m, HeaderEventID); id != "" {
+	if id := header(m, event.HeaderEventID); id != "" {
 		return id
 	}
 	return m.Topic + "-" + strconv.Itoa(m.Partition) + "-" + strconv.FormatInt(m.Offset, 10)
@@ -86,13 +87,13 @@ func (d *dispatcher) merge(recs []kafka.Message, routed map[tierPos]bool) int {
 // contact's new events wait behind.
 func (ks *keyState) absorb(m kafka.Message, now time.Time) {
 	ks.parkCount++
-	due := headerTime(m, HeaderRetryDue)
+	due := headerTime(m, event.HeaderRetryDue)
 	if ks.parkTopic != "" && due.Before(ks.parkDue) {
 		return
 	}
 	ks.parkTopic, ks.parkDue = m.Topic, due
 	ks.grace = headGrace + max(0, due.Sub(now))/4
-	if header(m, HeaderRetryParked) != "true" {
+	if header(m, event.HeaderRetryParked) != "true" {
 		ks.headID = jobID(m)
 	}
 }

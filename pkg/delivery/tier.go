@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -91,9 +92,9 @@ func (w *Worker) tierOfTopic(topic string) time.Duration {
 }
 
 func (w *Worker) retryRecord(j *job, topic string, due time.Time, parked bool) kafka.Message {
-	kv := []string{HeaderRetryAttempt, strconv.Itoa(j.attempts), HeaderRetryDue, due.UTC().Format(time.RFC3339Nano)}
+	kv := []string{event.HeaderRetryAttempt, strconv.Itoa(j.attempts), event.HeaderRetryDue, due.UTC().Format(time.RFC3339Nano)}
 	if parked {
-		kv = append(kv, HeaderRetryParked, "true")
+		kv = append(kv, event.HeaderRetryParked, "true")
 	}
 	return kafka.Message{Topic: topic, Key: j.msg.Key, Value: j.msg.Value, Headers: withHeaders(j.msg.Headers, kv...)}
 }

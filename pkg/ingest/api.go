@@ -12,7 +12,8 @@ import (
 	"github.com/engagehub/engagehub/pkg/event"
 )
 
-// HeaderSource names the producing service on POST /v1/events.
+// HeaderSource names the producing service on POST /v1/events (an HTTP
+// header; the record header is event.HeaderSource).
 const HeaderSource = "X-Engagehub-Source"
 
 // defaultSource is the source of API events without a HeaderSource.

@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehub/engagehub/pkg/event"
-	"github.com/engagehub/engagehub/pkg/producer"
 )
 
 func apiRequest(body string, mutate ...func(*http.Request)) *http.Request {
@@ -42,13 +41,13 @@ func TestAPIPublishesSingleEventWithGeneratedID(t *testing.T) {
 		t.Errorf("response event %+v", got)
 	}
 	_, msgs := f.sink.Snapshot()
-	if id, _ := header(msgs[0], producer.HeaderEventID); id != got.EventID {
+	if id, _ := header(msgs[0], event.HeaderEventID); id != got.EventID {
 		t.Errorf("event-id header %q, response %q", id, got.EventID)
 	}
-	if src, _ := header(msgs[0], producer.HeaderSource); src != "crm" {
+	if src, _ := header(msgs[0], event.HeaderSource); src != "crm" {
 		t.Errorf("source header %q", src)
 	}
-	if _, ok := header(msgs[0], HeaderWebhookID); ok {
+	if _, ok := header(msgs[0], event.HeaderWebhookID); ok {
 		t.Error("API record carries a webhook-id header")
 	}
 }
@@ -78,7 +77,7 @@ func TestAPIBatchIsOneWriteWithEachElementsBytes(t *testing.T) {
 		if !bytes.Equal(ev.Raw, []byte(elems[i])) || m.Topic != wantTopics[i] {
 			t.Errorf("[%d] topic %s raw %s", i, m.Topic, ev.Raw)
 		}
-		if src, _ := header(m, producer.HeaderSource); src != "api" {
+		if src, _ := header(m, event.HeaderSource); src != "api" {
 			t.Errorf("[%d] source %q", i, src)
 		}
 	}

@@ -11,10 +11,6 @@ import (
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// HeaderWebhookID is the extra header on records from Engage: the webhook
-// message id, from which the dedup window is rebuilt at start-up.
-const HeaderWebhookID = "webhook-id"
-
 // serveEngage handles POST /ingest/engage:
 // read → verify → content type → parse → dedupe → encode → publish.
 func (in *Ingest) serveEngage(w http.ResponseWriter, r *http.Request) {
@@ -133,7 +129,7 @@ func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID 
 	events := []event.Event{ev}
 	msgs, f := in.records(events)
 	if f == nil {
-		msgs[0].Headers = append(msgs[0].Headers, kafka.Header{Key: HeaderWebhookID, Value: []byte(msgID)})
+		msgs[0].Headers = append(msgs[0].Headers, kafka.Header{Key: event.HeaderWebhookID, Value: []byte(msgID)})
 		f = in.write(ctx, doorEngage, msgs)
 	}
 	in.dedup.Release(msgID, f == nil)

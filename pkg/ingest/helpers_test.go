@@ -184,7 +184,7 @@ func ensureTopics(t testing.TB, c *kafka.Client) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var specs []kafka.TopicSpec
-	for _, name := range Topics("engage.") {
+	for _, name := range event.Topics("engage.") {
 		specs = append(specs, kafka.TopicSpec{Name: name})
 	}
 	if err := c.EnsureTopics(ctx, specs...); err != nil {

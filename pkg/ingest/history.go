@@ -25,19 +25,9 @@ type KafkaHistory struct {
 	topics []string
 }
 
-// NewKafkaHistory returns a History over topics (see Topics).
+// NewKafkaHistory returns a History over topics (event.Topics).
 func NewKafkaHistory(client *kafka.Client, topics []string) *KafkaHistory {
 	return &KafkaHistory{client: client, topics: topics}
-}
-
-// Topics returns every topic ingest writes to: one per catalog type and the
-// unrecognized topic.
-func Topics(prefix string) []string {
-	var out []string
-	for _, s := range event.Catalog() {
-		out = append(out, event.Topic(prefix, s.Type))
-	}
-	return append(out, event.UnrecognizedTopic(prefix))
 }
 
 // Recent implements History. Per partition it checks the newest record,
@@ -103,7 +93,7 @@ func readUntil(ctx context.Context, r *kafka.Reader, last int64, since time.Time
 
 func webhookID(m kafka.Message) string {
 	for _, h := range m.Headers {
-		if h.Key == HeaderWebhookID {
+		if h.Key == event.HeaderWebhookID {
 			return string(h.Value)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
-	"github.com/engagehub/engagehub/pkg/producer"
 )
 
 // kafkaFixture is an Ingest writing to the embedded broker, with the real
@@ -55,12 +54,12 @@ func TestEngageEndToEndOnEmbeddedBroker(t *testing.T) {
 	if string(m.Key) != ev.ContactID || ev.ContactID == "" {
 		t.Errorf("key %q, contactId %q", m.Key, ev.ContactID)
 	}
-	for _, k := range []string{producer.HeaderEventID, producer.HeaderEventType, producer.HeaderSource, producer.HeaderReceivedAt} {
+	for _, k := range []string{event.HeaderEventID, event.HeaderEventType, event.HeaderSource, event.HeaderReceivedAt} {
 		if v, ok := header(m, k); !ok || v == "" {
 			t.Errorf("header %s missing", k)
 		}
 	}
-	if at, _ := header(m, producer.HeaderReceivedAt); !strings.HasSuffix(at, "Z") {
+	if at, _ := header(m, event.HeaderReceivedAt); !strings.HasSuffix(at, "Z") {
 		t.Errorf("received-at %q is not UTC RFC 3339", at)
 	}
 }
@@ -133,7 +132,7 @@ func TestRunRebuildsDedupWindowFromKafka(t *testing.T) {
 	}
 	_ = w1.Close()
 
-	second, w2 := kafkaFixture(t, client, window, NewKafkaHistory(client, Topics("engage.")))
+	second, w2 := kafkaFixture(t, client, window, NewKafkaHistory(client, event.Topics("engage.")))
 	defer w2.Close()
 	second.now = time.Now()
 	if rec := second.serve(second.engageRequest("msg_recent", second.now, recent)); rec.Code != http.StatusServiceUnavailable {
