@@ -20,6 +20,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -57,7 +58,7 @@ func newApp(cfg config.Config, roles []string, log *zap.Logger) *app {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return &app{
 		cfg: cfg, roles: roles, log: log, metrics: reg,
-		router: httpapi.NewRouter(httpapi.NewAuth(cfg.Auth.Tokens)),
+		router: httpapi.NewRouter(httpapi.NewAuth(secret.Reveal(cfg.Auth.Tokens))),
 		health: httpapi.NewHealth(),
 	}
 }

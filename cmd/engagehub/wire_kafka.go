@@ -78,7 +78,7 @@ func (a *app) schemaRegistry(ctx context.Context) (schema.Registry, error) {
 	if url := a.cfg.SchemaRegistry.URL; url != "" {
 		var opts []registry.ClientOption
 		if a.cfg.SchemaRegistry.Username != "" {
-			opts = append(opts, registry.WithBasicAuth(a.cfg.SchemaRegistry.Username, a.cfg.SchemaRegistry.Password))
+			opts = append(opts, registry.WithBasicAuth(a.cfg.SchemaRegistry.Username, a.cfg.SchemaRegistry.Password.Reveal()))
 		}
 		return registry.NewClient(url, opts...)
 	}

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/admin"
 	"github.com/engagehub/engagehub/pkg/delivery"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -26,7 +26,7 @@ func (a *app) preflight() error {
 	if a.cfg.Auth.SecretKey == "" {
 		return errors.New("auth.secret_key: required by the admin, fanout and sender roles (32 bytes, base64); make run generates one")
 	}
-	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey)
+	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey.Reveal())
 	if err != nil {
 		return fmt.Errorf("auth.secret_key: %w", err)
 	}

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,28 +91,40 @@ func TestValidateReportsAllProblemsAtOnce(t *testing.T) {
 	}
 }
 
-func TestRedactedHidesSecrets(t *testing.T) {
+// Every secret of the configuration is a secret.String: the printed
+// config, its JSON (what zap logs) and fmt's verbs all hide them.
+func TestPrintedConfigHidesEverySecret(t *testing.T) {
 	t.Setenv("ENGAGEHUB_AUTH_TOKENS", "dev-token-0123456789")
 	t.Setenv("ENGAGEHUB_KAFKA_SECURITY_SASL_PASSWORD", "hunter2-hunter2")
 	t.Setenv("ENGAGEHUB_INGEST_ENGAGE_SECRETS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	t.Setenv("ENGAGEHUB_AUTH_SECRET_KEY", "c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk=")
+	t.Setenv("ENGAGEHUB_KAFKA_EMBEDDED_SASL_PASSWORD", "embedded-pass-123")
+	t.Setenv("ENGAGEHUB_SCHEMA_REGISTRY_PASSWORD", "registry-pass-456")
+	t.Setenv("ENGAGEHUB_INGEST_ENGAGE_DECRYPTION_KEY", "0123456789abcdef0123456789abcdef")
 	cfg, err := Load("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := cfg.Redacted().YAML()
+	yamlOut, err := cfg.YAML()
 	if err != nil {
 		t.Fatal(err)
 	}
+	jsonOut, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(yamlOut) + string(jsonOut) + fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg)
 	if len(cfg.Ingest.Engage.Secrets) != 1 {
 		t.Fatalf("ingest secrets from env = %q", cfg.Ingest.Engage.Secrets)
 	}
-	for _, secret := range []string{"dev-token-0123456789", "hunter2-hunter2", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"} {
-		if strings.Contains(string(out), secret) {
+	for _, secret := range []string{"dev-token-0123456789", "hunter2-hunter2", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+		"c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldC1rZXk=", "embedded-pass-123", "registry-pass-456", "0123456789abcdef0123456789abcdef"} {
+		if strings.Contains(out, secret) {
 			t.Fatalf("printed config leaks %q:\n%s", secret, out)
 		}
 	}
 	for _, key := range []string{"listen: 127.0.0.1:8080", "shutdown_timeout: 15s", "topic_prefix: engage."} {
-		if !strings.Contains(string(out), key) {
+		if !strings.Contains(out, key) {
 			t.Fatalf("printed config lacks %q:\n%s", key, out)
 		}
 	}

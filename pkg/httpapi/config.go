@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 // Config is the `http` section.
@@ -30,12 +32,12 @@ type Config struct {
 // AuthConfig is the `auth` section.
 type AuthConfig struct {
 	// Tokens are the bearer tokens accepted by admin and producer endpoints
-	// (secrets: redacted when printed). Default: none, which refuses every
+	// (secrets: they print as [redacted]). Default: none, which refuses every
 	// authenticated request.
-	Tokens []string `mapstructure:"tokens"`
+	Tokens []secret.String `mapstructure:"tokens"`
 	// SecretKey encrypts stored signing secrets (AES-256-GCM): 32 bytes as
 	// base64 or hex (a secret). Default: none; required by the admin role.
-	SecretKey string `mapstructure:"secret_key"`
+	SecretKey secret.String `mapstructure:"secret_key"`
 }
 
 // Validate checks the section, naming each bad key.

@@ -23,6 +23,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -64,7 +65,7 @@ type fixture struct {
 func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Engage.Secrets = []string{testSecret}
+	cfg.Engage.Secrets = []secret.String{testSecret}
 	if mutate != nil {
 		mutate(&cfg)
 	}

@@ -67,7 +67,7 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 	if in.metrics, err = newMetrics(opts.Metrics, in.budget); err != nil {
 		return nil, fmt.Errorf("ingest: metrics: %w", err)
 	}
-	if in.decrypt, err = newDecryptor(cfg.Engage.DecryptionKey); err != nil {
+	if in.decrypt, err = newDecryptor(cfg.Engage.DecryptionKey.Reveal()); err != nil {
 		return nil, err
 	}
 	if in.verifier, err = newVerifier(cfg, opts.Now); err != nil {

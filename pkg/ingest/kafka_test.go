@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 // kafkaFixture is an Ingest writing to the embedded broker, with the real
@@ -18,7 +19,7 @@ import (
 func kafkaFixture(t *testing.T, client *kafka.Client, mutate func(*Config), history History) (*fixture, *kafka.Writer) {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Engage.Secrets = []string{testSecret}
+	cfg.Engage.Secrets = []secret.String{testSecret}
 	if mutate != nil {
 		mutate(&cfg)
 	}

@@ -52,7 +52,7 @@ func StartEmbedded(cfg EmbeddedConfig, log *zap.Logger) (*Embedded, error) {
 	}
 	if cfg.SASL.Mechanism != "" {
 		opts = append(opts, kfake.EnableSASL(),
-			kfake.Superuser(strings.ToUpper(cfg.SASL.Mechanism), cfg.SASL.Username, cfg.SASL.Password))
+			kfake.Superuser(strings.ToUpper(cfg.SASL.Mechanism), cfg.SASL.Username, cfg.SASL.Password.Reveal()))
 	}
 	cluster, err := kfake.NewCluster(opts...)
 	if err != nil {
