@@ -93,7 +93,7 @@ func TestDeployCommandsExist(t *testing.T) {
 	want := map[string][]string{
 		"serve":       {"--roles", "--config"},
 		"healthcheck": {"--url"},
-		"receive":     {"--listen", "--secret"},
+		"receive":     {"--listen", "ENGAGEHUB_RECEIVE_SECRET"},
 	}
 	for cmd, flags := range want {
 		out, code := run(t, nil, 10*time.Second, cmd, "--help")

@@ -20,6 +20,8 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/secret"
+	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
 // app is one engagehub process: the concrete parts, wired once, and the
@@ -37,6 +39,8 @@ type app struct {
 	kafka   *kafka.Client
 	schemas *schema.Set
 	serde   *schema.Serde
+	cipher  *subscription.Cipher        // set by preflight for admin, fanout and sender
+	seeds   []subscription.Subscription // subscriptions.seed, decoded by preflight
 
 	runners []runner
 	closers []func()
@@ -54,7 +58,7 @@ func newApp(cfg config.Config, roles []string, log *zap.Logger) *app {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return &app{
 		cfg: cfg, roles: roles, log: log, metrics: reg,
-		router: httpapi.NewRouter(httpapi.NewAuth(cfg.Auth.Tokens)),
+		router: httpapi.NewRouter(httpapi.NewAuth(secret.Reveal(cfg.Auth.Tokens))),
 		health: httpapi.NewHealth(),
 	}
 }
@@ -71,6 +75,9 @@ func (a *app) onClose(f func()) { a.closers = append(a.closers, f) }
 // stops every part; a part that fails to start stops the ones already started.
 func (a *app) run(ctx context.Context) error {
 	defer a.close()
+	if err := a.preflight(); err != nil {
+		return err
+	}
 	server, err := httpapi.Listen(a.cfg.HTTP, a.router, a.log.Named("http"))
 	if err != nil {
 		return err
@@ -83,7 +90,7 @@ func (a *app) run(ctx context.Context) error {
 		return err
 	}
 	a.ready.Store(true)
-	a.log.Info("engagehub ready", zap.String("http", "http://"+server.Addr()), zap.Strings("brokers", a.kafka.Brokers()))
+	a.add("ready", a.announceReady(zap.String("http", "http://"+server.Addr()), zap.Strings("brokers", a.kafka.Brokers())))
 	g, gctx := errgroup.WithContext(ctx)
 	for _, r := range a.runners {
 		g.Go(func() error {
@@ -113,6 +120,31 @@ func (a *app) start(ctx context.Context) error {
 	}
 	return nil
 }
+
+// announceReady logs "engagehub ready" (with fields) once every readiness
+// check passes, which is when /readyz first answers 200: the roles finish
+// starting in their runners (ingest rebuilds its dedup window first).
+func (a *app) announceReady(fields ...zap.Field) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		for {
+			failing := a.health.Failing(ctx)
+			if len(failing) == 0 {
+				a.log.Info("engagehub ready", fields...)
+				return nil
+			}
+			t := time.NewTimer(readyPoll)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// readyPoll is how often announceReady asks the readiness checks.
+const readyPoll = 100 * time.Millisecond
 
 func (a *app) close() {
 	for i := len(a.closers) - 1; i >= 0; i-- {

@@ -16,7 +16,7 @@ func newConfigCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := loadConfig(cmd)
-			if out, yerr := cfg.Redacted().YAML(); yerr == nil {
+			if out, yerr := cfg.YAML(); yerr == nil {
 				fmt.Fprint(cmd.OutOrStdout(), string(out))
 			}
 			if err != nil {

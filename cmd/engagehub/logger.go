@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -9,19 +10,19 @@ import (
 	"github.com/engagehub/engagehub/pkg/config"
 )
 
-// newLogger builds the process logger: JSON for production, console for make run.
-func newLogger(cfg config.LogConfig) (*zap.Logger, error) {
+// newLogger builds the process logger writing to w: JSON for production,
+// console for make run. No stack traces: an error is its one message line.
+func newLogger(cfg config.LogConfig, w io.Writer) (*zap.Logger, error) {
 	level, err := zapcore.ParseLevel(cfg.Level)
 	if err != nil {
 		return nil, fmt.Errorf("log.level: %w", err)
 	}
-	zc := zap.NewProductionConfig()
+	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
 	if cfg.Format == "console" {
-		zc = zap.NewDevelopmentConfig()
-		zc.EncoderConfig.EncodeLevel = zapcore.CapitalColorLevelEncoder
-		zc.DisableStacktrace = true
+		ec := zap.NewDevelopmentEncoderConfig()
+		ec.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		enc = zapcore.NewConsoleEncoder(ec)
 	}
-	zc.Level = zap.NewAtomicLevelAt(level)
-	zc.Sampling = nil
-	return zc.Build()
+	out := zapcore.Lock(zapcore.AddSync(w))
+	return zap.New(zapcore.NewCore(enc, out, level), zap.AddCaller(), zap.ErrorOutput(out)), nil
 }

@@ -52,7 +52,7 @@ func TestConfigValidatePrintsRedactedConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(out, "a-very-secret-token-123") || !strings.Contains(out, "<redacted>") {
+	if strings.Contains(out, "a-very-secret-token-123") || !strings.Contains(out, "[redacted]") {
 		t.Fatalf("token not redacted:\n%s", out)
 	}
 }

@@ -83,7 +83,7 @@ func producerConfig(cfg config.Config) producer.Config {
 		kc.Brokers = []string{kc.Embedded.Listen}
 	}
 	pc := producer.Config{Kafka: kc, RegistryURL: cfg.SchemaRegistry.URL,
-		RegistryUsername: cfg.SchemaRegistry.Username, RegistryPassword: cfg.SchemaRegistry.Password}
+		RegistryUsername: cfg.SchemaRegistry.Username, RegistryPassword: cfg.SchemaRegistry.Password.Reveal()}
 	if pc.RegistryURL == "" {
 		pc.RegistryURL = "http://" + cfg.HTTP.Listen + "/registry"
 		pc.RegistryToken = cliToken(cfg, "")

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -14,6 +17,10 @@ import (
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
+
+// receiveSecretEnv holds engagehub receive's signing secret(s), comma
+// separated; an argument would show in the process list.
+const receiveSecretEnv = "ENGAGEHUB_RECEIVE_SECRET"
 
 // newReceiveCmd runs a verifying webhook receiver for demos.
 func newReceiveCmd() *cobra.Command {
@@ -25,11 +32,13 @@ func newReceiveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "receive",
 		Short: "a verifying webhook receiver for demos: checks signatures, prints what arrives",
-		Example: `  engagehub receive --listen 127.0.0.1:9000 --secret whsec_...
+		Long: "receive verifies Standard Webhooks signatures with the whsec_ secret(s) in " + receiveSecretEnv +
+			" (comma separated during a rotation); without one it accepts unsigned requests.",
+		Example: `  ` + receiveSecretEnv + `=whsec_... engagehub receive --listen 127.0.0.1:9000
   # then subscribe http://127.0.0.1:9000/hook`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := verifier(secrets)
+			v, err := verifier(receiveSecrets(secrets, cmd.ErrOrStderr()))
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -39,28 +48,47 @@ func newReceiveCmd() *cobra.Command {
 			})
 			mux := http.NewServeMux()
 			mux.Handle(path, rcv)
-			srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			go func() {
-				<-ctx.Done()
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(sctx)
-			}()
 			fmt.Fprintf(cmd.ErrOrStderr(), "receiving on http://%s%s (signatures %s)\n", listen, path, verdict(v))
-			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return serveUntilSignal(cmd.Context(), &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 5 * time.Second})
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:9000", "address to listen on")
 	f.StringVar(&path, "path", "/", "path to receive on")
-	f.StringSliceVar(&secrets, "secret", nil, "whsec_ signing secret(s) to verify with (repeat during a rotation); none accepts unsigned requests")
+	f.StringSliceVar(&secrets, "secret", nil, "deprecated, shows in ps: set "+receiveSecretEnv+" instead")
 	f.IntVar(&status, "status", http.StatusNoContent, "status to answer verified requests with (e.g. 503 to watch retries)")
 	return cmd
+}
+
+// receiveSecrets returns the --secret values, with a warning on warn, or
+// else those of ENGAGEHUB_RECEIVE_SECRET.
+func receiveSecrets(flag []string, warn io.Writer) []string {
+	if len(flag) > 0 {
+		fmt.Fprintf(warn, "engagehub receive: warning: --secret shows in the process list (ps); set %s instead\n", receiveSecretEnv)
+		return flag
+	}
+	var out []string
+	for _, s := range strings.Split(os.Getenv(receiveSecretEnv), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func serveUntilSignal(ctx context.Context, srv *http.Server) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 func verifier(secrets []string) (*webhook.Verifier, error) {
@@ -71,7 +99,7 @@ func verifier(secrets []string) (*webhook.Verifier, error) {
 	for i, s := range secrets {
 		sec, err := webhook.ParseSecret(s)
 		if err != nil {
-			return nil, fmt.Errorf("--secret[%d]: %w", i, err)
+			return nil, fmt.Errorf("%s[%d]: %w", receiveSecretEnv, i, err)
 		}
 		parsed = append(parsed, sec)
 	}
@@ -80,7 +108,7 @@ func verifier(secrets []string) (*webhook.Verifier, error) {
 
 func verdict(v *webhook.Verifier) string {
 	if v == nil {
-		return "not checked: no --secret"
+		return "not checked: no " + receiveSecretEnv
 	}
 	return "verified"
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os/signal"
 	"slices"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
 // allRoles are the roles `serve` runs by default.
@@ -27,9 +30,9 @@ func newServeCmd() *cobra.Command {
 			}
 			cfg, err := loadConfig(cmd)
 			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("invalid configuration (engagehub config validate shows it):\n%w", err)}
+				return &exitError{code: 2, err: oneLine{fmt.Errorf("invalid configuration (engagehub config validate shows it): %w", err)}}
 			}
-			log, err := newLogger(cfg.Log)
+			log, err := newLogger(cfg.Log, cmd.ErrOrStderr())
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -38,11 +41,8 @@ func newServeCmd() *cobra.Command {
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			log.Info("engagehub starting", zap.String("version", version), zap.Strings("roles", selected))
-			a := newApp(cfg, selected, log)
-			err = a.run(ctx)
-			if err != nil {
-				log.Error("engagehub stopped", zap.Error(err))
-				return err
+			if err := newApp(cfg, selected, log).run(ctx); err != nil {
+				return stopped(err)
 			}
 			log.Info("engagehub stopped")
 			return nil
@@ -51,6 +51,25 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&roles, "roles", strings.Join(allRoles, ","), "comma-separated roles to run: "+strings.Join(allRoles, ", "))
 	return cmd
 }
+
+// Exit codes of serve besides 0: 1 a start-up or run failure, 2 a bad
+// configuration or flag, 3 kafka.embedded.dir held by another process.
+const exitDataDirInUse = 3
+
+// stopped is the error serve exits with, on one line (main prints it).
+func stopped(err error) error {
+	code := 1
+	if errors.Is(err, kafka.ErrDataDirInUse) {
+		code = exitDataDirInUse
+	}
+	return &exitError{code: code, err: oneLine{err}}
+}
+
+// oneLine prints err on one line: errors.Join's newlines become "; ".
+type oneLine struct{ err error }
+
+func (e oneLine) Error() string { return strings.ReplaceAll(e.err.Error(), "\n", "; ") }
+func (e oneLine) Unwrap() error { return e.err }
 
 func parseRoles(s string) ([]string, error) {
 	var out []string

@@ -23,7 +23,7 @@ func cliToken(cfg config.Config, flag string) string {
 		return t
 	}
 	if len(cfg.Auth.Tokens) > 0 {
-		return cfg.Auth.Tokens[0]
+		return cfg.Auth.Tokens[0].Reveal()
 	}
 	return ""
 }

@@ -68,17 +68,17 @@ func (a *app) startSchemas(ctx context.Context) error {
 // eventTopics are the 11 engage.<type> topics and engage._unrecognized.
 func eventTopics(prefix string) []kafka.TopicSpec {
 	var specs []kafka.TopicSpec
-	for _, s := range event.Catalog() {
-		specs = append(specs, kafka.TopicSpec{Name: event.Topic(prefix, s.Type)})
+	for _, name := range event.Topics(prefix) {
+		specs = append(specs, kafka.TopicSpec{Name: name})
 	}
-	return append(specs, kafka.TopicSpec{Name: event.UnrecognizedTopic(prefix)})
+	return specs
 }
 
 func (a *app) schemaRegistry(ctx context.Context) (schema.Registry, error) {
 	if url := a.cfg.SchemaRegistry.URL; url != "" {
 		var opts []registry.ClientOption
 		if a.cfg.SchemaRegistry.Username != "" {
-			opts = append(opts, registry.WithBasicAuth(a.cfg.SchemaRegistry.Username, a.cfg.SchemaRegistry.Password))
+			opts = append(opts, registry.WithBasicAuth(a.cfg.SchemaRegistry.Username, a.cfg.SchemaRegistry.Password.Reveal()))
 		}
 		return registry.NewClient(url, opts...)
 	}

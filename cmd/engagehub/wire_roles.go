@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/admin"
@@ -13,6 +14,25 @@ import (
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
 )
+
+// preflight checks what the selected roles need of the configuration
+// beyond Validate, before anything starts: a process that cannot run its
+// roles must not start the embedded broker (nor bind the listener) first.
+func (a *app) preflight() error {
+	if !a.has("admin") && !a.has("fanout") && !a.has("sender") {
+		return nil
+	}
+	if a.cfg.Auth.SecretKey == "" {
+		return errors.New("auth.secret_key: required by the admin, fanout and sender roles (32 bytes, base64); make run generates one")
+	}
+	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey.Reveal())
+	if err != nil {
+		return fmt.Errorf("auth.secret_key: %w", err)
+	}
+	a.cipher = cipher
+	a.seeds, err = a.cfg.Subscriptions.Seeds()
+	return err
+}
 
 // startRoles wires the selected roles. The catalog and the OpenAPI
 // document are served by every process.
@@ -71,29 +91,25 @@ func (a *app) startIngest() error {
 // openSubscriptions opens the store over its compacted topic, follows it,
 // and seeds the subscriptions named in the config file.
 func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error) {
-	if a.cfg.Auth.SecretKey == "" {
-		return nil, errors.New("auth.secret_key: required by the admin, fanout and sender roles (32 bytes, base64); make run generates one")
-	}
-	cipher, err := subscription.NewCipher(a.cfg.Auth.SecretKey)
-	if err != nil {
-		return nil, err
-	}
-	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, cipher,
-		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix}})
+	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, a.cipher,
+		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix},
+			Addresses: a.cfg.Sender.DialPolicy()})
 	if err != nil {
 		return nil, err
 	}
 	a.onClose(func() { _ = store.Close() })
 	a.add("subscriptions", store.Run)
-	seeds, err := a.cfg.Subscriptions.Seeds()
-	if err != nil {
-		return nil, err
-	}
-	if err := store.Seed(ctx, seeds); err != nil {
+	if err := store.Seed(ctx, a.seeds); err != nil {
 		return nil, err
 	}
 	return store, nil
 }
+
+// retiredPrefixes are the sender's per-subscription topic prefixes, as
+// configured: the reconciler deletes a deleted subscription's dead letters
+// along with its delivery topic. The retry tiers are shared by every
+// subscription and are never retired.
+func retiredPrefixes(t delivery.TopicsConfig) []string { return []string{t.DLQPrefix} }
 
 func (a *app) startFanout(store *subscription.Store) {
 	f := fanout.NewKafka(a.kafka, a.cfg.Fanout, fanout.Deps{
@@ -109,6 +125,6 @@ func (a *app) startFanout(store *subscription.Store) {
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)
 	rec := fanout.NewReconciler(store, a.kafka, time.Minute, nil, a.log.Named("reconciler")).
-		AlsoRetire("engagehub.dlq.") // retry tiers are shared by every subscription: never retired
+		AlsoRetire(retiredPrefixes(a.cfg.Sender.Topics)...)
 	a.add("reconciler", rec.Run)
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/httpapi"
@@ -57,7 +58,7 @@ func (e *EventTypes) list(w http.ResponseWriter, _ *http.Request) {
 func (e *EventTypes) get(w http.ResponseWriter, r *http.Request) {
 	spec, ok := event.Lookup(event.Type(r.PathValue("type")))
 	if !ok {
-		httpapi.WriteError(w, http.StatusNotFound, "unknown_event_type", "no event type "+r.PathValue("type")+" in the catalog (GET /v1/event-types lists them)")
+		httpapi.WriteError(w, http.StatusNotFound, "not_found", "event type "+strconv.Quote(r.PathValue("type"))+" not found in the catalog (GET /v1/event-types lists them)")
 		return
 	}
 	httpapi.WriteJSON(w, http.StatusOK, e.info(spec, true))

@@ -140,7 +140,7 @@ func (s *Subscriptions) fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, subscription.ErrMalformed):
 		httpapi.WriteError(w, http.StatusBadRequest, "malformed_json", err.Error())
 	case errors.Is(err, subscription.ErrNotFound):
-		httpapi.WriteError(w, http.StatusNotFound, "subscription_not_found", err.Error())
+		httpapi.WriteError(w, http.StatusNotFound, "not_found", err.Error())
 	case errors.Is(err, subscription.ErrExists):
 		httpapi.WriteError(w, http.StatusConflict, "subscription_exists", err.Error())
 	case errors.Is(err, context.Canceled):

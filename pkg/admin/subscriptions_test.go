@@ -78,16 +78,16 @@ func TestSubscriptionAPIStatuses(t *testing.T) {
 		{"form content type", "POST", "/v1/subscriptions", "application/x-www-form-urlencoded", "id=x", 415, "unsupported_media_type"},
 		{"no content type", "POST", "/v1/subscriptions", "", validBody, 415, "unsupported_media_type"},
 		{"body too large", "POST", "/v1/subscriptions", jsonCT, `{"description":"` + strings.Repeat("a", MaxBodyBytes) + `"}`, 413, "body_too_large"},
-		{"unknown id", "GET", "/v1/subscriptions/nope", "", "", 404, "subscription_not_found"},
+		{"unknown id", "GET", "/v1/subscriptions/nope", "", "", 404, "not_found"},
 		{"patch", "PATCH", "/v1/subscriptions/pos-sync", "application/merge-patch+json", `{"rateLimit":5,"destination":{"headers":{"x-team":null}}}`, 200, `"rateLimit":5`},
 		{"patch invalid", "PATCH", "/v1/subscriptions/pos-sync", jsonCT, `{"ordering":"random"}`, 422, "ordering"},
-		{"patch unknown id", "PATCH", "/v1/subscriptions/nope", jsonCT, `{}`, 404, "subscription_not_found"},
+		{"patch unknown id", "PATCH", "/v1/subscriptions/nope", jsonCT, `{}`, 404, "not_found"},
 		{"put", "PUT", "/v1/subscriptions/pos-sync", jsonCT, strings.Replace(validBody, `"rateLimit":200`, `"rateLimit":9`, 1), 200, `"rateLimit":9`},
 		{"put changing id", "PUT", "/v1/subscriptions/other", jsonCT, validBody, 422, "id: cannot change"},
 		{"rotate", "POST", "/v1/subscriptions/pos-sync/secret/rotate", "", "", 200, `"secret":"whsec_`},
-		{"rotate unknown", "POST", "/v1/subscriptions/nope/secret/rotate", "", "", 404, "subscription_not_found"},
+		{"rotate unknown", "POST", "/v1/subscriptions/nope/secret/rotate", "", "", 404, "not_found"},
 		{"delete", "DELETE", "/v1/subscriptions/pos-sync", "", "", 204, ""},
-		{"delete again", "DELETE", "/v1/subscriptions/pos-sync", "", "", 404, "subscription_not_found"},
+		{"delete again", "DELETE", "/v1/subscriptions/pos-sync", "", "", 404, "not_found"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -138,7 +138,7 @@ func TestClientCreatesListsGetsAndDeletes(t *testing.T) {
 	}
 	_, err = c.Get(ctx, "pos-sync")
 	var apiErr *APIError
-	if !asAPIError(err, &apiErr) || apiErr.Status != 404 || apiErr.Code != "subscription_not_found" {
+	if !asAPIError(err, &apiErr) || apiErr.Status != 404 || apiErr.Code != "not_found" {
 		t.Fatalf("Get after delete = %v, want a 404 APIError", err)
 	}
 	if _, err := NewClient(srv.URL, "wrong-token-0000000").List(ctx); !asAPIError(err, &apiErr) || apiErr.Status != 401 {

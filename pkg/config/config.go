@@ -11,6 +11,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -48,8 +49,8 @@ type SchemaRegistryConfig struct {
 	URL string `mapstructure:"url"`
 	// Username and Password for the external registry's Basic auth
 	// (Password is a secret). Default "".
-	Username string `mapstructure:"username"`
-	Password string `mapstructure:"password"`
+	Username string        `mapstructure:"username"`
+	Password secret.String `mapstructure:"password"`
 }
 
 // LogConfig is the `log` section.

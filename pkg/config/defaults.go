@@ -1,11 +1,14 @@
 package config
 
 import (
+	"reflect"
+
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -14,7 +17,7 @@ import (
 func Default() Config {
 	return Config{
 		HTTP:          httpapi.DefaultConfig(),
-		Auth:          httpapi.AuthConfig{Tokens: []string{}},
+		Auth:          httpapi.AuthConfig{Tokens: []secret.String{}},
 		Kafka:         kafka.DefaultConfig(),
 		Ingest:        ingest.DefaultConfig(),
 		Subscriptions: subscription.DefaultConfig(),
@@ -44,8 +47,8 @@ func flatten(prefix string, m map[string]any, out map[string]any) {
 			flatten(key, sub, out)
 			continue
 		}
-		if list, ok := v.([]string); ok && list == nil {
-			v = []string{}
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+			v = []string{} // a nil list renders as [] and still takes env values
 		}
 		out[key] = v
 	}

@@ -9,37 +9,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-const redacted = "<redacted>"
-
-// Redacted returns a copy with every secret replaced, safe to print or log.
-func (c Config) Redacted() Config {
-	r := c
-	r.Auth.Tokens = redactAll(c.Auth.Tokens)
-	r.Auth.SecretKey = redactIfSet(c.Auth.SecretKey)
-	r.Kafka.Security.SASL.Password = redactIfSet(c.Kafka.Security.SASL.Password)
-	r.Kafka.Embedded.SASL.Password = redactIfSet(c.Kafka.Embedded.SASL.Password)
-	r.SchemaRegistry.Password = redactIfSet(c.SchemaRegistry.Password)
-	r.Ingest.Engage.Secrets = redactAll(c.Ingest.Engage.Secrets)
-	r.Ingest.Engage.DecryptionKey = redactIfSet(c.Ingest.Engage.DecryptionKey)
-	return r
-}
-
-func redactAll(secrets []string) []string {
-	out := make([]string, len(secrets))
-	for i := range out {
-		out[i] = redacted
-	}
-	return out
-}
-
-func redactIfSet(s string) string {
-	if s == "" {
-		return ""
-	}
-	return redacted
-}
-
 // YAML renders the config with its configuration keys (durations as "5s").
+// Secrets are secret.String, which renders as "[redacted]": the output is
+// safe to print or log.
 func (c Config) YAML() ([]byte, error) {
 	out, err := yaml.Marshal(toMap(c))
 	if err != nil {

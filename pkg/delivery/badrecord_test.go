@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -20,7 +21,7 @@ func TestBadRetryHeadersDeadLetterAndTheNextRecordFlows(t *testing.T) {
 			rcv, srv := testReceiver(t, nil, nil)
 			b := newMemBroker()
 			m := record("engagehub.deliver.sub", "c1", "bad")
-			m.Headers = append(m.Headers, kafka.Header{Key: HeaderRetryAttempt, Value: []byte(bad)})
+			m.Headers = append(m.Headers, kafka.Header{Key: event.HeaderRetryAttempt, Value: []byte(bad)})
 			_ = b.WriteMessages(context.Background(), m, record("engagehub.deliver.sub", "c1", "next"))
 			runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b})
 			waitArrivals(t, rcv, 1)
@@ -29,8 +30,8 @@ func TestBadRetryHeadersDeadLetterAndTheNextRecordFlows(t *testing.T) {
 			}
 			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 			dl := b.records("engagehub.dlq.sub")
-			if len(dl) != 1 || !strings.Contains(header(dl[0], HeaderDLQError), "bad_record: header retry-attempt") {
-				t.Fatalf("dead letters = %d, reason %q", len(dl), header(dl[0], HeaderDLQError))
+			if len(dl) != 1 || !strings.Contains(header(dl[0], event.HeaderDLQError), "bad_record: header retry-attempt") {
+				t.Fatalf("dead letters = %d, reason %q", len(dl), header(dl[0], event.HeaderDLQError))
 			}
 		})
 	}
@@ -57,7 +58,7 @@ func TestPanicInOneRecordDeadLettersItAndTheWorkerGoesOn(t *testing.T) {
 	runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Decoder: panicDecoder{on: `"boom"`}, Metrics: metrics})
 	waitArrivals(t, rcv, 1)
 	eventually(t, 5*time.Second, func() bool { return len(b.records("engagehub.dlq.sub")) == 1 }, "dead letter")
-	if e := header(b.records("engagehub.dlq.sub")[0], HeaderDLQError); !strings.HasPrefix(e, "panic: panic: decoder bug") {
+	if e := header(b.records("engagehub.dlq.sub")[0], event.HeaderDLQError); !strings.HasPrefix(e, "panic: panic: decoder bug") {
 		t.Fatalf("dead-letter reason %q", e)
 	}
 	if n := metricValue(t, metrics.panics.WithLabelValues("sub")); n != 1 {

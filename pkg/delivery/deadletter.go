@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -18,9 +19,9 @@ func (w *Worker) deadLetter(ctx context.Context, j *job, res Result, out Outcome
 		reason += ": " + res.Err.Error()
 	}
 	m := kafka.Message{Topic: w.dlqTopic(), Key: j.msg.Key, Value: j.msg.Value, Headers: withHeaders(j.msg.Headers,
-		HeaderDLQStatus, strconv.Itoa(res.Status), HeaderDLQError, reason,
-		HeaderDLQAttempts, strconv.Itoa(j.attempts), HeaderDLQAt, w.clock.Now().UTC().Format(time.RFC3339Nano),
-		HeaderSubscription, w.ep.ID)}
+		event.HeaderDLQStatus, strconv.Itoa(res.Status), event.HeaderDLQError, reason,
+		event.HeaderDLQAttempts, strconv.Itoa(j.attempts), event.HeaderDLQAt, w.clock.Now().UTC().Format(time.RFC3339Nano),
+		event.HeaderSubscription, w.ep.ID)}
 	if !w.ensureDLQ(ctx) || !write(ctx, w.deps.Sink, w.log, m) {
 		return verdict{}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
@@ -24,9 +25,9 @@ type DeadLetterView struct {
 }
 
 func viewDeadLetter(m kafka.Message) DeadLetterView {
-	return DeadLetterView{EventID: header(m, HeaderEventID), EventType: header(m, HeaderEventType),
-		LastStatus: headerInt(m, HeaderDLQStatus), Error: header(m, HeaderDLQError),
-		Attempts: headerInt(m, HeaderDLQAttempts), At: headerTime(m, HeaderDLQAt), Partition: m.Partition, Offset: m.Offset}
+	return DeadLetterView{EventID: header(m, event.HeaderEventID), EventType: header(m, event.HeaderEventType),
+		LastStatus: headerInt(m, event.HeaderDLQStatus), Error: header(m, event.HeaderDLQError),
+		Attempts: headerInt(m, event.HeaderDLQAttempts), At: headerTime(m, event.HeaderDLQAt), Partition: m.Partition, Offset: m.Offset}
 }
 
 func (a *Admin) dlqTopic(id string) string { return a.cfg.Topics.DLQPrefix + id }
@@ -104,7 +105,7 @@ func (a *Admin) redriveIDs(ctx context.Context, id string, ids []string) (int, e
 	}
 	var msgs []kafka.Message
 	for _, m := range all {
-		if slices.Contains(ids, header(m, HeaderEventID)) {
+		if slices.Contains(ids, header(m, event.HeaderEventID)) {
 			msgs = append(msgs, a.redriven(id, m))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/schema"
 )
 
@@ -92,7 +93,7 @@ func TestMalformedDestinationDeadLetters(t *testing.T) {
 			runWorker(t, cfg, Endpoint{URL: url}, Deps{Broker: b, Sink: b})
 			waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 			assertDeadLetter(t, b, "destination", 1)
-			if e := header(b.records("engagehub.dlq.sub")[0], HeaderDLQError); containsAny(e, "s3cret", url) {
+			if e := header(b.records("engagehub.dlq.sub")[0], event.HeaderDLQError); containsAny(e, "s3cret", url) {
 				t.Fatalf("dead letter quotes the URL: %q", e)
 			}
 		})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
@@ -302,8 +303,8 @@ func loopbackClient() *http.Client {
 func record(topic, contact, id string) kafka.Message {
 	body := fmt.Sprintf(`{"id":%q,"eventType":"contact.updated","payload":{"contactId":%q,"x":"unknown-field"}}`, id, contact)
 	return kafka.Message{Topic: topic, Key: []byte(contact), Value: []byte(body), Headers: []kafka.Header{
-		{Key: HeaderEventID, Value: []byte(id)}, {Key: HeaderEventType, Value: []byte("contact.updated")},
-		{Key: HeaderSubscription, Value: []byte("sub")}}}
+		{Key: event.HeaderEventID, Value: []byte(id)}, {Key: event.HeaderEventType, Value: []byte("contact.updated")},
+		{Key: event.HeaderSubscription, Value: []byte("sub")}}}
 }
 
 // testConfig is DefaultConfig with no jitter and a small buffer.

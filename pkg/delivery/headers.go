@@ -4,25 +4,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
-)
-
-// Record headers the sender reads and writes.
-const (
-	HeaderEventID      = "event-id"
-	HeaderEventType    = "event-type"
-	HeaderSource       = "source"
-	HeaderReceivedAt   = "received-at"
-	HeaderSubscription = "subscription"
-	// On retry-tier records.
-	HeaderRetryAttempt = "retry-attempt" // attempts already made
-	HeaderRetryDue     = "retry-due"     // RFC3339Nano; not delivered before
-	HeaderRetryParked  = "retry-parked"  // "true": waiting behind its contact's head, not attempted
-	// On dead-letter records.
-	HeaderDLQStatus   = "dlq-status"
-	HeaderDLQError    = "dlq-error"
-	HeaderDLQAttempts = "dlq-attempts"
-	HeaderDLQAt       = "dlq-at"
 )
 
 func header(m kafka.Message, name string) string {
@@ -45,8 +28,8 @@ func withHeaders(hs []kafka.Header, kv ...string) []kafka.Header {
 	out := make([]kafka.Header, 0, len(hs)+len(kv)/2)
 	for _, h := range hs {
 		switch h.Key {
-		case HeaderRetryAttempt, HeaderRetryDue, HeaderRetryParked,
-			HeaderDLQStatus, HeaderDLQError, HeaderDLQAttempts, HeaderDLQAt:
+		case event.HeaderRetryAttempt, event.HeaderRetryDue, event.HeaderRetryParked,
+			event.HeaderDLQStatus, event.HeaderDLQError, event.HeaderDLQAttempts, event.HeaderDLQAt:
 			continue
 		}
 		out = append(out, h)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -24,20 +25,20 @@ type job struct {
 // that is not a small non-negative number makes the job bad (dead-lettered
 // with the reason), never a panic.
 func newJob(m kafka.Message, maxAttempts int) *job {
-	j := &job{msg: m, id: jobID(m), typ: header(m, HeaderEventType), key: string(m.Key)}
-	raw, ok := lookupHeader(m, HeaderRetryAttempt)
+	j := &job{msg: m, id: jobID(m), typ: header(m, event.HeaderEventType), key: string(m.Key)}
+	raw, ok := lookupHeader(m, event.HeaderRetryAttempt)
 	if !ok {
 		return j
 	}
 	j.returning = true
-	j.parked = header(m, HeaderRetryParked) == "true"
-	j.due = headerTime(m, HeaderRetryDue)
+	j.parked = header(m, event.HeaderRetryParked) == "true"
+	j.due = headerTime(m, event.HeaderRetryDue)
 	n, err := strconv.Atoi(raw)
 	switch {
 	case err != nil || n < 0:
-		j.bad = fmt.Errorf("header %s: want a count ≥ 0, got %q", HeaderRetryAttempt, raw)
+		j.bad = fmt.Errorf("header %s: want a count ≥ 0, got %q", event.HeaderRetryAttempt, raw)
 	case n > maxAttempts:
-		j.bad = fmt.Errorf("header %s: %d exceeds the %d attempts of the schedule", HeaderRetryAttempt, n, maxAttempts)
+		j.bad = fmt.Errorf("header %s: %d exceeds the %d attempts of the schedule", event.HeaderRetryAttempt, n, maxAttempts)
 	default:
 		j.attempts = n
 	}

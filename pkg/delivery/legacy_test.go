@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/webhook"
@@ -28,8 +29,8 @@ func TestUpgradeResumesOldGroupsAndDrainsOldTiers(t *testing.T) {
 	produce(t, c, msgs)
 	commitAs(t, c, legacyGroupPrefix+id, deliver, 6) // the old sender had settled 6
 	old := record(cfg.Topics.RetryPrefix+id+".5m", "c9", "retried")
-	old.Headers = withHeaders(old.Headers, HeaderRetryAttempt, "2", HeaderRetryDue, time.Now().Add(-time.Minute).UTC().Format(time.RFC3339Nano))
-	old.Headers = withHeaders(dropHeader(old.Headers, HeaderSubscription), HeaderSubscription, id)
+	old.Headers = withHeaders(old.Headers, event.HeaderRetryAttempt, "2", event.HeaderRetryDue, time.Now().Add(-time.Minute).UTC().Format(time.RFC3339Nano))
+	old.Headers = withHeaders(dropHeader(old.Headers, event.HeaderSubscription), event.HeaderSubscription, id)
 	produce(t, c, []kafka.Message{old})
 
 	rcv, srv := testReceiver(t, nil, nil)
@@ -74,7 +75,7 @@ func commitAs(t *testing.T, c *kafka.Client, group, topic string, n int) {
 	// the records among the first n offsets of each
 	var settled []kafka.Message
 	for _, m := range got {
-		if header(m, HeaderEventID) < fmt.Sprintf("old-%d", n) {
+		if header(m, event.HeaderEventID) < fmt.Sprintf("old-%d", n) {
 			settled = append(settled, m)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -103,7 +104,7 @@ func (m *mover) hold(t tier) time.Duration {
 
 // waitDue waits until msg is due or must be sent round the tier again.
 func (m *mover) waitDue(ctx context.Context, t tier, msg kafka.Message) bool {
-	wait := headerTime(msg, HeaderRetryDue).Sub(m.s.clock.Now())
+	wait := headerTime(msg, event.HeaderRetryDue).Sub(m.s.clock.Now())
 	if wait <= 0 || wait > m.hold(t) {
 		return true
 	}
@@ -121,7 +122,7 @@ func (m *mover) dueCount(t tier, msgs []kafka.Message) int {
 	now := m.s.clock.Now()
 	n := 1
 	for n < len(msgs) {
-		due := headerTime(msgs[n], HeaderRetryDue)
+		due := headerTime(msgs[n], event.HeaderRetryDue)
 		if due.After(now) && due.Sub(now) <= m.hold(t) {
 			break
 		}
@@ -137,14 +138,14 @@ func (m *mover) destinations(t tier, msgs []kafka.Message) []kafka.Message {
 	now := m.s.clock.Now()
 	out := make([]kafka.Message, 0, len(msgs))
 	for _, msg := range msgs {
-		sub := header(msg, HeaderSubscription)
+		sub := header(msg, event.HeaderSubscription)
 		if !m.s.exists(sub) {
 			m.log.Warn("retry of an unknown subscription dropped", zap.String("subscription", sub),
 				zap.String("topic", msg.Topic), zap.Int("partition", msg.Partition), zap.Int64("offset", msg.Offset))
 			continue
 		}
 		topic := m.s.cfg.Topics.DeliverPrefix + sub
-		if due := headerTime(msg, HeaderRetryDue); due.Sub(now) > m.hold(t) {
+		if due := headerTime(msg, event.HeaderRetryDue); due.Sub(now) > m.hold(t) {
 			topic = t.topic
 		}
 		out = append(out, kafka.Message{Topic: topic, Key: msg.Key, Value: msg.Value, Headers: msg.Headers})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -69,7 +70,7 @@ func TestOrderingKeyHoldsBackOnlyTheFailingContact(t *testing.T) {
 	waitCommitted(t, b, topic, "engagehub-sender")
 	parked := 0
 	for _, m := range b.records("engagehub.retry.30m") {
-		if header(m, HeaderRetryParked) == "true" {
+		if header(m, event.HeaderRetryParked) == "true" {
 			parked++
 		}
 	}

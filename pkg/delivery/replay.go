@@ -173,7 +173,7 @@ func (a *Admin) recordTime(ctx context.Context, topic string, partition int, off
 
 func (a *Admin) replayed(id string, m kafka.Message) kafka.Message {
 	return kafka.Message{Topic: a.cfg.Topics.DeliverPrefix + id, Key: m.Key, Value: m.Value,
-		Headers: withHeaders(dropHeader(m.Headers, HeaderSubscription), HeaderSubscription, id)}
+		Headers: withHeaders(dropHeader(m.Headers, event.HeaderSubscription), event.HeaderSubscription, id)}
 }
 
 func dropHeader(hs []kafka.Header, name string) []kafka.Header {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 )
 
 // Which contacts are parked survives a restart: contact x's first event
@@ -42,7 +43,7 @@ func TestOrderingKeySurvivesRestart(t *testing.T) {
 	if !rcv.Wait(5*time.Second, func(a []receiver.Arrival) bool { return arrived(a, "msg_y-1") }) {
 		t.Fatal("contact y was held back")
 	}
-	if recs := b.records(tier); len(recs) != 2 || header(recs[1], HeaderEventID) != "x-2" || header(recs[1], HeaderRetryParked) != "true" {
+	if recs := b.records(tier); len(recs) != 2 || header(recs[1], event.HeaderEventID) != "x-2" || header(recs[1], event.HeaderRetryParked) != "true" {
 		t.Fatalf("x-2 was not parked behind x-1 after the restart: %d tier records", len(recs))
 	}
 	if arrived(rcv.Arrivals(), "msg_x-2") {

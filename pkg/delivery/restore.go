@@ -7,12 +7,13 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
 // jobID is a record's event id, or its coordinates when it has none.
 func jobID(m kafka.Message) string {
-	if id := header(m, HeaderEventID); id != "" {
+	if id := header(m, event.HeaderEventID); id != "" {
 		return id
 	}
 	return m.Topic + "-" + strconv.Itoa(m.Partition) + "-" + strconv.FormatInt(m.Offset, 10)
@@ -31,7 +32,7 @@ func (s *Supervisor) restoreParked(ctx context.Context, subs map[string]*Worker)
 	for _, t := range s.tiers {
 		read := func() error {
 			return s.deps.Broker.Uncommitted(ctx, t.topic, s.cfg.TierGroup(), func(m kafka.Message) {
-				if id := header(m, HeaderSubscription); subs[id] != nil {
+				if id := header(m, event.HeaderSubscription); subs[id] != nil {
 					m.Value = nil // only keys and headers count
 					recs[id] = append(recs[id], m)
 				}
@@ -88,13 +89,13 @@ func (d *dispatcher) merge(recs []kafka.Message) int {
 // contact's new events wait behind.
 func (ks *keyState) absorb(m kafka.Message, now time.Time) {
 	ks.park(jobID(m))
-	due := headerTime(m, HeaderRetryDue)
+	due := headerTime(m, event.HeaderRetryDue)
 	if ks.parkTopic != "" && due.Before(ks.parkDue) {
 		return
 	}
 	ks.parkTopic, ks.parkDue = m.Topic, due
 	ks.grace = headGrace + max(0, due.Sub(now))/4
-	if header(m, HeaderRetryParked) != "true" {
+	if header(m, event.HeaderRetryParked) != "true" {
 		ks.headID = jobID(m)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
@@ -57,7 +58,7 @@ func TestReplayRedeliversExactlyTheEventsSince(t *testing.T) {
 	var want []string
 	for i, m := range matching {
 		if i%3 != 0 {
-			want = append(want, "msg_"+header(m, HeaderEventID))
+			want = append(want, "msg_"+header(m, event.HeaderEventID))
 		}
 	}
 	rcv, srv := testReceiver(t, nil, nil)

@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -98,12 +99,12 @@ func (w *Worker) park(ctx context.Context, j *job, topic string, due time.Time) 
 }
 
 func (w *Worker) retryRecord(j *job, topic string, due time.Time, parked bool) kafka.Message {
-	kv := []string{HeaderRetryAttempt, strconv.Itoa(j.attempts), HeaderRetryDue, due.UTC().Format(time.RFC3339Nano),
-		HeaderSubscription, w.ep.ID}
+	kv := []string{event.HeaderRetryAttempt, strconv.Itoa(j.attempts), event.HeaderRetryDue, due.UTC().Format(time.RFC3339Nano),
+		event.HeaderSubscription, w.ep.ID}
 	if parked {
-		kv = append(kv, HeaderRetryParked, "true")
+		kv = append(kv, event.HeaderRetryParked, "true")
 	}
-	hs := withHeaders(dropHeader(j.msg.Headers, HeaderSubscription), kv...)
+	hs := withHeaders(dropHeader(j.msg.Headers, event.HeaderSubscription), kv...)
 	return kafka.Message{Topic: topic, Key: j.msg.Key, Value: j.msg.Value, Headers: hs}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -111,13 +112,13 @@ func assertDeadLetter(t *testing.T, b *memBroker, class string, attempts int) {
 	if len(dl) != 1 {
 		t.Fatalf("dead letters = %d, want 1", len(dl))
 	}
-	if got := header(dl[0], HeaderDLQError); len(got) < len(class) || got[:len(class)] != class {
+	if got := header(dl[0], event.HeaderDLQError); len(got) < len(class) || got[:len(class)] != class {
 		t.Fatalf("dlq-error = %q, want class %q", got, class)
 	}
-	if got := headerInt(dl[0], HeaderDLQAttempts); got != attempts {
+	if got := headerInt(dl[0], event.HeaderDLQAttempts); got != attempts {
 		t.Fatalf("dlq-attempts = %d, want %d", got, attempts)
 	}
-	if header(dl[0], HeaderEventID) != "e1" || string(dl[0].Key) != "c1" {
+	if header(dl[0], event.HeaderEventID) != "e1" || string(dl[0].Key) != "c1" {
 		t.Fatalf("dead letter lost its key or headers: %+v", dl[0])
 	}
 }

@@ -22,6 +22,11 @@ type Envelope struct {
 	// Payload holds the payload's fields by the names they arrived with;
 	// nil when the payload is absent, null or encrypted text.
 	Payload map[string]json.RawMessage
+	// AllowUnrecognized is the producer's "allowUnrecognized": true: a type
+	// outside the catalog is meant, and goes raw to the unrecognized topic.
+	// POST /v1/events refuses an unknown type without it; the Engage door
+	// ignores it.
+	AllowUnrecognized bool
 	// Raw is the input, byte for byte, not copied: callers must not modify
 	// it after Parse.
 	Raw []byte
@@ -47,17 +52,29 @@ func Parse(raw []byte) (Envelope, error) {
 	if env.Tenant, err = parseString[string](top, "tenant"); err != nil {
 		return Envelope{}, err
 	}
-	if v, ok := findMember(top, "isEncrypted"); ok {
-		b, ok := toBool(v)
-		if !ok {
-			return Envelope{}, fieldErr("isEncrypted", "must be a boolean")
-		}
-		env.IsEncrypted = b
+	if env.IsEncrypted, err = parseBool(top, "isEncrypted"); err != nil {
+		return Envelope{}, err
+	}
+	if env.AllowUnrecognized, err = parseBool(top, "allowUnrecognized"); err != nil {
+		return Envelope{}, err
 	}
 	if env.Payload, err = parsePayload(top, env.IsEncrypted); err != nil {
 		return Envelope{}, err
 	}
 	return env, nil
+}
+
+// parseBool reads an optional boolean member (false when absent).
+func parseBool(top []member, name string) (bool, error) {
+	v, ok := findMember(top, name)
+	if !ok {
+		return false, nil
+	}
+	b, ok := toBool(v)
+	if !ok {
+		return false, fieldErr(name, "must be a boolean")
+	}
+	return b, nil
 }
 
 // malformed explains why raw is not a JSON object, as encoding/json does.

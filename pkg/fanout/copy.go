@@ -11,13 +11,6 @@ import (
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
-// Header names fan-out reads and adds.
-const (
-	HeaderEventType    = "event-type"
-	HeaderEventID      = "event-id"
-	HeaderSubscription = "subscription"
-)
-
 // copies returns the copies of batch for the subscriptions of snap, in
 // batch order, and how many each subscription gets. The copies and their
 // headers come from f.buf.
@@ -44,7 +37,7 @@ func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch 
 // eventType reads the event-type header, falling back to the topic name.
 func (f *Fanout) eventType(m *kafka.Message) event.Type {
 	for _, h := range m.Headers {
-		if h.Key == HeaderEventType {
+		if h.Key == event.HeaderEventType {
 			if t, ok := f.types[string(h.Value)]; ok {
 				return t // no copy of the header for a catalog type
 			}

@@ -34,7 +34,7 @@ func TestOverlappingSubscriptionsGetExactlyTheMatchingEvents(t *testing.T) {
 	e.produce(ctx, t, evs[:len(evs)-1])
 	w := e.client.NewWriter(kafka.WriterOptions{})
 	_ = w.WriteMessages(ctx, kafka.Message{Topic: event.UnrecognizedTopic(e.eventPrefix), Key: []byte("c1"), Value: []byte("value-odd-1"),
-		Headers: []kafka.Header{{Key: HeaderEventID, Value: []byte("odd-1")}, {Key: HeaderEventType, Value: []byte("custom.thing")}}})
+		Headers: []kafka.Header{{Key: event.HeaderEventID, Value: []byte("odd-1")}, {Key: event.HeaderEventType, Value: []byte("custom.thing")}}})
 	_ = w.Close()
 
 	_, done := e.start(ctx, store.Matcher(), nil, nil)
@@ -163,7 +163,7 @@ func TestKilledInstanceLosesNothingAndKeepsPerContactOrder(t *testing.T) {
 	more(1000)
 
 	reader := func() *kafka.Reader {
-		return e.client.NewGroupReader(e.group, EventTopics(e.eventPrefix), kafka.ReaderOptions{QueueCapacity: 100})
+		return e.client.NewGroupReader(e.group, event.Topics(e.eventPrefix), kafka.ReaderOptions{QueueCapacity: 100})
 	}
 	victimCtx, kill := context.WithCancel(ctx)
 	victimSrc := &killableSource{Source: reader(), onKill: kill}

@@ -105,7 +105,7 @@ func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetry(t *testing.
 		Destination: subscription.Destination{Type: subscription.DestinationKafka, Topic: "team.events", Format: subscription.FormatJSON}}
 	src := &fakeSource{commitCh: make(chan struct{}, 1), msgs: []kafka.Message{
 		{Topic: "engage.contact.created", Key: []byte("c1"), Value: []byte("v1")}, // no header: type from the topic
-		{Topic: "engage.contact.updated", Key: []byte("c1"), Value: []byte("poison"), Headers: []kafka.Header{{Key: HeaderEventType, Value: []byte("contact.updated")}}},
+		{Topic: "engage.contact.updated", Key: []byte("c1"), Value: []byte("poison"), Headers: []kafka.Header{{Key: event.HeaderEventType, Value: []byte("contact.updated")}}},
 		{Topic: "engage.point.balance.updated", Key: []byte("c2"), Value: []byte("v3")},
 	}}
 	sink := &fakeSink{failures: 2, src: src}
@@ -134,7 +134,7 @@ func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetry(t *testing.
 	for i, w := range want {
 		m := sink.written[i]
 		last := m.Headers[len(m.Headers)-1]
-		if m.Topic != w.topic || string(m.Value) != w.value || last.Key != HeaderSubscription {
+		if m.Topic != w.topic || string(m.Value) != w.value || last.Key != event.HeaderSubscription {
 			t.Errorf("copy %d = %s %q %v, want %s %q with a subscription header", i, m.Topic, m.Value, m.Headers, w.topic, w.value)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/subscription"
@@ -90,7 +91,7 @@ func (e env) produce(ctx context.Context, tb testing.TB, events []produced) {
 	for _, ev := range events {
 		msgs = append(msgs, kafka.Message{
 			Topic: e.eventPrefix + ev.typ, Key: []byte(ev.contact), Value: []byte("value-" + ev.id),
-			Headers: []kafka.Header{{Key: HeaderEventID, Value: []byte(ev.id)}, {Key: HeaderEventType, Value: []byte(ev.typ)},
+			Headers: []kafka.Header{{Key: event.HeaderEventID, Value: []byte(ev.id)}, {Key: event.HeaderEventType, Value: []byte(ev.typ)},
 				{Key: "seq", Value: []byte(strconv.Itoa(ev.seq))}},
 		})
 	}
@@ -106,7 +107,7 @@ func (e env) produce(ctx context.Context, tb testing.TB, events []produced) {
 func (e env) ensureEventTopics(ctx context.Context, tb testing.TB) {
 	tb.Helper()
 	var specs []kafka.TopicSpec
-	for _, t := range EventTopics(e.eventPrefix) {
+	for _, t := range event.Topics(e.eventPrefix) {
 		specs = append(specs, kafka.TopicSpec{Name: t})
 	}
 	if err := e.client.EnsureTopics(ctx, specs...); err != nil {
@@ -157,9 +158,9 @@ func toCopyRecord(m kafka.Message) copyRecord {
 	c := copyRecord{contact: string(m.Key), value: string(m.Value)}
 	for _, h := range m.Headers {
 		switch h.Key {
-		case HeaderEventID:
+		case event.HeaderEventID:
 			c.id = string(h.Value)
-		case HeaderSubscription:
+		case event.HeaderSubscription:
 			c.subscription = string(h.Value)
 		case "seq":
 			c.seq, _ = strconv.Atoi(string(h.Value))

@@ -128,7 +128,7 @@ func (t *targets) match(snap *subscription.Snapshot, typ event.Type) []*target {
 func (t *targets) get(sub *subscription.Subscription) *target {
 	tg, ok := t.bySub[sub]
 	if !ok {
-		tg = &target{sub: sub, topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: HeaderSubscription, Value: []byte(sub.ID)}}
+		tg = &target{sub: sub, topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: event.HeaderSubscription, Value: []byte(sub.ID)}}
 		t.bySub[sub] = tg
 	}
 	return tg

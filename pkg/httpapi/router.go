@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -35,7 +36,7 @@ type Router struct {
 // NewRouter returns an empty router that authenticates with auth.
 func NewRouter(auth *Auth) *Router {
 	r := &Router{mux: http.NewServeMux(), auth: auth}
-	r.mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
+	r.mux.HandleFunc(catchAll, func(w http.ResponseWriter, req *http.Request) {
 		WriteError(w, http.StatusNotFound, "not_found", "no route for "+req.Method+" "+req.URL.Path)
 	})
 	return r
@@ -77,39 +78,38 @@ func (r *Router) Routes() []Route {
 // themselves (the schema registry authenticates writes only).
 func (r *Router) Auth() *Auth { return r.auth }
 
-// ServeHTTP dispatches to the matching route; an unknown path gets a JSON 404
-// and a known path with the wrong method a JSON 405.
+// ServeHTTP dispatches to the matching route. A path no route serves gets
+// a JSON 404; a path some route serves with another method gets a JSON 405
+// with Allow listing the methods it takes.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	_, pattern := r.mux.Handler(req)
-	if pattern == "" {
-		// Only a method mismatch has no pattern (unknown paths fall to "/"):
-		// net/http answers it with a text body; make it JSON like the rest.
-		r.mux.ServeHTTP(&statusSniffer{ResponseWriter: w}, req)
-		return
+	if _, pattern := r.mux.Handler(req); pattern == catchAll {
+		if allow := r.allowed(req); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			WriteError(w, http.StatusMethodNotAllowed, "method_not_allowed",
+				req.Method+" is not allowed on "+req.URL.Path+" (allowed: "+strings.Join(allow, ", ")+")")
+			return
+		}
 	}
 	r.mux.ServeHTTP(w, req)
 }
 
-// statusSniffer turns net/http's plain-text 405 into a JSON error.
-type statusSniffer struct {
-	http.ResponseWriter
-	replaced bool
-}
+// catchAll is the pattern of the JSON 404, which matches every request
+// no route does.
+const catchAll = "/"
 
-func (s *statusSniffer) WriteHeader(code int) {
-	if code == http.StatusMethodNotAllowed {
-		s.replaced = true
-		s.ResponseWriter.Header().Set("Content-Type", "application/json")
-		s.ResponseWriter.WriteHeader(code)
-		_, _ = s.ResponseWriter.Write([]byte(`{"error":{"code":"method_not_allowed","message":"method not allowed on this path"}}` + "\n"))
-		return
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
+// methods are those a route may be declared with.
+var methods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
-func (s *statusSniffer) Write(b []byte) (int, error) {
-	if s.replaced {
-		return len(b), nil
+// allowed returns the methods with a route for req's path (HEAD wherever
+// GET is: net/http serves it), or none when the path has no route at all.
+func (r *Router) allowed(req *http.Request) []string {
+	var allow []string
+	probe := req.Clone(req.Context())
+	for _, m := range methods {
+		probe.Method = m
+		if _, pattern := r.mux.Handler(probe); pattern != catchAll {
+			allow = append(allow, m)
+		}
 	}
-	return s.ResponseWriter.Write(b)
+	return allow
 }

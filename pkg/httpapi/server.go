@@ -38,7 +38,9 @@ func (s *Server) Run(ctx context.Context) error {
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: orDefault(s.cfg.ReadHeaderTimeout, 5*time.Second),
+		ReadTimeout:       orDefault(s.cfg.ReadTimeout, 30*time.Second),
 		IdleTimeout:       orDefault(s.cfg.IdleTimeout, 120*time.Second),
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes, // 0: net/http's 1 MiB
 		ErrorLog:          zap.NewStdLog(s.log),
 	}
 	errc := make(chan error, 1)

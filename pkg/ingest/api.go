@@ -12,7 +12,8 @@ import (
 	"github.com/engagehub/engagehub/pkg/event"
 )
 
-// HeaderSource names the producing service on POST /v1/events.
+// HeaderSource names the producing service on POST /v1/events (an HTTP
+// header; the record header is event.HeaderSource).
 const HeaderSource = "X-Engagehub-Source"
 
 // defaultSource is the source of API events without a HeaderSource.
@@ -21,18 +22,19 @@ const defaultSource = "api"
 // serveAPI handles POST /v1/events: read → content type → split → parse and
 // validate every element → encode → one write for all.
 func (in *Ingest) serveAPI(w http.ResponseWriter, r *http.Request) {
-	buf := getBuffer()
+	buf, l := getBuffer(), in.budget.lease()
+	defer l.release()
 	defer putBuffer(buf)
-	if f := in.api(w, r, buf); f != nil {
+	if f := in.api(w, r, buf, l); f != nil {
 		in.reject(w, doorAPI, f)
 	}
 }
 
-func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer) *failure {
+func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
-	body, f := readBody(r, buf, in.cfg.MaxBodyBytes)
+	body, f := readBody(r, buf, in.cfg.MaxBodyBytes, l)
 	if f != nil {
 		return f
 	}
@@ -90,6 +92,9 @@ func (in *Ingest) parseBatch(body []byte, source string) ([]event.Event, *failur
 		if err != nil {
 			return nil, parseFailure(elemPrefix(elem, err), err)
 		}
+		if f := unknownType(prefix, env); f != nil {
+			return nil, f
+		}
 		if events[i], err = event.New(env, source, now); err != nil {
 			f := parseFailure(prefix, err)
 			f.eventType = env.Type
@@ -97,6 +102,20 @@ func (in *Ingest) parseBatch(body []byte, source string) ([]event.Event, *failur
 		}
 	}
 	return events, nil
+}
+
+// unknownType refuses a type outside the catalog (422 naming it and the
+// nearest catalog type) unless the element opts in with
+// "allowUnrecognized": true: an internal producer's typo must not land
+// silently in the unrecognized topic. The Engage door accepts any type.
+func unknownType(prefix string, env event.Envelope) *failure {
+	if env.Type == "" || env.Type.Known() || env.AllowUnrecognized {
+		return nil
+	}
+	f := invalid(fmt.Sprintf(`%seventType: %q is not an event type of the catalog (nearest: %q; GET /v1/event-types lists them); `+
+		`set "allowUnrecognized": true to publish it raw to the unrecognized topic`, prefix, env.Type, env.Type.Nearest()))
+	f.eventType = env.Type
+	return f
 }
 
 // split returns the body as one envelope or, for a JSON array, the exact

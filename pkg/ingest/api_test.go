@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/engagehub/engagehub/pkg/event"
-	"github.com/engagehub/engagehub/pkg/producer"
 )
 
 func apiRequest(body string, mutate ...func(*http.Request)) *http.Request {
@@ -42,13 +41,13 @@ func TestAPIPublishesSingleEventWithGeneratedID(t *testing.T) {
 		t.Errorf("response event %+v", got)
 	}
 	_, msgs := f.sink.Snapshot()
-	if id, _ := header(msgs[0], producer.HeaderEventID); id != got.EventID {
+	if id, _ := header(msgs[0], event.HeaderEventID); id != got.EventID {
 		t.Errorf("event-id header %q, response %q", id, got.EventID)
 	}
-	if src, _ := header(msgs[0], producer.HeaderSource); src != "crm" {
+	if src, _ := header(msgs[0], event.HeaderSource); src != "crm" {
 		t.Errorf("source header %q", src)
 	}
-	if _, ok := header(msgs[0], HeaderWebhookID); ok {
+	if _, ok := header(msgs[0], event.HeaderWebhookID); ok {
 		t.Error("API record carries a webhook-id header")
 	}
 }
@@ -59,7 +58,7 @@ func TestAPIBatchIsOneWriteWithEachElementsBytes(t *testing.T) {
 	elems := []string{
 		strings.TrimSpace(string(example(t, event.PointBalanceUpdated))),
 		`{ "eventId": "e-2",  "eventType": "contact.deleted", "payload": {"contactId": 42} }`,
-		`{"eventType":"order.created","payload":{"contactId":"c-9"}}`,
+		`{"eventType":"order.created","allowUnrecognized":true,"payload":{"contactId":"c-9"}}`,
 	}
 	w := f.serve(apiRequest("[\n  " + strings.Join(elems, " ,\n  ") + "\n]"))
 	if w.Code != http.StatusAccepted {
@@ -78,7 +77,7 @@ func TestAPIBatchIsOneWriteWithEachElementsBytes(t *testing.T) {
 		if !bytes.Equal(ev.Raw, []byte(elems[i])) || m.Topic != wantTopics[i] {
 			t.Errorf("[%d] topic %s raw %s", i, m.Topic, ev.Raw)
 		}
-		if src, _ := header(m, producer.HeaderSource); src != "api" {
+		if src, _ := header(m, event.HeaderSource); src != "api" {
 			t.Errorf("[%d] source %q", i, src)
 		}
 	}
@@ -108,6 +107,10 @@ func TestAPIRejectsWholeBatch(t *testing.T) {
 		{"empty batch", "[]", nil, 422, "empty batch"},
 		{"over max batch", "[" + ok + "," + ok + "," + ok + "]", func(c *Config) { c.MaxBatch = 2 }, 413, "ingest.max_batch"},
 		{"record over kafka's limit names its index", "[" + ok + "," + huge + "]", nil, 413, "[1]: the event encodes to a"},
+		{"type outside the catalog names it and the nearest", "[" + ok + `,{"eventType":"contact.upated","payload":{"contactId":"c-3"}}]`, nil, 422,
+			`[1].eventType: "contact.upated" is not an event type of the catalog (nearest: "contact.updated"`},
+		{"single object of an unknown type", `{"eventType":"order.created","payload":{"contactId":"c-3"}}`, nil, 422, `"allowUnrecognized": true`},
+		{"allowUnrecognized must be a boolean", `{"eventType":"order.created","allowUnrecognized":"yes","payload":{"contactId":"c-3"}}`, nil, 422, "allowUnrecognized: must be a boolean"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

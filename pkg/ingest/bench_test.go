@@ -14,6 +14,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/producer"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkIngestHTTP(b *testing.B) {
 	defer w.Close()
 	fx := &fixture{now: time.Now()}
 	cfg := DefaultConfig()
-	cfg.Engage.Secrets = []string{testSecret}
+	cfg.Engage.Secrets = []secret.String{testSecret}
 	fx.build(b, cfg, w, Options{})
 	srv := httptest.NewServer(fx.handler)
 	defer srv.Close()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -35,6 +36,12 @@ type Config struct {
 	// MaxBatch caps the events of one POST /v1/events request; more get 413.
 	// Default 500.
 	MaxBatch int `mapstructure:"max_batch"`
+	// MaxInFlightBytes bounds the request-body memory all ingest requests
+	// hold at once. A body takes from it as its bytes arrive (a client
+	// trickling a large body holds only what it sent); a request that would
+	// go past it gets 503 with Retry-After, which Engage retries. At least
+	// max_body_bytes. Default 67108864 (64 MiB).
+	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
 }
 
 // EngageConfig is the `ingest.engage` section.
@@ -42,13 +49,13 @@ type EngageConfig struct {
 	// Secrets verify Engage's signatures: "whsec_..." values, several during
 	// a rotation (secrets: redacted when printed). Default: none, which
 	// refuses every webhook with 401.
-	Secrets []string `mapstructure:"secrets"`
+	Secrets []secret.String `mapstructure:"secrets"`
 	// Tolerance is how far a webhook's timestamp may be from now. Default 5m.
 	Tolerance time.Duration `mapstructure:"tolerance"`
 	// DecryptionKey decrypts isEncrypted payloads (AES-256-CBC): 32 bytes as
 	// text, base64 or hex (a secret). Default: none, which keeps encrypted
 	// payloads as ciphertext.
-	DecryptionKey string `mapstructure:"decryption_key"`
+	DecryptionKey secret.String `mapstructure:"decryption_key"`
 }
 
 // DefaultConfig returns the section's defaults.
@@ -63,6 +70,7 @@ func DefaultConfig() Config {
 
 		DedupPublishInterval: time.Second,
 		MaxBatch:             500,
+		MaxInFlightBytes:     64 << 20,
 	}
 }
 
@@ -87,13 +95,16 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("ingest.dedup_topic: must not be empty"))
 	}
 	positive("engage.tolerance", c.Engage.Tolerance > 0, c.Engage.Tolerance)
+	if c.MaxInFlightBytes < c.MaxBodyBytes {
+		errs = append(errs, fmt.Errorf("ingest.max_in_flight_bytes: must be at least ingest.max_body_bytes (%d), got %d", c.MaxBodyBytes, c.MaxInFlightBytes))
+	}
 	for i, s := range c.Engage.Secrets {
-		if _, err := webhook.ParseSecret(s); err != nil {
+		if _, err := webhook.ParseSecret(s.Reveal()); err != nil {
 			errs = append(errs, fmt.Errorf("ingest.engage.secrets[%d]: %w", i, err))
 		}
 	}
 	if c.Engage.DecryptionKey != "" {
-		if _, err := parseKey(c.Engage.DecryptionKey); err != nil {
+		if _, err := parseKey(c.Engage.DecryptionKey.Reveal()); err != nil {
 			errs = append(errs, fmt.Errorf("ingest.engage.decryption_key: %w", err))
 		}
 	}
@@ -103,7 +114,7 @@ func (c Config) Validate() error {
 func (c Config) secrets() ([]webhook.Secret, error) {
 	out := make([]webhook.Secret, 0, len(c.Engage.Secrets))
 	for i, s := range c.Engage.Secrets {
-		sec, err := webhook.ParseSecret(s)
+		sec, err := webhook.ParseSecret(s.Reveal())
 		if err != nil {
 			return nil, fmt.Errorf("ingest: ingest.engage.secrets[%d]: %w", i, err)
 		}

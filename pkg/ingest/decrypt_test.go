@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"testing"
+
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 const testKey = "0123456789abcdef0123456789abcdef" // 32 bytes of text
@@ -49,7 +51,7 @@ func TestEngageEncryptedPayload(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t, func(c *Config) { c.Engage.DecryptionKey = tc.key })
+			f := newFixture(t, func(c *Config) { c.Engage.DecryptionKey = secret.String(tc.key) })
 			w := f.serve(f.engageRequest("msg_enc", f.now, tc.body))
 			if w.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", w.Code, w.Body)
@@ -71,7 +73,7 @@ func TestConfigValidateNamesEveryBadKey(t *testing.T) {
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	bad := Config{Engage: EngageConfig{Secrets: []string{"whsec_!!"}, DecryptionKey: "short"}}
+	bad := Config{Engage: EngageConfig{Secrets: []secret.String{"whsec_!!"}, DecryptionKey: "short"}}
 	err := bad.Validate()
 	for _, key := range []string{"ingest.max_body_bytes", "ingest.write_timeout", "ingest.dedup_window", "ingest.dedup_capacity",
 		"ingest.max_batch", "ingest.engage.tolerance", "ingest.engage.secrets[0]", "ingest.engage.decryption_key"} {

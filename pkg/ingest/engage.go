@@ -11,25 +11,22 @@ import (
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// HeaderWebhookID is the extra header on records from Engage: the webhook
-// message id, from which the dedup window is rebuilt at start-up.
-const HeaderWebhookID = "webhook-id"
-
 // serveEngage handles POST /ingest/engage:
 // read → verify → content type → parse → dedupe → encode → publish.
 func (in *Ingest) serveEngage(w http.ResponseWriter, r *http.Request) {
-	buf := getBuffer()
+	buf, l := getBuffer(), in.budget.lease()
+	defer l.release()
 	defer putBuffer(buf)
-	if f := in.engage(w, r, buf); f != nil {
+	if f := in.engage(w, r, buf, l); f != nil {
 		in.reject(w, doorEngage, f)
 	}
 }
 
-func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer) *failure {
+func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
-	body, f := readBody(r, buf, in.cfg.MaxBodyBytes)
+	body, f := readBody(r, buf, in.cfg.MaxBodyBytes, l)
 	if f != nil {
 		return f
 	}
@@ -132,7 +129,7 @@ func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID 
 	events := []event.Event{ev}
 	msgs, f := in.records(events)
 	if f == nil {
-		msgs[0].Headers = append(msgs[0].Headers, kafka.Header{Key: HeaderWebhookID, Value: []byte(msgID)})
+		msgs[0].Headers = append(msgs[0].Headers, kafka.Header{Key: event.HeaderWebhookID, Value: []byte(msgID)})
 		f = in.write(ctx, doorEngage, msgs)
 	}
 	in.dedup.Release(msgID, f == nil)

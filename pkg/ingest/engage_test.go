@@ -13,7 +13,6 @@ import (
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
-	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -136,11 +135,11 @@ func TestEngageRecordHasTopicKeyAndHeaders(t *testing.T) {
 		t.Errorf("topic %s key %s", m.Topic, m.Key)
 	}
 	want := map[string]string{
-		producer.HeaderEventID:    "d594ac60-f5b3-4490-9d4b-8d0f2a4b6c98",
-		producer.HeaderEventType:  "point.balance.updated",
-		producer.HeaderSource:     "engage",
-		producer.HeaderReceivedAt: "2025-06-01T12:00:00Z",
-		HeaderWebhookID:           "msg_hdr",
+		event.HeaderEventID:    "d594ac60-f5b3-4490-9d4b-8d0f2a4b6c98",
+		event.HeaderEventType:  "point.balance.updated",
+		event.HeaderSource:     "engage",
+		event.HeaderReceivedAt: "2025-06-01T12:00:00Z",
+		event.HeaderWebhookID:  "msg_hdr",
 	}
 	for k, v := range want {
 		if got, _ := header(m, k); got != v {

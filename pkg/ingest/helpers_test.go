@@ -23,6 +23,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/producer"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -64,7 +65,7 @@ type fixture struct {
 func newFixture(t testing.TB, mutate func(*Config)) *fixture {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Engage.Secrets = []string{testSecret}
+	cfg.Engage.Secrets = []secret.String{testSecret}
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -188,9 +189,9 @@ func ensureTopics(t testing.TB, c *kafka.Client) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	specs := []kafka.TopicSpec{{Name: event.UnrecognizedTopic("engage.")}}
-	for _, s := range event.Catalog() {
-		specs = append(specs, kafka.TopicSpec{Name: event.Topic("engage.", s.Type)})
+	var specs []kafka.TopicSpec
+	for _, name := range event.Topics("engage.") {
+		specs = append(specs, kafka.TopicSpec{Name: name})
 	}
 	if err := c.EnsureTopics(ctx, specs...); err != nil {
 		t.Fatal(err)

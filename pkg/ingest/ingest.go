@@ -51,6 +51,7 @@ type Ingest struct {
 	outbox     *outbox
 	backoff    kafka.Backoff
 	rebuild    *kafka.Outage
+	budget     *budget
 	metrics    *metrics
 	log        *zap.Logger
 	now        func() time.Time
@@ -71,13 +72,14 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 		rebuild:    kafka.NewOutage("rebuild dedup window", opts.Backoff, opts.Log, opts.Now),
 		prod:       producer.New(enc, sink, producer.WithClock(opts.Now)),
 		dedup:      NewDedup(cfg.DedupWindow, cfg.DedupCapacity, opts.Now),
+		budget:     newBudget(cfg.MaxInFlightBytes),
 		retryAfter: max(1, int((cfg.WriteTimeout+time.Second-1)/time.Second)),
 	}
 	var err error
-	if in.metrics, err = newMetrics(opts.Metrics); err != nil {
+	if in.metrics, err = newMetrics(opts.Metrics, in.budget); err != nil {
 		return nil, fmt.Errorf("ingest: metrics: %w", err)
 	}
-	if in.decrypt, err = newDecryptor(cfg.Engage.DecryptionKey); err != nil {
+	if in.decrypt, err = newDecryptor(cfg.Engage.DecryptionKey.Reveal()); err != nil {
 		return nil, err
 	}
 	if in.verifier, err = newVerifier(cfg, opts.Now); err != nil {

@@ -163,7 +163,7 @@ func countWebhookID(t *testing.T, client *kafka.Client, topic, id string) int {
 	t.Helper()
 	n := 0
 	for _, m := range readAll(t, client, topic) {
-		if v, _ := header(m, HeaderWebhookID); v == id {
+		if v, _ := header(m, event.HeaderWebhookID); v == id {
 			n++
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
-	"github.com/engagehub/engagehub/pkg/producer"
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 // kafkaFixture is an Ingest writing to the embedded broker, with the real
@@ -19,7 +19,7 @@ import (
 func kafkaFixture(t *testing.T, client *kafka.Client, mutate func(*Config), opts Options) (*fixture, *kafka.Writer) {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Engage.Secrets = []string{testSecret}
+	cfg.Engage.Secrets = []secret.String{testSecret}
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -55,12 +55,12 @@ func TestEngageEndToEndOnEmbeddedBroker(t *testing.T) {
 	if string(m.Key) != ev.ContactID || ev.ContactID == "" {
 		t.Errorf("key %q, contactId %q", m.Key, ev.ContactID)
 	}
-	for _, k := range []string{producer.HeaderEventID, producer.HeaderEventType, producer.HeaderSource, producer.HeaderReceivedAt} {
+	for _, k := range []string{event.HeaderEventID, event.HeaderEventType, event.HeaderSource, event.HeaderReceivedAt} {
 		if v, ok := header(m, k); !ok || v == "" {
 			t.Errorf("header %s missing", k)
 		}
 	}
-	if at, _ := header(m, producer.HeaderReceivedAt); !strings.HasSuffix(at, "Z") {
+	if at, _ := header(m, event.HeaderReceivedAt); !strings.HasSuffix(at, "Z") {
 		t.Errorf("received-at %q is not UTC RFC 3339", at)
 	}
 }

@@ -21,7 +21,7 @@ type metrics struct {
 	duplicates   prometheus.Counter
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, b *budget) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "engagehub_ingest_requests_total",
@@ -45,7 +45,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help: "Engage webhooks whose message id was already written, answered 2xx without writing.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.bytes, m.unrecognized, m.write, m.duplicates} {
+	bodies := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "engagehub_ingest_bodies_in_flight",
+		Help: "Ingest requests being read or processed, holding a share of ingest.max_in_flight_bytes.",
+	}, func() float64 { return float64(b.bodies.Load()) })
+	held := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "engagehub_ingest_body_bytes_in_flight",
+		Help: "Request-body buffer bytes ingest requests hold, bounded by ingest.max_in_flight_bytes.",
+	}, func() float64 { return float64(b.used.Load()) })
+	for _, c := range []prometheus.Collector{m.requests, m.bytes, m.unrecognized, m.write, m.duplicates, bodies, held} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 // BenchmarkRestartToReadyOneMillionIDs is an ingest restart with a full
@@ -24,7 +25,7 @@ func BenchmarkRestartToReadyOneMillionIDs(b *testing.B) {
 	topic := kafkatest.Topic(b, "dedup")
 	publishWindow(b, client, topic, records, perRecord)
 	cfg := DefaultConfig()
-	cfg.Engage.Secrets = []string{testSecret}
+	cfg.Engage.Secrets = []secret.String{testSecret}
 	b.ResetTimer()
 	var took time.Duration
 	for range b.N {

@@ -89,7 +89,7 @@ func publishOneOfEach(ctx context.Context, t *testing.T, brokers []string, regis
 func findByEventID(t *testing.T, recs []record, id string) record {
 	t.Helper()
 	for _, r := range recs {
-		if r.headers[producer.HeaderEventID] == id {
+		if r.headers[event.HeaderEventID] == id {
 			return r
 		}
 	}

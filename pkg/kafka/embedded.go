@@ -17,9 +17,12 @@ import (
 type Embedded struct {
 	cluster *kfake.Cluster
 	addr    string
+	lock    *dirLock
 }
 
-// StartEmbedded starts the broker on cfg.Listen with its data in cfg.Dir.
+// StartEmbedded starts the broker on cfg.Listen with its data in cfg.Dir,
+// which it locks: while one broker runs on a directory, another fails with
+// ErrDataDirInUse.
 func StartEmbedded(cfg EmbeddedConfig, log *zap.Logger) (*Embedded, error) {
 	host, portText, err := net.SplitHostPort(cfg.Listen)
 	if err != nil {
@@ -31,6 +34,10 @@ func StartEmbedded(cfg EmbeddedConfig, log *zap.Logger) (*Embedded, error) {
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("kafka: embedded data dir: %w", err)
+	}
+	lock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
 	}
 	opts := []kfake.Opt{
 		kfake.NumBrokers(1),
@@ -45,13 +52,14 @@ func StartEmbedded(cfg EmbeddedConfig, log *zap.Logger) (*Embedded, error) {
 	}
 	if cfg.SASL.Mechanism != "" {
 		opts = append(opts, kfake.EnableSASL(),
-			kfake.Superuser(strings.ToUpper(cfg.SASL.Mechanism), cfg.SASL.Username, cfg.SASL.Password))
+			kfake.Superuser(strings.ToUpper(cfg.SASL.Mechanism), cfg.SASL.Username, cfg.SASL.Password.Reveal()))
 	}
 	cluster, err := kfake.NewCluster(opts...)
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("kafka: start embedded broker on %s: %w", cfg.Listen, err)
 	}
-	e := &Embedded{cluster: cluster, addr: cluster.ListenAddrs()[0]}
+	e := &Embedded{cluster: cluster, addr: cluster.ListenAddrs()[0], lock: lock}
 	log.Info("embedded single-node kafka broker started (not for production: set kafka.brokers to use a real cluster)",
 		zap.String("addr", e.addr), zap.String("dir", cfg.Dir))
 	return e, nil
@@ -60,8 +68,12 @@ func StartEmbedded(cfg EmbeddedConfig, log *zap.Logger) (*Embedded, error) {
 // Addr is the broker's host:port.
 func (e *Embedded) Addr() string { return e.addr }
 
-// Close stops the broker, flushing its data to disk.
-func (e *Embedded) Close() { e.cluster.Close() }
+// Close stops the broker, flushing its data to disk, then unlocks its
+// data directory.
+func (e *Embedded) Close() {
+	e.cluster.Close()
+	e.lock.release()
+}
 
 type kfakeLogger struct{ log *zap.Logger }
 

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 // startSASLEmbedded starts a broker on a free port that requires SASL with
@@ -65,7 +67,7 @@ var saslMechanisms = []string{"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}
 func TestSASLProducesAndConsumesWithRightCredentials(t *testing.T) {
 	for _, mech := range saslMechanisms {
 		t.Run(mech, func(t *testing.T) {
-			user := SASLConfig{Mechanism: mech, Username: "engagehub", Password: "s3cret-" + mech}
+			user := SASLConfig{Mechanism: mech, Username: "engagehub", Password: secret.String("s3cret-" + mech)}
 			e := startSASLEmbedded(t, user)
 			c := newSASLClient(t, e, user)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

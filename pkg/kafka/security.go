@@ -11,6 +11,8 @@ import (
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/segmentio/kafka-go/sasl/scram"
+
+	"github.com/engagehub/engagehub/pkg/secret"
 )
 
 // SecurityConfig is the `kafka.security` section.
@@ -39,7 +41,7 @@ type SASLConfig struct {
 	// Username for SASL. Default "".
 	Username string `mapstructure:"username"`
 	// Password for SASL (a secret: redacted when printed). Default "".
-	Password string `mapstructure:"password"`
+	Password secret.String `mapstructure:"password"`
 }
 
 // Validate checks the section, naming each bad key.
@@ -65,11 +67,11 @@ func (s SASLConfig) mechanism() (sasl.Mechanism, error) {
 	case "":
 		return nil, nil
 	case "PLAIN":
-		return plain.Mechanism{Username: s.Username, Password: s.Password}, nil
+		return plain.Mechanism{Username: s.Username, Password: s.Password.Reveal()}, nil
 	case "SCRAM-SHA-256":
-		return scram.Mechanism(scram.SHA256, s.Username, s.Password)
+		return scram.Mechanism(scram.SHA256, s.Username, s.Password.Reveal())
 	case "SCRAM-SHA-512":
-		return scram.Mechanism(scram.SHA512, s.Username, s.Password)
+		return scram.Mechanism(scram.SHA512, s.Username, s.Password.Reveal())
 	}
 	return nil, fmt.Errorf("kafka: unknown sasl mechanism %q", s.Mechanism)
 }

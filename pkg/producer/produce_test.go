@@ -84,7 +84,7 @@ func TestProduce(t *testing.T) {
 			if err != nil || n != tc.wantN || calls != tc.wantCalls || len(msgs) != tc.wantN {
 				t.Fatalf("n=%d err=%v calls=%d msgs=%d", n, err, calls, len(msgs))
 			}
-			if got, _ := header(msgs[0], HeaderSource); got != "cli" {
+			if got, _ := header(msgs[0], event.HeaderSource); got != "cli" {
 				t.Errorf("source = %q", got)
 			}
 			if strings.Count(progress.String(), "\n") != tc.wantCalls {
@@ -128,7 +128,7 @@ func TestDialProducesToKafkaThroughRegistry(t *testing.T) {
 		if m.Value[0] != 0 || !strings.HasPrefix(string(m.Key), "sample-contact-") {
 			t.Fatalf("record %d: key=%s value[0]=%d", i, m.Key, m.Value[0])
 		}
-		if got, _ := header(m, HeaderSource); got != "crm" {
+		if got, _ := header(m, event.HeaderSource); got != "crm" {
 			t.Errorf("source header = %q", got)
 		}
 	}

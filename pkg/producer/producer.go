@@ -12,14 +12,6 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// Record header names, identical for every producer of engage.* topics.
-const (
-	HeaderEventID    = "event-id"
-	HeaderEventType  = "event-type"
-	HeaderSource     = "source"
-	HeaderReceivedAt = "received-at"
-)
-
 // Encoder turns an event into its topic and framed Avro value; *schema.Serde
 // satisfies it. An unknown type (or an undecryptable payload) goes to the
 // unrecognized topic. Errors are not retriable: the event cannot be encoded.
@@ -142,10 +134,10 @@ func Record(enc Encoder, ev event.Event) (kafka.Message, error) {
 // RFC 3339 with nanoseconds, in UTC.
 func Headers(ev event.Event) []kafka.Header {
 	return []kafka.Header{
-		{Key: HeaderEventID, Value: []byte(ev.ID)},
-		{Key: HeaderEventType, Value: []byte(ev.Type)},
-		{Key: HeaderSource, Value: []byte(ev.Source)},
-		{Key: HeaderReceivedAt, Value: []byte(ev.ReceivedAt.UTC().Format(time.RFC3339Nano))},
+		{Key: event.HeaderEventID, Value: []byte(ev.ID)},
+		{Key: event.HeaderEventType, Value: []byte(ev.Type)},
+		{Key: event.HeaderSource, Value: []byte(ev.Source)},
+		{Key: event.HeaderReceivedAt, Value: []byte(ev.ReceivedAt.UTC().Format(time.RFC3339Nano))},
 	}
 }
 

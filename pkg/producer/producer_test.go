@@ -45,10 +45,10 @@ func TestPublishWritesKeyHeadersAndFramedAvro(t *testing.T) {
 		t.Errorf("key = %s", m.Key)
 	}
 	want := map[string]string{
-		HeaderEventID:    "d594ac60-f5b3-4490-9d4b-8d0f2a4b6c98",
-		HeaderEventType:  "point.balance.updated",
-		HeaderSource:     "billing",
-		HeaderReceivedAt: "2025-03-04T05:06:07.891Z",
+		event.HeaderEventID:    "d594ac60-f5b3-4490-9d4b-8d0f2a4b6c98",
+		event.HeaderEventType:  "point.balance.updated",
+		event.HeaderSource:     "billing",
+		event.HeaderReceivedAt: "2025-03-04T05:06:07.891Z",
 	}
 	for k, v := range want {
 		if got, _ := header(m, k); got != v {
@@ -84,7 +84,7 @@ func TestPublishGeneratesMissingIDAndStampsTime(t *testing.T) {
 	if m.Topic != "engage._unrecognized" {
 		t.Errorf("unknown type topic = %s, want engage._unrecognized", m.Topic)
 	}
-	if got, _ := header(m, HeaderEventID); got != events[0].ID {
+	if got, _ := header(m, event.HeaderEventID); got != events[0].ID {
 		t.Errorf("event-id header %q != %q", got, events[0].ID)
 	}
 }

@@ -20,6 +20,10 @@ type Options struct {
 	// ReservedTopics are topic prefixes Kafka destinations may not use; the
 	// lead wires kafka.topic_prefix here. "engagehub." is always reserved.
 	ReservedTopics []string
+	// Addresses refuses webhook URLs whose literal IP the sender would
+	// refuse to dial; the lead wires the sender's DialPolicy here.
+	// Default nil: no address check.
+	Addresses AddressPolicy
 }
 
 // Store holds every subscription. Its state is the in-memory view built by
@@ -28,13 +32,14 @@ type Options struct {
 // serialized; two instances editing one subscription at once resolve by
 // last write wins, as the topic orders them.
 type Store struct {
-	cfg     Config
-	cipher  *Cipher
-	now     func() time.Time
-	log     *zap.Logger
-	reserve []string
-	matcher *Matcher
-	journal Log
+	cfg       Config
+	cipher    *Cipher
+	now       func() time.Time
+	log       *zap.Logger
+	reserve   []string
+	addresses AddressPolicy
+	matcher   *Matcher
+	journal   Log
 
 	writeMu sync.Mutex // serializes read-modify-write on this instance
 
@@ -58,6 +63,7 @@ func Open(ctx context.Context, open Opener, cfg Config, cipher *Cipher, opts Opt
 	s := &Store{
 		cfg: cfg, cipher: cipher, now: opts.Now, log: opts.Log, matcher: NewMatcher(),
 		reserve:   append([]string{DefaultReservedTopicsBase}, opts.ReservedTopics...),
+		addresses: opts.Addresses,
 		subs:      map[string]*entry{},
 		deletions: map[string]time.Time{},
 		watchers:  map[chan struct{}]struct{}{},

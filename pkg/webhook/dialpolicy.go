@@ -43,19 +43,29 @@ type DialPolicy struct {
 
 // Check returns an *AddressError if addr is in a refused range and not in
 // an allowed prefix, and nil otherwise. IPv4-mapped IPv6 addresses are
-// checked as IPv4, zones are ignored, and the IPv4 address inside a NAT64
-// address (64:ff9b::/96) is checked too.
+// checked as IPv4, zones are ignored, and the IPv4 addresses inside NAT64,
+// 6to4, Teredo and IPv4-compatible addresses are checked too (see
+// ranges.go for the tables and their sources).
 func (p DialPolicy) Check(addr netip.Addr) error {
 	addr = addr.Unmap().WithZone("")
-	for _, allowed := range p.Allow {
-		if allowed.Contains(addr) {
-			return nil
-		}
-	}
-	if reason := refusedReason(addr); reason != "" {
+	if reason := p.Refusal(addr); reason != "" {
 		return &AddressError{Addr: addr, Reason: reason}
 	}
 	return nil
+}
+
+// Refusal names the rule refusing addr ("loopback", "6to4 wrapping
+// private", "special-purpose 198.18.0.0/15"), or returns "" when the policy
+// allows it. The admin API uses it to refuse a literal IP in a destination
+// URL when the subscription is written, not at its first delivery.
+func (p DialPolicy) Refusal(addr netip.Addr) string {
+	addr = addr.Unmap().WithZone("")
+	for _, allowed := range p.Allow {
+		if allowed.Contains(addr) {
+			return ""
+		}
+	}
+	return refusedReason(addr)
 }
 
 // Control is a net.Dialer Control function enforcing the policy on the

@@ -40,8 +40,33 @@ func TestCheckRefusesInternalAddresses(t *testing.T) {
 		{"224.0.0.1", "multicast"},
 		{"ff02::1", "multicast"},
 		{"255.255.255.255", "reserved"},
-		{"64:ff9b::7f00:1", "loopback"},
-		{"64:ff9b::a9fe:a9fe", "metadata"},
+		{"64:ff9b::7f00:1", "NAT64 wrapping loopback"},
+		{"64:ff9b::a9fe:a9fe", "NAT64 wrapping metadata"},
+		// IANA special-purpose registries.
+		{"192.0.0.192", "special-purpose 192.0.0.0/24"},
+		{"192.0.0.8", "special-purpose 192.0.0.0/24"},
+		{"198.18.0.1", "special-purpose 198.18.0.0/15"},
+		{"198.19.255.254", "special-purpose 198.18.0.0/15"},
+		{"192.0.2.1", "special-purpose 192.0.2.0/24"},
+		{"192.88.99.1", "special-purpose 192.88.99.0/24"},
+		{"2001:db8::1", "special-purpose 2001:db8::/32"},
+		{"3fff::1", "special-purpose 3fff::/20"},
+		{"100::1", "not global unicast"},
+		// IPv4 inside IPv6.
+		{"2002:7f00:1::", "6to4 wrapping loopback"},
+		{"2002:a9fe:a9fe::1", "6to4 wrapping metadata"},
+		{"2002:c000:c0::", "6to4 wrapping special-purpose 192.0.0.0/24"},
+		{"2002:808:808::1", "6to4"},
+		{"64:ff9b:1::a9fe:a9fe", "local-use NAT64 wrapping metadata"},
+		{"64:ff9b:1::a00:1", "local-use NAT64 wrapping private"},
+		{"64:ff9b:1::808:808", "local-use NAT64"},
+		{"64:ff9b::c612:1", "NAT64 wrapping special-purpose 198.18.0.0/15"},
+		{"::7f00:1", "IPv4-compatible wrapping loopback"},
+		{"::a9fe:a9fe", "IPv4-compatible wrapping metadata"},
+		{"::808:808", "IPv4-compatible"},
+		{"2001:0:808:808::80ff:fffe", "Teredo wrapping loopback"}, // client 127.0.0.1, inverted
+		{"2001:0:7f00:1::f7f7:f7f7", "Teredo wrapping loopback"},  // server 127.0.0.1
+		{"2001:0:808:808::f7f7:f7f7", "Teredo"},                   // both public (8.8.8.8)
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr, func(t *testing.T) {

@@ -16,11 +16,15 @@
 //     per active secret, so a receiver mid-rotation accepts either), sets the
 //     headers with [SetHeaders], and POSTs through [NewHTTPClient], whose
 //     dialer refuses loopback, private, link-local, CGNAT, metadata,
-//     multicast and unspecified addresses after DNS resolution (so DNS
-//     rebinding cannot reach them) unless a [DialPolicy] allow-lists them.
+//     multicast and unspecified addresses, the rest of the IANA
+//     special-purpose registries (code.dny.dev/ssrf's generated tables),
+//     and internal IPv4 wrapped in NAT64, 6to4, Teredo or IPv4-compatible
+//     IPv6, after DNS resolution (so DNS rebinding cannot reach them)
+//     unless a [DialPolicy] allow-lists them.
 //     A refusal wraps [ErrAddressNotAllowed] and is not worth retrying.
-//   - admin uses [NewSecret] to mint a subscription's signing secret and
-//     [DialPolicy.Check] to reject a literal internal IP in a URL early;
+//   - admin uses [NewSecret] to mint a subscription's signing secret, and
+//     the subscription store [DialPolicy.Refusal] to reject a literal
+//     internal IP in a destination URL when it is written;
 //     config uses [ParseSecret] and [ParseNetworks].
 //
 // The package does no I/O of its own beyond dialing, no logging, and holds
