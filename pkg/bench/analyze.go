@@ -86,6 +86,7 @@ func (r *runner) report() *Report {
 	rep.Delivery.Seconds = seconds(max(t.lastArrival, m.loadEnd) - m.start)
 	rep.Delivery.PerSec = perSec(t.Delivered, max(t.lastArrival, m.loadEnd)-m.start)
 	rep.Delivery.DrainSeconds = seconds(m.end - m.loadEnd)
+	rep.Delivery.WindowSeconds = seconds(m.end - m.start)
 	rep.Delivery.DrainComplete = m.drain == drainComplete
 	if m.drain == drainCutOff {
 		// Deliveries were still arriving: the missing ones are late, not

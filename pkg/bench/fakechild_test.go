@@ -253,11 +253,14 @@ func (f *fakeChild) writeProbes(ctx context.Context, batch []json.RawMessage) er
 	return f.kw.WriteMessages(ctx, msgs...)
 }
 
+// fakeClient keeps a connection per delivering goroutine.
+var fakeClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+
 func fakeDeliver(s fakeSub, ev []byte) {
 	req, _ := http.NewRequest(http.MethodPost, s.URL, bytes.NewReader(ev))
 	id, ts := "msg_fake", time.Now()
 	webhook.SetHeaders(req.Header, id, ts, s.signer.Sign(id, ts, ev), false)
-	if resp, err := http.DefaultClient.Do(req); err == nil {
+	if resp, err := fakeClient.Do(req); err == nil {
 		_ = resp.Body.Close()
 	}
 }

@@ -100,6 +100,8 @@ type DeliveryStats struct {
 	DrainSeconds  float64  `json:"drainSeconds"`
 	DrainComplete bool     `json:"drainComplete"`
 	DuringLoad    Fraction `json:"duringLoad"`
+	// WindowSeconds is the measured window: load (or rest) and drain.
+	WindowSeconds float64 `json:"windowSeconds"`
 }
 
 // Fraction is the share of the deliveries offered while the load ran

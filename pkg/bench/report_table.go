@@ -24,6 +24,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 }
 
 func (r *Report) writeThroughput(p func(string, ...any)) {
+	if r.Params.Idle {
+		return
+	}
 	p("\tengagehub\tbare baseline\tratio")
 	p("ingest acks/s\t%s\t%s kafka produce/s\t%s", num(r.Ingest.AcksPerSec), baseKafka(r.Baselines.Kafka), ratio(r.Ratios.AcksVsKafkaProduce))
 	p("deliveries/s\t%s\t%s http req/s (c=%d)\t%s", num(r.Delivery.PerSec), baseHTTP(r.Baselines.HTTP), httpConc(r.Baselines.HTTP), ratio(r.Ratios.DeliveriesVsHTTP))
@@ -32,6 +35,9 @@ func (r *Report) writeThroughput(p func(string, ...any)) {
 }
 
 func (r *Report) writeAccounting(p func(string, ...any)) {
+	if r.Params.Idle {
+		return
+	}
 	p("events\tsent %d, acked %d, failed %d", r.Ingest.Sent, r.Ingest.Acked, r.Ingest.Failed)
 	p("deliveries\t%d of %d expected, in %.1fs (drain %.1fs)", r.Delivery.Delivered, r.Delivery.Expected, r.Delivery.Seconds, r.Delivery.DrainSeconds)
 	p("losses\t%d %s", r.Delivery.Losses, strings.Join(r.Delivery.LostIDs, " "))
@@ -48,8 +54,12 @@ func (r *Report) writeAccounting(p func(string, ...any)) {
 
 func (r *Report) writeResources(p func(string, ...any)) {
 	e := r.Engagehub
-	p("engagehub\t%.1f CPU s = %.3f CPUs over the window (%.0f µs per delivery), RSS %.0f MiB at the end, peak %.0f MiB",
-		e.CPUSeconds, e.CPUPerSecond, e.CPUPerDeliverUs, e.RSSMiB, e.PeakRSSMiB)
+	perDelivery := ""
+	if e.CPUPerDeliverUs > 0 {
+		perDelivery = fmt.Sprintf(" (%.0f µs per delivery)", e.CPUPerDeliverUs)
+	}
+	p("engagehub\t%.1f CPU s = %.3f CPUs over the %.1fs window%s, RSS %.0f MiB at the end, peak %.0f MiB",
+		e.CPUSeconds, e.CPUPerSecond, r.Delivery.WindowSeconds, perDelivery, e.RSSMiB, e.PeakRSSMiB)
 	if g := e.Process; g != nil {
 		p("engagehub process\t%s", g)
 	}

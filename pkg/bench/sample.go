@@ -12,7 +12,7 @@ import (
 // computed by engagehub and its CPU counts in the figures measured.
 const (
 	sampleInterval = time.Second
-	goroutineEvery = 5
+	goroutineEvery = 10
 )
 
 // Gauge is a figure sampled during the run: its highest and its last value.
@@ -82,7 +82,9 @@ func (s *sampler) sample(ctx context.Context, goroutines bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
-		s.err = err
+		if ctx.Err() == nil { // not the end of sampling cutting a reading short
+			s.err = err
+		}
 		return
 	}
 	s.g.Goroutines.observe(int64(n))
