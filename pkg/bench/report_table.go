@@ -218,7 +218,10 @@ func (st *Startup) String() string {
 
 // String describes the addition in one line.
 func (a *AddDuring) String() string {
-	return fmt.Sprintf("%d subscriptions made at %.1fs in %.1fs; the others' p99 %.1f ms before, %.1f ms in %.1f–%.1fs (worst one %.1f ms, %s); %d of %d added received events, the last first after %.1fs",
-		a.Added, a.AtSeconds, a.CreateSeconds, a.Before.P99, a.During.P99, a.Window[0], a.Window[1], a.WorstP99Ms, a.WorstSubscription,
-		a.Reached, a.Added, a.FirstDeliverySeconds)
+	s := fmt.Sprintf("%d subscriptions made at %.1fs in %.1fs; the others' p99 %.1f ms before, %.1f ms in %.1f–%.1fs (worst one %.1f ms, %s); ",
+		a.Added, a.AtSeconds, a.CreateSeconds, a.Before.P99, a.During.P99, a.Window[0], a.Window[1], a.WorstP99Ms, a.WorstSubscription)
+	if a.Reached == 0 {
+		return s + fmt.Sprintf("none of the %d added received an event by the end of the drain", a.Added)
+	}
+	return s + fmt.Sprintf("%d of %d added received events, the last of them its first %.1fs after creation started", a.Reached, a.Added, a.FirstDeliverySeconds)
 }
