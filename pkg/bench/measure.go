@@ -149,6 +149,7 @@ func (r *runner) startSampling(ctx context.Context) (stop func()) {
 			return FetchGoroutines(ctx, r.client, base, r.token)
 		},
 	}
+	r.smp.g.FDLimit, _ = ReadFDLimit(pid) // unknown (0) is no reason to stop
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -138,3 +138,28 @@ func brokerPorts(brokers []string) []int {
 	}
 	return ports
 }
+
+// ReadFDLimit reads pid's soft limit on open files from /proc/<pid>/limits
+// (0 for unlimited).
+func ReadFDLimit(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
+	if err != nil {
+		return 0, fmt.Errorf("bench: read proc limits: %w", err)
+	}
+	return parseFDLimit(b)
+}
+
+// parseFDLimit reads the soft limit of the "Max open files" line.
+func parseFDLimit(limits []byte) (int64, error) {
+	sc := bufio.NewScanner(bytes.NewReader(limits))
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "Max open files")
+		if f := strings.Fields(rest); ok && len(f) > 0 {
+			if f[0] == "unlimited" {
+				return 0, nil
+			}
+			return strconv.ParseInt(f[0], 10, 64)
+		}
+	}
+	return 0, errors.New("bench: proc limits: no \"Max open files\" line")
+}

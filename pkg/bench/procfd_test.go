@@ -88,3 +88,27 @@ func TestReadFDStatsCountsTheConnectionsToABrokerPort(t *testing.T) {
 		t.Fatalf("stats = %+v; want 2 broker connections, ≥ 4 established, ≥ 5 fds", st)
 	}
 }
+
+func TestParseFDLimitReadsTheSoftLimit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, limits string
+		want         int64
+		ok           bool
+	}{
+		{"set", "Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 20000                files\n", 1024, true},
+		{"unlimited", "Max open files            unlimited            unlimited            files\n", 0, true},
+		{"missing", "Max processes             63704                63704                processes\n", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseFDLimit([]byte(tt.limits))
+			if got != tt.want || (err == nil) != tt.ok {
+				t.Fatalf("parseFDLimit = %d, %v; want %d, ok %v", got, err, tt.want, tt.ok)
+			}
+		})
+	}
+	if n, err := ReadFDLimit(os.Getpid()); err != nil || n < 0 {
+		t.Fatalf("ReadFDLimit(self) = %d, %v", n, err)
+	}
+}

@@ -201,8 +201,12 @@ func (g ProcessGauges) String() string {
 	if g.GoroutineSamples == 0 {
 		goroutines = "goroutines unknown"
 	}
-	return fmt.Sprintf("%s · open fds peak %s end %s · broker connections peak %d end %d · tcp connections peak %d end %d (%d samples)",
-		goroutines, num(float64(g.OpenFDs.Peak)), num(float64(g.OpenFDs.End)), g.BrokerConns.Peak, g.BrokerConns.End,
+	limit := ""
+	if g.FDLimit > 0 {
+		limit = " of " + num(float64(g.FDLimit))
+	}
+	return fmt.Sprintf("%s · open fds peak %s end %s%s · broker connections peak %d end %d · tcp connections peak %d end %d (%d samples)",
+		goroutines, num(float64(g.OpenFDs.Peak)), num(float64(g.OpenFDs.End)), limit, g.BrokerConns.Peak, g.BrokerConns.End,
 		g.TCPConns.Peak, g.TCPConns.End, g.Samples)
 }
 

@@ -32,6 +32,9 @@ type ProcessGauges struct {
 	OpenFDs     Gauge `json:"openFds"`
 	BrokerConns Gauge `json:"brokerConnections"` // established TCP to a --brokers port
 	TCPConns    Gauge `json:"tcpConnections"`    // every established TCP connection
+	// FDLimit is the process's soft limit on open files (0: unknown or
+	// unlimited), to read OpenFDs against.
+	FDLimit int64 `json:"fdLimit,omitempty"`
 	// Samples counts /proc readings; GoroutineSamples goroutine counts read.
 	Samples          int `json:"samples"`
 	GoroutineSamples int `json:"goroutineSamples"`
