@@ -29,7 +29,8 @@ func newBenchCmd() *cobra.Command {
 		Long: "bench starts a broker (embedded, or --broker real), engagehub serve as a child process, and a local\n" +
 			"receiver that verifies signatures; it measures a bare HTTP client and bare Kafka produce/consume,\n" +
 			"then drives events through POST /v1/events and reports throughput, end-to-end latency\n" +
-			"(ingest ack → receiver), losses and duplicates by event id, engagehub's CPU and peak RSS,\n" +
+			"(ingest ack → receiver), losses and duplicates by event id, engagehub's CPU, RSS, goroutines,\n" +
+			"open files and broker connections,\n" +
 			"and each figure as a ratio to its baseline. Scenarios: " + scenarioNames() + ".",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runBench(cmd, f) },
@@ -48,6 +49,9 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.IntVar(&d.Concurrency, "concurrency", d.Concurrency, "ingest clients at max rate; bound on requests in flight at a fixed rate")
 	fs.IntVar(&d.Subscriptions, "subscriptions", d.Subscriptions, "subscriptions, each matching every event")
 	fs.IntVar(&d.Failing, "failing", d.Failing, "of the subscriptions, how many have dead endpoints (503)")
+	fs.IntVar(&d.AddDuring, "add-during", d.AddDuring, "create this many more subscriptions halfway through the load; report the others' latency around it")
+	fs.BoolVar(&d.Idle, "idle", d.Idle, "offer no load: measure --duration of rest (CPU, memory, goroutines, fds, connections)")
+	fs.BoolVar(&d.Restart, "restart", d.Restart, "once the subscriptions are made, restart engagehub and time it to /readyz and to delivering on every delivery partition")
 	fs.IntVar(&d.Slow, "slow", d.Slow, "of the subscriptions, how many answer after --receiver-latency (-1: all)")
 	fs.DurationVar(&d.ReceiverLatency, "receiver-latency", d.ReceiverLatency, "delay before a slow endpoint answers")
 	fs.IntVar(&d.Contacts, "contacts", d.Contacts, "distinct contact ids (Kafka keys) events spread over")
@@ -56,7 +60,7 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.DurationVar(&d.Drain, "drain", d.Drain, "longest wait for deliveries after load stops")
 	fs.DurationVar(&d.DrainIdle, "drain-idle", d.DrainIdle, "end the drain when no delivery arrived for this long (what is missing then counts as lost)")
 	fs.Int64Var(&d.MaxBacklog, "max-backlog", d.MaxBacklog, "at max rate, hold ingest back while more deliveries than this are owed (0: unbounded)")
-	fs.BoolVar(&d.SharedHost, "shared-host", d.SharedHost, "serve every subscription's endpoint on one host:port (the sender's per-host connection limit is then shared)")
+	fs.BoolVar(&d.SharedHost, "shared-host", d.SharedHost, "serve every subscription's endpoint on one host:port, a path each (the sender's per-host connection limit is then shared)")
 	fs.BoolVar(&d.Verify, "verify", d.Verify, "receiver verifies signatures (in the engagehub run and the bare-HTTP baseline alike)")
 	fs.DurationVar(&d.BaselineDuration, "baseline-duration", d.BaselineDuration, "length of each baseline (0: skip baselines)")
 	fs.IntVar(&d.BaselineConcurrency, "baseline-concurrency", d.BaselineConcurrency, "bare HTTP client concurrency (engagehub's sender.max_conns_per_host)")
@@ -104,6 +108,9 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 	copyIfSet(fs, "concurrency", &o.Concurrency, given.Concurrency)
 	copyIfSet(fs, "subscriptions", &o.Subscriptions, given.Subscriptions)
 	copyIfSet(fs, "failing", &o.Failing, given.Failing)
+	copyIfSet(fs, "add-during", &o.AddDuring, given.AddDuring)
+	copyIfSet(fs, "idle", &o.Idle, given.Idle)
+	copyIfSet(fs, "restart", &o.Restart, given.Restart)
 	copyIfSet(fs, "slow", &o.Slow, given.Slow)
 	copyIfSet(fs, "receiver-latency", &o.ReceiverLatency, given.ReceiverLatency)
 	copyIfSet(fs, "contacts", &o.Contacts, given.Contacts)

@@ -40,9 +40,10 @@ type Child struct {
 	err    error // the process's exit error, set before exited closes
 }
 
-// StartChild starts engagehub serve with opts; Stop ends it.
+// StartChild starts engagehub serve with opts; Stop ends it. The log is
+// appended to, so a restarted child's follows the first one's.
 func StartChild(opts ChildOptions) (*Child, error) {
-	log, err := os.Create(opts.LogPath)
+	log, err := os.OpenFile(opts.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("bench: child log: %w", err)
 	}
@@ -70,7 +71,7 @@ func childEnv(parent []string, o ChildOptions) []string {
 			env = append(env, kv)
 		}
 	}
-	prefix := "bench." + o.Run + "."
+	prefix := topicPrefix(o.Run)
 	env = append(env,
 		"ENGAGEHUB_KAFKA_BROKERS="+o.Brokers,
 		"ENGAGEHUB_KAFKA_REPLICATION_FACTOR=1",
@@ -83,7 +84,7 @@ func childEnv(parent []string, o ChildOptions) []string {
 		"ENGAGEHUB_LOG_LEVEL=warn",
 		"ENGAGEHUB_LOG_FORMAT=json",
 		"ENGAGEHUB_SUBSCRIPTIONS_TOPIC="+prefix+"subscriptions",
-		"ENGAGEHUB_SUBSCRIPTIONS_DELIVERY_PREFIX="+prefix+"deliver.",
+		"ENGAGEHUB_SUBSCRIPTIONS_DELIVERY_PREFIX="+deliveryTopic(o.Run, ""),
 		"ENGAGEHUB_SENDER_TOPICS_RETRY_PREFIX="+prefix+"retry.",
 		"ENGAGEHUB_SENDER_TOPICS_DLQ_PREFIX="+prefix+"dlq.",
 		"ENGAGEHUB_SENDER_TOPICS_ATTEMPTS="+prefix+"attempts",
@@ -94,16 +95,22 @@ func childEnv(parent []string, o ChildOptions) []string {
 	return append(env, o.Env...)
 }
 
+// topicPrefix starts the names of every topic of run.
+func topicPrefix(run string) string { return "bench." + run + "." }
+
+// deliveryTopic is subscription sub's delivery topic in run.
+func deliveryTopic(run, sub string) string { return topicPrefix(run) + "deliver." + sub }
+
 // Pid is the child's process id.
 func (c *Child) Pid() int { return c.cmd.Process.Pid }
 
 // BaseURL is the child's HTTP root, e.g. "http://127.0.0.1:40123".
 func (c *Child) BaseURL() string { return c.base }
 
-// WaitReady polls GET /readyz until it answers 200, the child exits, or
-// ctx is done.
+// WaitReady polls GET /readyz every 25 ms until it answers 200, the child
+// exits, or ctx is done.
 func (c *Child) WaitReady(ctx context.Context, client *http.Client) error {
-	tick := time.NewTicker(100 * time.Millisecond)
+	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		if c.ready(ctx, client) {

@@ -12,7 +12,11 @@ const (
 	kindLoad     = 'e' // measured load
 	kindWarmup   = 'w' // warm-up probes, not measured
 	kindBaseline = 'b' // the bare-HTTP baseline
+	kindReady    = 'r' // start-up probes, one per delivery partition
 )
+
+// contactPrefix starts every contact id (the Kafka key) Envelopes writes.
+const contactPrefix = "bench-contact-"
 
 // Envelopes writes contact.updated envelopes as Engage sends them, with
 // event ids "<run>-<kind><seq>", contact ids spread over a fixed number of
@@ -34,10 +38,16 @@ func NewEnvelopes(run string, contacts, size int) *Envelopes {
 
 // Append appends the envelope of event seq of the given kind to buf.
 func (e *Envelopes) Append(buf []byte, kind byte, seq int) []byte {
+	return e.AppendFor(buf, kind, seq, seq%e.contacts)
+}
+
+// AppendFor appends the envelope of event seq of the given kind, about
+// contact number contact, to buf.
+func (e *Envelopes) AppendFor(buf []byte, kind byte, seq, contact int) []byte {
 	buf = append(buf, `{"eventId":"`...)
 	buf = e.AppendID(buf, kind, seq)
-	buf = append(buf, `","eventType":"contact.updated","tenant":"bench","isEncrypted":false,"payload":{"contactId":"bench-contact-`...)
-	buf = strconv.AppendInt(buf, int64(seq%e.contacts), 10)
+	buf = append(buf, `","eventType":"contact.updated","tenant":"bench","isEncrypted":false,"payload":{"contactId":"`+contactPrefix...)
+	buf = strconv.AppendInt(buf, int64(contact), 10)
 	buf = append(buf, `","attributes":{"note":"`...)
 	buf = append(buf, e.pad...)
 	return append(buf, `"}}}`...)

@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -45,6 +46,7 @@ type Load struct {
 	next    atomic.Int64
 	acked   atomic.Int64
 	failed  atomic.Int64 // events in requests that did not get a 2xx
+	refused atomic.Int64 // events in requests answered 503
 	stalled atomic.Int64 // open-loop batches that waited for a free client
 	errMu   sync.Mutex
 	lastErr string
@@ -65,6 +67,10 @@ func (l *Load) Acked() int64 { return l.acked.Load() }
 
 // Failed is the number of events in requests that did not get a 2xx.
 func (l *Load) Failed() int64 { return l.failed.Load() }
+
+// Unavailable is the number of events in requests ingest answered with
+// 503 Service Unavailable (Kafka did not take the write in time).
+func (l *Load) Unavailable() int64 { return l.refused.Load() }
 
 // Stalled is the number of open-loop batches sent late because every
 // client was busy.
@@ -161,6 +167,9 @@ func (l *Load) send(ctx context.Context, buf []byte, at time.Time) []byte {
 	err := l.post(ctx, buf)
 	if err != nil {
 		l.failed.Add(int64(n))
+		if se := (*statusError)(nil); errors.As(err, &se) && se.code == http.StatusServiceUnavailable {
+			l.refused.Add(int64(n))
+		}
 		l.setErr(err)
 		return buf
 	}
@@ -200,7 +209,15 @@ func postJSON(ctx context.Context, client *http.Client, url, token string, body 
 	defer resp.Body.Close()
 	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("bench: post %s: %s: %.200s", url, resp.Status, answer)
+		return &statusError{code: resp.StatusCode, msg: fmt.Sprintf("bench: post %s: %s: %.200s", url, resp.Status, answer)}
 	}
 	return nil
 }
+
+// statusError is a non-2xx answer.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }

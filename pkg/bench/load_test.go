@@ -104,3 +104,26 @@ func TestClosedLoopHoldsBackWhileTheBacklogIsOverItsBound(t *testing.T) {
 		t.Fatal("sent nothing with the backlog under its bound")
 	}
 }
+
+func TestLoadCountsTheEventsIngestAnswered503(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status      int
+		unavailable bool
+	}{{http.StatusServiceUnavailable, true}, {http.StatusInternalServerError, false}, {http.StatusBadRequest, false}}
+	for _, tt := range tests {
+		t.Run(http.StatusText(tt.status), func(t *testing.T) {
+			srv := httptest.NewServer(&ingestStub{status: tt.status})
+			defer srv.Close()
+			l := newTestLoad(srv.URL, 0, 5, 2, 100*time.Millisecond)
+			l.Run(context.Background())
+			want := int64(0)
+			if tt.unavailable {
+				want = l.Failed()
+			}
+			if l.Failed() == 0 || l.Failed() != l.Sent() || l.Unavailable() != want {
+				t.Fatalf("sent %d, failed %d, unavailable %d; want every event failed, %d unavailable", l.Sent(), l.Failed(), l.Unavailable(), want)
+			}
+		})
+	}
+}

@@ -17,13 +17,17 @@ type measurement struct {
 	drain               drainEnd
 	profile             string
 	profileErr          error
+	gauges              ProcessGauges
+	gaugeErr            error     // the last failed sample
+	added               *addition // what --add-during did, if asked
 }
 
 // warmUp sends single probe events until one reaches every healthy
 // endpoint: subscriptions are seen by fan-out, consumer groups have
 // joined, connections are open. Probes are not measured.
 func (r *runner) warmUp(ctx context.Context) error {
-	wctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	timeout := r.warmUpTimeout()
+	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	url := r.child.BaseURL() + "/v1/events"
 	for k := 0; ; k++ {
@@ -34,10 +38,21 @@ func (r *runner) warmUp(ctx context.Context) error {
 		if r.pollUntil(wctx, 3*time.Second, func() bool { return r.warmedUp(k) }) {
 			return nil
 		}
+		r.progressf("bench: warm-up: probe %d reached %d of %d endpoints", k, r.warmedCount(k), len(r.healthy()))
 		if wctx.Err() != nil {
-			return fmt.Errorf("bench: warm-up: no probe reached every endpoint within 120s (fan-out and sender wired?); engagehub log:\n%s", r.child.LogTail(30))
+			return fmt.Errorf("bench: warm-up: no probe reached every endpoint within %s (fan-out and sender wired?); engagehub log:\n%s", timeout, r.child.LogTail(30))
 		}
 	}
+}
+
+func (r *runner) warmedCount(k int) int {
+	n := 0
+	for _, ep := range r.healthy() {
+		if ep.WarmedUp(k) {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *runner) warmedUp(k int) bool {
@@ -49,10 +64,14 @@ func (r *runner) warmedUp(k int) bool {
 	return true
 }
 
-// healthy are the endpoints that answer 2xx: every acked event must reach them.
+// healthy are the endpoints that answer 2xx and had their subscription
+// from the start: every acked event must reach them.
 func (r *runner) healthy() []*Endpoint {
-	return r.recv.Endpoints[:len(r.recv.Endpoints)-r.o.Failing]
+	return r.recv.Endpoints[:r.o.Subscriptions-r.o.Failing]
 }
+
+// added are the endpoints of the --add-during subscriptions.
+func (r *runner) added() []*Endpoint { return r.recv.Endpoints[r.o.Subscriptions:] }
 
 // pollUntil checks cond every 50ms for up to d; it reports whether cond held.
 func (r *runner) pollUntil(ctx context.Context, d time.Duration, cond func() bool) bool {
@@ -73,7 +92,8 @@ func (r *runner) pollUntil(ctx context.Context, d time.Duration, cond func() boo
 }
 
 // measure offers the load, then waits for the deliveries, recording the
-// child's CPU and memory and the bench's own CPU over that window.
+// child's CPU, memory, goroutines, descriptors and connections and the
+// bench's own CPU over that window.
 func (r *runner) measure(ctx context.Context) error {
 	var err error
 	if r.m.childBefore, err = r.child.Stats(); err != nil {
@@ -87,18 +107,16 @@ func (r *runner) measure(ctx context.Context) error {
 		Backlog: r.backlog, MaxBacklog: r.o.MaxBacklog,
 	}, r.env, r.client, r.clock, time.Now)
 	r.m.start = r.clock.Nanos()
-	pctx, stopProgress := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); r.report1s(pctx) }()
-	profiled := r.startProfile(ctx)
-	r.load.Run(ctx)
-	r.m.loadEnd = r.clock.Nanos()
-	r.m.drain = r.drain(ctx)
+	stopSampling := r.startSampling(ctx)
+	stopProgress := r.ticking(ctx, time.Second, r.progressLine)
+	profiled, added := r.startProfile(ctx), r.startAddDuring(ctx)
+	r.offer(ctx)
 	r.m.end = r.clock.Nanos()
 	stopProgress()
-	<-done
 	r.progressLine()
 	<-profiled
+	<-added
+	stopSampling()
 	r.m.selfCPU = selfCPU() - selfBefore
 	if r.m.childAfter, err = r.child.Stats(); err != nil {
 		return err
@@ -106,6 +124,44 @@ func (r *runner) measure(ctx context.Context) error {
 	sysAfter, _ := ReadSystemCPU()
 	r.m.otherCPUs = otherCPUs(sysBefore, sysAfter, r.m.selfCPU+r.m.childAfter.CPU-r.m.childBefore.CPU, r.clock.Since(r.m.start))
 	return ctx.Err()
+}
+
+// offer runs the load and waits for its deliveries; idle, it waits out
+// the window.
+func (r *runner) offer(ctx context.Context) {
+	if r.o.Idle {
+		wait(ctx, r.o.Duration)
+		r.m.loadEnd, r.m.drain = r.clock.Nanos(), drainComplete
+		return
+	}
+	r.load.Run(ctx)
+	r.m.loadEnd = r.clock.Nanos()
+	r.m.drain = r.drain(ctx)
+}
+
+// startSampling samples the child until the returned stop, which takes
+// the last (end) sample and keeps the result.
+func (r *runner) startSampling(ctx context.Context) (stop func()) {
+	pid, ports, base := r.child.Pid(), brokerPorts(r.brokers), r.child.BaseURL()
+	r.smp = &sampler{
+		proc: func() (FDStats, error) { return ReadFDStats(pid, ports) },
+		goroutines: func(ctx context.Context) (int, error) {
+			return FetchGoroutines(ctx, r.client, base, r.token)
+		},
+	}
+	r.smp.g.FDLimit, _ = ReadFDLimit(pid) // unknown (0) is no reason to stop
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.smp.run(sctx, sampleInterval)
+	}()
+	return func() {
+		cancel()
+		<-done
+		r.smp.sample(ctx, true)
+		r.m.gauges, r.m.gaugeErr = r.smp.result()
+	}
 }
 
 // drainEnd says how the wait for deliveries ended.
@@ -163,23 +219,11 @@ func (r *runner) delivered() int64 {
 	return n
 }
 
-// report1s writes a progress line every second until ctx is done.
-func (r *runner) report1s(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		r.progressLine()
-	}
-}
-
 func (r *runner) progressLine() {
-	r.progressf("bench: %5.1fs  sent %d  acked %d  delivered %d  backlog %d",
-		r.clock.Since(r.m.start).Seconds(), r.load.Sent(), r.load.Acked(), r.delivered(), r.backlog())
+	g, _ := r.smp.result()
+	r.progressf("bench: %5.1fs  sent %d  acked %d  delivered %d  backlog %d  (engagehub: %d goroutines, %d fds, %d broker conns)",
+		r.clock.Since(r.m.start).Seconds(), r.load.Sent(), r.load.Acked(), r.delivered(), r.backlog(),
+		g.Goroutines.End, g.OpenFDs.End, g.BrokerConns.End)
 }
 
 // startProfile fetches a CPU profile of engagehub covering the load, when

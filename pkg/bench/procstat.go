@@ -20,9 +20,11 @@ type ProcStats struct {
 	CPU time.Duration
 	// PeakRSS is the high-water mark of resident memory (VmHWM), in bytes.
 	PeakRSS int64
+	// RSS is resident memory now (VmRSS), in bytes.
+	RSS int64
 }
 
-// ReadProcStats reads pid's CPU time and peak RSS from /proc.
+// ReadProcStats reads pid's CPU time and resident memory from /proc.
 func ReadProcStats(pid int) (ProcStats, error) {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -40,7 +42,11 @@ func ReadProcStats(pid int) (ProcStats, error) {
 	if err != nil {
 		return ProcStats{}, err
 	}
-	return ProcStats{CPU: cpu, PeakRSS: hwm * 1024}, nil
+	rss, err := parseStatusKB(status, "VmRSS:")
+	if err != nil {
+		return ProcStats{}, err
+	}
+	return ProcStats{CPU: cpu, PeakRSS: hwm * 1024, RSS: rss * 1024}, nil
 }
 
 // parseStatCPU returns utime+stime from the text of /proc/<pid>/stat. The

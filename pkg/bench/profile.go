@@ -1,12 +1,14 @@
 package bench
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // FetchProfile asks engagehub for a CPU profile of the next secs seconds
@@ -41,4 +43,39 @@ func FetchProfile(ctx context.Context, client *http.Client, base, token string, 
 		return fmt.Errorf("bench: cpu profile: write %s: %w", path, err)
 	}
 	return nil
+}
+
+// FetchGoroutines reads engagehub's goroutine count from the first line of
+// GET /debug/pprof/goroutine?debug=1 ("goroutine profile: total 123"),
+// behind the bearer token like the CPU profile.
+func FetchGoroutines(ctx context.Context, client *http.Client, base, token string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/debug/pprof/goroutine?debug=1", nil)
+	if err != nil {
+		return 0, fmt.Errorf("bench: goroutines: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("bench: goroutines: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("bench: goroutines: GET /debug/pprof/goroutine: %s (is net/http/pprof mounted?)", resp.Status)
+	}
+	line, err := bufio.NewReader(resp.Body).ReadString('\n')
+	_, _ = io.Copy(io.Discard, resp.Body) // keep the connection reusable
+	if err != nil {
+		return 0, fmt.Errorf("bench: goroutines: read first line: %w", err)
+	}
+	return parseGoroutineTotal(line)
+}
+
+// parseGoroutineTotal reads "goroutine profile: total N".
+func parseGoroutineTotal(line string) (int, error) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(line), "goroutine profile: total ")
+	n, err := strconv.Atoi(rest)
+	if !ok || err != nil || n < 0 {
+		return 0, fmt.Errorf("bench: goroutines: unexpected first line %q", line)
+	}
+	return n, nil
 }

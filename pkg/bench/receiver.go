@@ -30,6 +30,9 @@ type Endpoint struct {
 	rejected   atomic.Int64 // bad signature or unparsable body: 401/400
 	refused    atomic.Int64 // requests a failing endpoint answered 503
 	warmedUp   atomic.Int64 // highest warm-up probe seen, plus one
+	ready      sync.Map     // start-up probes seen, by seq
+	readyCount atomic.Int64 // distinct start-up probes seen
+	readyLast  atomic.Int64 // latest first arrival of a start-up probe (Clock nanos)
 }
 
 // SetSecret makes the endpoint verify signatures against secret.
@@ -60,6 +63,10 @@ func (ep *Endpoint) Arrival(seq int) int64 { return ep.arrivals.Get(seq) }
 // WarmedUp reports whether warm-up probe seq (or a later one) arrived.
 func (ep *Endpoint) WarmedUp(seq int) bool { return ep.warmedUp.Load() > int64(seq) }
 
+// ReadyProbes is the number of distinct start-up probes received and the
+// time the last new one arrived (Clock nanos).
+func (ep *Endpoint) ReadyProbes() (int64, int64) { return ep.readyCount.Load(), ep.readyLast.Load() }
+
 // Receiver is the local HTTP/1.1 server that stands for every subscriber:
 // POST /hook/{i} is endpoint i, POST /baseline the bare-client baseline's.
 type Receiver struct {
@@ -79,6 +86,9 @@ type ReceiverOptions struct {
 	Endpoints int
 	// Failing endpoints (the last ones) answer 503.
 	Failing int
+	// Added endpoints follow the others, for subscriptions made during the
+	// run: healthy, never slow.
+	Added int
 	// Slow endpoints (the first ones) wait Delay before answering.
 	Slow  int
 	Delay time.Duration
@@ -93,8 +103,8 @@ type ReceiverOptions struct {
 // NewReceiver returns a Receiver; Start serves it.
 func NewReceiver(opts ReceiverOptions, clock *Clock) *Receiver {
 	r := &Receiver{verify: opts.Verify, clock: clock, Baseline: &Endpoint{}, sharedHost: opts.SharedHost}
-	for i := range opts.Endpoints {
-		ep := &Endpoint{failing: i >= opts.Endpoints-opts.Failing}
+	for i := range opts.Endpoints + opts.Added {
+		ep := &Endpoint{failing: i >= opts.Endpoints-opts.Failing && i < opts.Endpoints}
 		if i < opts.Slow && !ep.failing {
 			ep.delay = opts.Delay
 		}
@@ -216,8 +226,15 @@ func (r *Receiver) accept(ep *Endpoint, h http.Header, body []byte, at int64) in
 }
 
 func (ep *Endpoint) record(kind byte, seq int, at int64) {
-	if kind == kindWarmup {
+	switch kind {
+	case kindWarmup:
 		raiseTo(&ep.warmedUp, int64(seq)+1)
+		return
+	case kindReady:
+		if _, seen := ep.ready.LoadOrStore(seq, true); !seen {
+			ep.readyCount.Add(1)
+			raiseTo(&ep.readyLast, at)
+		}
 		return
 	}
 	if ep.arrivals.Set(seq, at) {

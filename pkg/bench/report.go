@@ -2,10 +2,7 @@ package bench
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -24,9 +21,15 @@ type Report struct {
 	Bench     Resources     `json:"benchProcess"` // load, receiver and (embedded) broker
 	Baselines Baselines     `json:"baselines"`
 	Ratios    Ratios        `json:"ratios"`
-	Targets   []Target      `json:"targets"`
-	Profile   string        `json:"cpuProfile,omitempty"`
-	Warnings  []string      `json:"warnings,omitempty"`
+	// Subscriptions is how the run's subscriptions were made; Startup the
+	// timed restart (--restart); AddDuring the subscriptions made during
+	// the load (--add-during).
+	Subscriptions SubscriptionSetup `json:"subscriptionSetup"`
+	Startup       *Startup          `json:"startup,omitempty"`
+	AddDuring     *AddDuring        `json:"addDuring,omitempty"`
+	Targets       []Target          `json:"targets"`
+	Profile       string            `json:"cpuProfile,omitempty"`
+	Warnings      []string          `json:"warnings,omitempty"`
 }
 
 // Machine describes where the run happened.
@@ -63,17 +66,22 @@ type Params struct {
 	Verify          bool    `json:"verify"`
 	SharedHost      bool    `json:"sharedHost"`
 	MaxBacklog      int64   `json:"maxBacklog"`
+	Idle            bool    `json:"idle,omitempty"`
+	Restart         bool    `json:"restart,omitempty"`
+	AddDuring       int     `json:"addDuring,omitempty"`
 }
 
 // IngestResult is what POST /v1/events did.
 type IngestResult struct {
-	Sent       int64   `json:"sent"`
-	Acked      int64   `json:"acked"`
-	Failed     int64   `json:"failed"`
-	Stalled    int64   `json:"stalledBatches,omitempty"`
-	AcksPerSec float64 `json:"acksPerSec"`
-	Latency    Latency `json:"requestLatency"`
-	LastError  string  `json:"lastError,omitempty"`
+	Sent   int64 `json:"sent"`
+	Acked  int64 `json:"acked"`
+	Failed int64 `json:"failed"`
+	// Unavailable is how many of the failed were in requests answered 503.
+	Unavailable int64   `json:"unavailable"`
+	Stalled     int64   `json:"stalledBatches,omitempty"`
+	AcksPerSec  float64 `json:"acksPerSec"`
+	Latency     Latency `json:"requestLatency"`
+	LastError   string  `json:"lastError,omitempty"`
 }
 
 // DeliveryStats is what reached the healthy endpoints.
@@ -91,6 +99,17 @@ type DeliveryStats struct {
 	Seconds       float64  `json:"seconds"` // load start → last arrival
 	DrainSeconds  float64  `json:"drainSeconds"`
 	DrainComplete bool     `json:"drainComplete"`
+	DuringLoad    Fraction `json:"duringLoad"`
+	// WindowSeconds is the measured window: load (or rest) and drain.
+	WindowSeconds float64 `json:"windowSeconds"`
+}
+
+// Fraction is the share of the deliveries offered while the load ran
+// (events sent × healthy endpoints) that arrived before it stopped.
+type Fraction struct {
+	Offered   int64   `json:"offered"`
+	Delivered int64   `json:"delivered"`
+	Fraction  float64 `json:"fraction"`
 }
 
 // Latency summarizes a Histogram in milliseconds.
@@ -104,9 +123,15 @@ type Latency struct {
 
 // Resources are a process's CPU and memory over the measured window.
 type Resources struct {
-	CPUSeconds      float64 `json:"cpuSeconds"`
-	PeakRSSMiB      float64 `json:"peakRssMiB,omitempty"`
+	CPUSeconds float64 `json:"cpuSeconds"`
+	// CPUPerSecond is CPUSeconds over the window's wall seconds: the CPUs
+	// used on average (at rest, the idle cost).
+	CPUPerSecond    float64 `json:"cpuPerSecond,omitempty"`
+	PeakRSSMiB      float64 `json:"peakRssMiB,omitempty"` // VmHWM at the end
+	RSSMiB          float64 `json:"rssMiB,omitempty"`     // VmRSS at the end
 	CPUPerDeliverUs float64 `json:"cpuMicrosPerDelivery,omitempty"`
+	// Process is the sampled goroutines, descriptors and connections.
+	Process *ProcessGauges `json:"process,omitempty"`
 }
 
 // Baselines are the bare figures measured in the same run.
@@ -140,129 +165,4 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
-}
-
-// WriteTable writes r for people: each engagehub figure beside its
-// baseline and the ratio, then the accounting, latency and resources.
-func (r *Report) WriteTable(w io.Writer) error {
-	fmt.Fprintf(w, "engagehub bench: %s — %s UTC, %d CPUs (load average %s), %s, %s, broker %s\n",
-		r.Scenario, r.Date.Format("2006-01-02 15:04"), r.Machine.CPUs, r.Machine.LoadAvg, r.Machine.GoVersion, r.Machine.OS, r.Broker)
-	fmt.Fprintf(w, "load: %s\n", r.Params)
-	fmt.Fprintf(w, "other processes on the machine used %.1f CPUs during the baselines, %.1f during the run\n\n",
-		r.Machine.OtherCPUs.Baselines, r.Machine.OtherCPUs.Run)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	p := func(format string, a ...any) { fmt.Fprintf(tw, format+"\n", a...) }
-	p("\tengagehub\tbare baseline\tratio")
-	p("ingest acks/s\t%s\t%s kafka produce/s\t%s", num(r.Ingest.AcksPerSec), baseKafka(r.Baselines.Kafka), ratio(r.Ratios.AcksVsKafkaProduce))
-	p("deliveries/s\t%s\t%s http req/s (c=%d)\t%s", num(r.Delivery.PerSec), baseHTTP(r.Baselines.HTTP), httpConc(r.Baselines.HTTP), ratio(r.Ratios.DeliveriesVsHTTP))
-	p("\t\t%s kafka consume/s\t", baseConsume(r.Baselines.Kafka))
-	p("")
-	p("events\tsent %d, acked %d, failed %d", r.Ingest.Sent, r.Ingest.Acked, r.Ingest.Failed)
-	p("deliveries\t%d of %d expected, in %.1fs (drain %.1fs)", r.Delivery.Delivered, r.Delivery.Expected, r.Delivery.Seconds, r.Delivery.DrainSeconds)
-	p("losses\t%d %s", r.Delivery.Losses, strings.Join(r.Delivery.LostIDs, " "))
-	if r.Delivery.Pending > 0 {
-		p("pending\t%d (still arriving when --drain passed)", r.Delivery.Pending)
-	}
-	p("duplicates\t%d", r.Delivery.Duplicates)
-	p("latency ms\t%s  (ingest ack → receiver)", lat(r.Latency))
-	if r.Slow != nil {
-		p("slow endpoints ms\t%s", lat(*r.Slow))
-	}
-	p("ingest request ms\t%s", lat(r.Ingest.Latency))
-	p("engagehub\t%.1f CPU s (%.0f µs per delivery), peak RSS %.0f MiB", r.Engagehub.CPUSeconds, r.Engagehub.CPUPerDeliverUs, r.Engagehub.PeakRSSMiB)
-	p("bench process\t%.1f CPU s (load, receiver, embedded broker)", r.Bench.CPUSeconds)
-	for _, t := range r.Targets {
-		p("target\t%s: %s, %s", t.Name, t.Actual, metWord(t.Met))
-	}
-	if r.Profile != "" {
-		p("cpu profile\t%s (go tool pprof -top %s)", r.Profile, r.Profile)
-	}
-	for _, warn := range r.Warnings {
-		p("warning\t%s", warn)
-	}
-	return tw.Flush()
-}
-
-// String describes the load in one line.
-func (p Params) String() string {
-	subs := "subscriptions"
-	if p.Subscriptions == 1 {
-		subs = "subscription"
-	}
-	s := fmt.Sprintf("rate %s, batch %d, concurrency %d, %d %s", p.Rate, p.Batch, p.Concurrency, p.Subscriptions, subs)
-	if p.Rate == "max" && p.MaxBacklog > 0 {
-		s += fmt.Sprintf(" (ingest held back while > %d deliveries are owed)", p.MaxBacklog)
-	}
-	if p.Failing > 0 {
-		s += fmt.Sprintf(" (%d failing)", p.Failing)
-	}
-	if p.ReceiverLatency != "0s" && p.ReceiverLatency != "" && p.Slow > 0 {
-		s += fmt.Sprintf(" (%d answering after %s)", p.Slow, p.ReceiverLatency)
-	}
-	if p.SharedHost {
-		s += ", one receiver host:port for all"
-	}
-	verify := "signatures verified"
-	if !p.Verify {
-		verify = "signatures not verified"
-	}
-	return s + fmt.Sprintf(", %d contacts, %d B envelopes, %gs, %s", p.Contacts, p.Payload, p.Duration, verify)
-}
-
-func lat(l Latency) string {
-	return fmt.Sprintf("p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", l.P50, l.P90, l.P99, l.Max)
-}
-
-func num(f float64) string {
-	s := fmt.Sprintf("%.0f", f)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-func ratio(r float64) string {
-	if r == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.2f×", r)
-}
-
-func baseKafka(k *KafkaBaseline) string {
-	if k == nil {
-		return "–"
-	}
-	return num(k.ProducePerSec)
-}
-
-func baseConsume(k *KafkaBaseline) string {
-	if k == nil {
-		return "–"
-	}
-	return num(k.ConsumePerSec)
-}
-
-func baseHTTP(h *HTTPBaseline) string {
-	if h == nil {
-		return "–"
-	}
-	return num(h.PerSec)
-}
-
-func httpConc(h *HTTPBaseline) int {
-	if h == nil {
-		return 0
-	}
-	return h.Concurrency
-}
-
-func metWord(met bool) string {
-	if met {
-		return "met"
-	}
-	return "MISSED"
 }

@@ -5,13 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,10 +30,14 @@ type runner struct {
 	env     *Envelopes
 	recv    *Receiver
 	child   *Child
+	childO  ChildOptions // how the child was started, for a restart
 	admin   *Admin
 	client  *http.Client
-	subs    []string
+	subs    []string // by endpoint index; "" where none was made
+	setup   SubscriptionSetup
+	startup *Startup
 	load    *Load
+	smp     *sampler
 	m       measurement
 	base    Baselines
 	// baseOthers is the CPUs' worth other processes used during the baselines.
@@ -60,7 +62,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}{
 		{"prepare", r.prepare}, {"broker", r.startBroker}, {"receiver", r.startReceiver},
 		{"baselines", r.baselines}, {"engagehub", r.startChild}, {"subscriptions", r.subscribe},
-		{"warm-up", r.warmUp}, {"load", r.measure},
+		{"warm-up", r.warmUp}, {"restart", r.restart}, {"load", r.measure},
 	}
 	for _, s := range steps {
 		r.progressf("bench: %s", s.name)
@@ -155,7 +157,7 @@ func (r *runner) startBroker(ctx context.Context) error {
 
 func (r *runner) startReceiver(context.Context) error {
 	r.recv = NewReceiver(ReceiverOptions{
-		Endpoints: r.o.Subscriptions, Failing: r.o.Failing, Slow: r.o.slowCount(),
+		Endpoints: r.o.Subscriptions, Failing: r.o.Failing, Slow: r.o.slowCount(), Added: r.o.AddDuring,
 		Delay: r.o.ReceiverLatency, Verify: r.o.Verify, SharedHost: r.o.SharedHost,
 	}, r.clock)
 	if err := r.recv.Start(); err != nil {
@@ -202,23 +204,29 @@ func (r *runner) startChild(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	child, err := StartChild(ChildOptions{
+	r.childO = ChildOptions{
 		Binary: r.o.Binary, Brokers: strings.Join(r.brokers, ","), Listen: listen, Token: r.token,
 		SecretKey: base64.StdEncoding.EncodeToString(randomBytes(32)), Run: r.id,
 		LogPath: filepath.Join(r.dir, "engagehub.log"),
-	})
+	}
+	r.onStop(func() { _ = r.stopChild() })
+	if err := r.launchChild(ctx); err != nil {
+		return err
+	}
+	r.admin = &Admin{base: r.child.BaseURL(), token: r.token, client: r.client}
+	return nil
+}
+
+// launchChild starts the child with r.childO and waits until it is ready.
+func (r *runner) launchChild(ctx context.Context) error {
+	child, err := StartChild(r.childO)
 	if err != nil {
 		return err
 	}
 	r.child = child
-	r.onStop(func() { _ = r.stopChild() })
 	rctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	if err := child.WaitReady(rctx, r.client); err != nil {
-		return err
-	}
-	r.admin = &Admin{base: child.BaseURL(), token: r.token, client: r.client}
-	return nil
+	return child.WaitReady(rctx, r.client)
 }
 
 func (r *runner) stopChild() error {
@@ -228,31 +236,6 @@ func (r *runner) stopChild() error {
 	c := r.child
 	r.child = nil
 	return c.Stop(30 * time.Second)
-}
-
-// subscribe creates one subscription per endpoint and hands each endpoint
-// its secret.
-func (r *runner) subscribe(ctx context.Context) error {
-	for i, ep := range r.recv.Endpoints {
-		id := "bench-" + r.id + "-" + strconv.Itoa(i)
-		secret, err := r.admin.Create(ctx, id, r.recv.URL(i))
-		if err != nil {
-			return err
-		}
-		r.subs = append(r.subs, id)
-		if err := ep.SetSecret(secret); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (r *runner) unsubscribe(ctx context.Context) error {
-	var errs []error
-	for _, id := range r.subs {
-		errs = append(errs, r.admin.Delete(ctx, id))
-	}
-	return errors.Join(errs...)
 }
 
 func freeAddr() (string, error) {

@@ -28,6 +28,15 @@ type Options struct {
 	Subscriptions int
 	// Failing of the subscriptions (the last ones) have dead endpoints (503).
 	Failing int
+	// AddDuring more subscriptions are created halfway through the load;
+	// the report gives the others' latency around it.
+	AddDuring int
+	// Idle offers no load: the measured window is Duration of nothing,
+	// for what subscriptions cost at rest.
+	Idle bool
+	// Restart stops engagehub once the subscriptions are made and warmed
+	// up, starts it again and times its start-up.
+	Restart bool
 	// Slow of the subscriptions (the first ones) answer after
 	// ReceiverLatency; -1 means all of them.
 	Slow            int
@@ -99,6 +108,14 @@ func Scenarios() []Scenario {
 		{"slow-1-of-10", "300 events/s, 10 subscriptions, one answering after 200 ms", func(o *Options) {
 			o.Rate, o.Batch, o.Subscriptions, o.Slow, o.ReceiverLatency = 300, 10, 10, 1, 200*time.Millisecond
 		}},
+		{"subs-idle", "1,000 subscriptions, no traffic, 60 s, after a timed restart: what subscriptions cost at rest", func(o *Options) {
+			o.Subscriptions, o.Idle, o.Restart, o.SharedHost = 1000, true, true, true
+			o.Duration, o.BaselineDuration = 60*time.Second, 0
+		}},
+		{"subs-1000", "1,000 subscriptions (a path each on one receiver host), 5 events/s = 5,000 deliveries/s, 60 s", func(o *Options) {
+			o.Subscriptions, o.Rate, o.Batch, o.SharedHost = 1000, 5, 1, true
+			o.Duration, o.BaselineDuration = 60*time.Second, 0
+		}},
 	}
 }
 
@@ -154,6 +171,9 @@ func (o Options) Validate() error {
 		if p.n <= 0 {
 			bad(p.flag, "must be > 0, got %d", p.n)
 		}
+	}
+	if o.AddDuring < 0 || (o.AddDuring > 0 && o.Idle) {
+		bad("add-during", "must be ≥ 0, and needs load (not --idle), got %d", o.AddDuring)
 	}
 	if o.Failing < 0 || o.Failing >= o.Subscriptions {
 		bad("failing", "must be in [0, --subscriptions), got %d", o.Failing)

@@ -19,6 +19,12 @@ func TestScenariosPresetTheDocsTable(t *testing.T) {
 		{"slow-1-of-10", func(o Options) bool {
 			return o.Subscriptions == 10 && o.slowCount() == 1 && o.ReceiverLatency == 200*time.Millisecond && o.Rate > 0
 		}},
+		{"subs-idle", func(o Options) bool {
+			return o.Subscriptions == 1000 && o.Idle && o.Restart && o.SharedHost && o.Duration == time.Minute
+		}},
+		{"subs-1000", func(o Options) bool {
+			return o.Subscriptions == 1000 && o.Rate == 5 && o.Batch == 1 && o.SharedHost && !o.Idle && o.Duration == time.Minute
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,11 +68,12 @@ func TestValidateNamesEveryBadFlag(t *testing.T) {
 	t.Parallel()
 	o := DefaultOptions()
 	o.Batch, o.Subscriptions, o.Failing, o.Slow, o.Duration = 0, 2, 2, 5, 0
+	o.Idle, o.AddDuring = true, 3
 	err := o.Validate()
 	if err == nil {
 		t.Fatal("bad options validated")
 	}
-	for _, flag := range []string{"--batch", "--failing", "--slow", "--duration", "no engagehub binary"} {
+	for _, flag := range []string{"--batch", "--failing", "--slow", "--duration", "--add-during", "no engagehub binary"} {
 		if !strings.Contains(err.Error(), flag) {
 			t.Errorf("error lacks %s: %v", flag, err)
 		}
