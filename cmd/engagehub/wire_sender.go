@@ -19,11 +19,13 @@ import (
 type senderParts struct {
 	cfg    delivery.Config
 	client *http.Client
-	sink   *kafka.Writer
+	sink   *kafka.BatchWriter
 }
 
 func (a *app) senderParts() senderParts {
-	sink := a.kafka.NewWriter(kafka.WriterOptions{})
+	// one produce request per broker for a batch, whatever the topics: retries,
+	// dead letters and moved-back retries go to many subscriptions' topics
+	sink := a.kafka.NewBatchWriter(kafka.WriterOptions{})
 	a.onClose(func() { _ = sink.Close() })
 	return senderParts{cfg: a.cfg.Sender, client: delivery.NewHTTPClient(a.cfg.Sender), sink: sink}
 }

@@ -39,7 +39,7 @@ func benchCopies(b *testing.B, subs int) {
 	var copies int
 	for i := range b.N {
 		e.group = fmt.Sprintf("%s-%d", e.group, i)
-		sink := &countingSink{Sink: e.client.NewWriter(writerOptions(DefaultConfig()))}
+		sink := &countingSink{Sink: e.client.NewBatchWriter(kafka.WriterOptions{})}
 		runCtx, stop := context.WithCancel(ctx)
 		_, done := e.start(runCtx, store.Matcher(), nil, sink)
 		waitFor(ctx, b, "all copies", func() bool { return sink.count() >= nEvents*subs })
@@ -48,7 +48,7 @@ func benchCopies(b *testing.B, subs int) {
 		copies += sink.count()
 		stop()
 		<-done
-		_ = sink.Sink.(*kafka.Writer).Close()
+		_ = sink.Sink.(*kafka.BatchWriter).Close()
 	}
 	b.ReportMetric(float64(copies)/total.Seconds(), "copies/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(copies), "cpu-ns/copy")

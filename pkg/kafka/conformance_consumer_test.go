@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -197,6 +198,63 @@ func TestConformanceGroupConsumerAddsTopicsAndSharesPartitionsWithoutLoss(t *tes
 	for _, v := range first {
 		if !a.has(v) && !b.has(v) {
 			t.Fatalf("%s lost", v)
+		}
+	}
+}
+
+// One BatchWriter call spanning many topics and partitions lands every
+// record where Writer would (murmur2), in order per partition.
+func TestConformanceBatchWriterSpansManyTopicsInOneCall(t *testing.T) {
+	c := kafkatest.Client(t)
+	topics := makeTopics(t, c, 30, 3)
+	var msgs []kafka.Message
+	for round := range 3 {
+		for _, topic := range topics {
+			for k := range 5 {
+				msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte("key" + strconv.Itoa(k)), Value: []byte(fmt.Sprintf("%d/%d", k, round))})
+			}
+		}
+	}
+	w := c.NewBatchWriter(kafka.WriterOptions{})
+	if err := w.WriteMessages(ctxFor(t, time.Minute), msgs...); err != nil {
+		t.Fatal(err)
+	}
+	ref := c.NewWriter(kafka.WriterOptions{})
+	defer ref.Close()
+	for _, topic := range topics[:1] {
+		got := readAll(ctxFor(t, time.Minute), t, c, topic)
+		if len(got) != 15 {
+			t.Fatalf("%s holds %d records, want 15", topic, len(got))
+		}
+		next := map[string]int{}
+		for _, m := range got {
+			if want := fmt.Sprintf("%s/%d", strings.TrimPrefix(string(m.Key), "key"), next[string(m.Key)]); string(m.Value) != want {
+				t.Fatalf("%s: %s, want %s (order within a partition)", topic, m.Value, want)
+			}
+			next[string(m.Key)]++
+		}
+	}
+	// same partitions as Writer
+	check := kafkatest.Topic(t, "same")
+	if err := c.EnsureTopics(ctxFor(t, time.Minute), kafka.TopicSpec{Name: check, Partitions: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 5 {
+		m := kafka.Message{Topic: check, Key: []byte("key" + strconv.Itoa(k)), Value: []byte("b")}
+		_ = w.WriteMessages(ctxFor(t, time.Minute), m)
+		m.Value = []byte("w")
+		_ = ref.WriteMessages(ctxFor(t, time.Minute), m)
+	}
+	part := map[string]map[string]int{}
+	for _, m := range readAll(ctxFor(t, time.Minute), t, c, check) {
+		if part[string(m.Key)] == nil {
+			part[string(m.Key)] = map[string]int{}
+		}
+		part[string(m.Key)][string(m.Value)] = m.Partition
+	}
+	for key, p := range part {
+		if p["b"] != p["w"] {
+			t.Fatalf("key %s: BatchWriter partition %d, Writer %d", key, p["b"], p["w"])
 		}
 	}
 }

@@ -2,6 +2,7 @@ package kafka_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 
@@ -13,14 +14,23 @@ import (
 // backlog — must be split into batches the broker accepts (message.max.bytes
 // defaults to 1 MiB), not refused with MESSAGE_TOO_LARGE.
 func TestWriteLargerThanABrokerBatchIsSplit(t *testing.T) {
-	ctx := ctxFor(t, 60*time.Second)
 	client := kafkatest.Client(t)
+	for name, w := range writers(client, kafka.WriterOptions{BatchSize: 5000}) {
+		t.Run(name, func(t *testing.T) {
+			defer w.Close()
+			testSplit(t, client, w)
+		})
+	}
+}
+
+func testSplit(t *testing.T, client *kafka.Client, w interface {
+	WriteMessages(context.Context, ...kafka.Message) error
+}) {
+	ctx := ctxFor(t, 60*time.Second)
 	topic := kafkatest.Topic(t, "size")
 	if err := client.EnsureTopics(ctx, kafka.TopicSpec{Name: topic, Partitions: 1}); err != nil {
 		t.Fatal(err)
 	}
-	w := client.NewWriter(kafka.WriterOptions{BatchSize: 5000})
-	defer w.Close()
 	value := bytes.Repeat([]byte("x"), 1500)
 	msgs := make([]kafka.Message, 3000) // ~4.5 MB, one key, one partition
 	for i := range msgs {

@@ -87,8 +87,29 @@ var javaPartitions = map[string]int{
 	"contact-1": 2, "contact-2": 2, "engagehub": 2, "2": 2,
 }
 
+// writers are the two ways engagehub produces: kafka-go's batching Writer
+// (ingest) and the BatchWriter (fan-out and the sender, many topics).
+func writers(c *kafka.Client, opts kafka.WriterOptions) map[string]interface {
+	WriteMessages(context.Context, ...kafka.Message) error
+	Close() error
+} {
+	return map[string]interface {
+		WriteMessages(context.Context, ...kafka.Message) error
+		Close() error
+	}{"Writer": c.NewWriter(opts), "BatchWriter": c.NewBatchWriter(opts)}
+}
+
 func TestConformanceWriteThenReadBackKeysValuesHeadersOrderAndPartitions(t *testing.T) {
 	c := kafkatest.Client(t)
+	for name, w := range writers(c, kafka.WriterOptions{}) {
+		t.Run(name, func(t *testing.T) { testReadBack(t, c, w) })
+	}
+}
+
+func testReadBack(t *testing.T, c *kafka.Client, w interface {
+	WriteMessages(context.Context, ...kafka.Message) error
+	Close() error
+}) {
 	ctx := ctxFor(t, 60*time.Second)
 	topic := kafkatest.Topic(t, "readback")
 	if err := c.EnsureTopics(ctx, kafka.TopicSpec{Name: topic}); err != nil {
@@ -104,7 +125,6 @@ func TestConformanceWriteThenReadBackKeysValuesHeadersOrderAndPartitions(t *test
 			})
 		}
 	}
-	w := c.NewWriter(kafka.WriterOptions{})
 	defer w.Close()
 	for i := 0; i < len(sent); i += 7 { // several batches
 		if err := w.WriteMessages(ctx, sent[i:min(i+7, len(sent))]...); err != nil {
