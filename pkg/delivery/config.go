@@ -40,6 +40,10 @@ type Config struct {
 	// host (each subscription has a pool of its own, sized
 	// min(maxInFlight, this)). Default 64.
 	MaxConnsPerHost int `mapstructure:"max_conns_per_host"`
+	// IdleConnTimeout closes a subscription's keep-alive connection unused
+	// this long, so a quiet subscription holds no connection (nor file
+	// descriptor); one delivering more often than this keeps it. Default 15s.
+	IdleConnTimeout time.Duration `mapstructure:"idle_conn_timeout"`
 	// ShutdownTimeout is how long in-flight deliveries may finish on stop. Default 15s.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
 	// Circuit configures the per-subscription circuit breaker.
@@ -112,7 +116,7 @@ func DefaultConfig() Config {
 		RetrySchedule: []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
 			2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
 		RetryJitter: 0.1, MemoryRetryMax: 10 * time.Second, DisableAfter: 120 * time.Hour,
-		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second,
+		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second, IdleConnTimeout: 15 * time.Second,
 		Circuit: CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 30 * time.Second},
 		Topics: TopicsConfig{
 			DeliverPrefix: "engagehub.deliver.", RetryPrefix: "engagehub.retry.", DLQPrefix: "engagehub.dlq.",
@@ -127,7 +131,7 @@ func (c Config) Validate() error {
 	bad := func(key, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("sender."+key+": "+format, a...))
 	}
-	positive := map[string]time.Duration{"timeout": c.Timeout, "memory_retry_max": c.MemoryRetryMax,
+	positive := map[string]time.Duration{"timeout": c.Timeout, "memory_retry_max": c.MemoryRetryMax, "idle_conn_timeout": c.IdleConnTimeout,
 		"disable_after": c.DisableAfter, "shutdown_timeout": c.ShutdownTimeout,
 		"circuit.probe_interval": c.Circuit.ProbeInterval, "circuit.probe_max": c.Circuit.ProbeMax,
 		"fetch.max_wait": c.Fetch.MaxWait, "fetch.session_timeout": c.Fetch.SessionTimeout}

@@ -22,7 +22,11 @@ const lagInterval = 15 * time.Second
 // policy from AllowNetworks, MaxConnsPerHost, no redirects. Per-request
 // timeouts come from each Endpoint.
 func NewHTTPClient(cfg Config) *http.Client {
-	return webhook.NewHTTPClient(cfg.DialPolicy(), 0, cfg.MaxConnsPerHost)
+	c := webhook.NewHTTPClient(cfg.DialPolicy(), 0, cfg.MaxConnsPerHost)
+	if t, ok := c.Transport.(*http.Transport); ok && cfg.IdleConnTimeout > 0 {
+		t.IdleConnTimeout = cfg.IdleConnTimeout
+	}
+	return c
 }
 
 // Supervisor is the sender role. It keeps one Worker (a subscription's
