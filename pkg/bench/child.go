@@ -89,7 +89,8 @@ func childEnv(parent []string, o ChildOptions) []string {
 		"ENGAGEHUB_SENDER_TOPICS_DLQ_PREFIX="+prefix+"dlq.",
 		"ENGAGEHUB_SENDER_TOPICS_ATTEMPTS="+prefix+"attempts",
 		"ENGAGEHUB_SENDER_TOPICS_OPERATIONAL="+prefix+"operational",
-		"ENGAGEHUB_SENDER_TOPICS_GROUP_PREFIX=bench-"+o.Run+"-sender-",
+		"ENGAGEHUB_SENDER_TOPICS_GROUP=bench-"+o.Run+"-sender",
+		"ENGAGEHUB_INGEST_DEDUP_TOPIC="+prefix+"ingest.dedup",
 		"ENGAGEHUB_FANOUT_GROUP=bench-"+o.Run+"-fanout",
 	)
 	return append(env, o.Env...)
