@@ -81,14 +81,15 @@ func (b *memBroker) Topics(_ context.Context, prefix string) ([]string, error) {
 	return out, nil
 }
 
-func (b *memBroker) Ends(_ context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+func (f *memFeed) HighWatermarks() map[kafka.TopicPartition]int64 {
+	owned := f.Owned()
+	f.b.mu.Lock()
+	defer f.b.mu.Unlock()
 	out := map[kafka.TopicPartition]int64{}
-	for _, tp := range tps {
-		out[tp] = int64(len(b.topics[tp.Topic]))
+	for _, tp := range owned {
+		out[tp] = int64(len(f.b.topics[tp.Topic]))
 	}
-	return out, nil
+	return out
 }
 
 // memFeed is a Feed over a memBroker: one member that owns every

@@ -35,11 +35,6 @@ func (b *KafkaBroker) Topics(ctx context.Context, prefix string) ([]string, erro
 	return b.client.Topics(ctx, prefix)
 }
 
-// Ends returns the end offset of every partition in tps.
-func (b *KafkaBroker) Ends(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error) {
-	return b.client.EndOffsets(ctx, tps)
-}
-
 // Uncommitted reads every record of topic after group's committed offsets up
 // to the end present at the call.
 func (b *KafkaBroker) Uncommitted(ctx context.Context, topic, group string, visit func(kafka.Message)) error {

@@ -26,6 +26,9 @@ type Feed interface {
 	Member() bool
 	// Owned lists the partitions this member owns now.
 	Owned() []kafka.TopicPartition
+	// HighWatermarks returns, per owned partition, the offset its next
+	// record will get, as of the last fetch (no request to the brokers).
+	HighWatermarks() map[kafka.TopicPartition]int64
 	// Close leaves the group; uncommitted records are redelivered.
 	Close() error
 }
@@ -41,8 +44,6 @@ type Broker interface {
 	Uncommitted(ctx context.Context, topic, group string, visit func(kafka.Message)) error
 	// Topics lists the topics whose names start with prefix.
 	Topics(ctx context.Context, prefix string) ([]string, error)
-	// Ends returns, per partition, the offset the next record will get.
-	Ends(ctx context.Context, tps []kafka.TopicPartition) (map[kafka.TopicPartition]int64, error)
 }
 
 // Sink writes records durably (acks=all); on error some may have been

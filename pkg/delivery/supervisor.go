@@ -202,7 +202,7 @@ func (s *Supervisor) reconcileLoop(ctx context.Context) {
 		case <-s.wake:
 		case <-retry:
 		case <-tick.C:
-			s.refreshLag(ctx)
+			s.refreshLag()
 		}
 	}
 }
@@ -301,17 +301,13 @@ func (s *Supervisor) workerOf(topic string) *Worker {
 }
 
 // refreshLag sets every owned subscription's lag: records on its delivery
-// topic after what was committed (one request, whatever the number of
-// subscriptions).
-func (s *Supervisor) refreshLag(ctx context.Context) {
-	owned := s.deps.Deliveries.Owned()
-	ends, err := s.deps.Broker.Ends(ctx, owned)
-	if err != nil {
-		return
-	}
+// topic after what was committed, from the high watermarks the fetches
+// brought (no request to the brokers, whatever the number of subscriptions).
+func (s *Supervisor) refreshLag() {
+	ends := s.deps.Deliveries.HighWatermarks()
 	lag := map[string]int64{}
 	s.mu.Lock()
-	for _, tp := range owned {
+	for tp := range ends {
 		if o := s.offs[tp.Topic]; o != nil {
 			if next, ok := o.committedNext(tp.Partition); ok {
 				lag[tp.Topic] += max(0, ends[tp]-next)

@@ -37,6 +37,7 @@ func (c *Client) EnsureTopics(ctx context.Context, specs ...TopicSpec) error {
 		req.Topics = append(req.Topics, c.topicConfig(s))
 		names = append(names, s.Name)
 	}
+	created := map[string]bool{}
 	err := c.retry(ctx, func() error {
 		res, err := c.admin.CreateTopics(ctx, req)
 		if err != nil {
@@ -44,7 +45,10 @@ func (c *Client) EnsureTopics(ctx context.Context, specs ...TopicSpec) error {
 		}
 		var errs []error
 		for topic, terr := range res.Errors {
-			if terr != nil && !errors.Is(terr, kafkago.TopicAlreadyExists) {
+			switch {
+			case terr == nil:
+				created[topic] = true
+			case !errors.Is(terr, kafkago.TopicAlreadyExists):
 				errs = append(errs, fmt.Errorf("%s: %w", topic, terr))
 			}
 		}
@@ -53,7 +57,7 @@ func (c *Client) EnsureTopics(ctx context.Context, specs ...TopicSpec) error {
 	if err != nil {
 		return fmt.Errorf("kafka: create topics: %w", err)
 	}
-	return c.waitForLeaders(ctx, names)
+	return c.waitForLeaders(ctx, names, created)
 }
 
 func (c *Client) topicConfig(s TopicSpec) kafkago.TopicConfig {
@@ -87,7 +91,9 @@ func (c *Client) topicConfig(s TopicSpec) kafkago.TopicConfig {
 	return tc
 }
 
-func (c *Client) waitForLeaders(ctx context.Context, topics []string) error {
+// waitForLeaders waits until every partition of topics has a leader, and
+// until the leaders of the partitions of created serve them.
+func (c *Client) waitForLeaders(ctx context.Context, topics []string, created map[string]bool) error {
 	return c.retry(ctx, func() error {
 		res, err := c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: topics})
 		if err != nil {
@@ -106,19 +112,46 @@ func (c *Client) waitForLeaders(ctx context.Context, topics []string) error {
 				}
 			}
 		}
-		return c.leadersServe(ctx, res.Topics)
+		var fresh []kafkago.Topic
+		for _, t := range res.Topics {
+			if created[t.Name] {
+				fresh = append(fresh, t)
+			}
+		}
+		return c.leadersServe(ctx, fresh)
 	})
 }
 
 // leadersServe asks every partition's leader for its end offset: Apache
 // Kafka names a new partition's leader in metadata a moment before that
-// leader serves it (NOT_LEADER_OR_FOLLOWER meanwhile).
+// leader serves it (NOT_LEADER_OR_FOLLOWER meanwhile). kafka-go sends one
+// request per partition, all at once, each on a connection of its own: the
+// partitions go listOffsetsChunk at a time, so creating a thousand topics
+// does not open a thousand connections.
 func (c *Client) leadersServe(ctx context.Context, topics []kafkago.Topic) error {
-	req := &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{}}
+	var all []TopicPartition
 	for _, t := range topics {
 		for _, p := range t.Partitions {
-			req.Topics[t.Name] = append(req.Topics[t.Name], kafkago.LastOffsetOf(p.ID))
+			all = append(all, TopicPartition{t.Name, p.ID})
 		}
+	}
+	for len(all) > 0 {
+		n := min(len(all), listOffsetsChunk)
+		if err := c.endsServed(ctx, all[:n]); err != nil {
+			return err
+		}
+		all = all[n:]
+	}
+	return nil
+}
+
+// listOffsetsChunk bounds the ListOffsets requests (connections) in flight.
+const listOffsetsChunk = 16
+
+func (c *Client) endsServed(ctx context.Context, tps []TopicPartition) error {
+	req := &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{}}
+	for _, tp := range tps {
+		req.Topics[tp.Topic] = append(req.Topics[tp.Topic], kafkago.LastOffsetOf(tp.Partition))
 	}
 	res, err := c.admin.ListOffsets(ctx, req)
 	if err != nil {
@@ -295,29 +328,4 @@ func (c *Client) retry(ctx context.Context, fn func() error) error {
 		}
 		backoff = min(2*backoff, time.Second)
 	}
-}
-
-// EndOffsets returns, per partition, the offset the next record will get,
-// in one request per broker whatever the number of topics.
-func (c *Client) EndOffsets(ctx context.Context, tps []TopicPartition) (map[TopicPartition]int64, error) {
-	reqs := map[string][]kafkago.OffsetRequest{}
-	for _, tp := range tps {
-		reqs[tp.Topic] = append(reqs[tp.Topic], kafkago.LastOffsetOf(tp.Partition))
-	}
-	out := make(map[TopicPartition]int64, len(tps))
-	if len(reqs) == 0 {
-		return out, nil
-	}
-	res, err := c.admin.ListOffsets(ctx, &kafkago.ListOffsetsRequest{Topics: reqs})
-	if err != nil {
-		return nil, fmt.Errorf("kafka: list end offsets: %w", err)
-	}
-	for topic, ps := range res.Topics {
-		for _, p := range ps {
-			if p.Error == nil {
-				out[TopicPartition{topic, p.Partition}] = p.LastOffset
-			}
-		}
-	}
-	return out, nil
 }

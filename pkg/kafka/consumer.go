@@ -233,6 +233,21 @@ func (gc *GroupConsumer) Member() bool {
 	return gc.gen != nil && slices.Equal(gc.joined, want)
 }
 
+// HighWatermarks returns, per owned partition fetched at least once, the
+// offset its next record will get, as of the last fetch (a quiet partition
+// is fetched every MaxWait): lag without asking the brokers.
+func (gc *GroupConsumer) HighWatermarks() map[TopicPartition]int64 {
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	out := make(map[TopicPartition]int64, len(gc.parts))
+	for tp, p := range gc.parts {
+		if p.hw >= 0 {
+			out[tp] = p.hw
+		}
+	}
+	return out
+}
+
 // Owned returns the partitions this member owns now.
 func (gc *GroupConsumer) Owned() []TopicPartition {
 	gc.mu.Lock()

@@ -18,6 +18,7 @@ const unresolved = -1
 // fetchPos is a partition's fetch position.
 type fetchPos struct {
 	next     int64 // offset to fetch next; unresolved until known
+	hw       int64 // high watermark in the last fetch response; -1 none yet
 	inFlight bool
 }
 
@@ -256,6 +257,9 @@ func (gc *GroupConsumer) handlePartition(ctx context.Context, topic string, p *f
 	if p.ErrorCode != 0 {
 		return gc.partitionError(ctx, tp, kafkago.Error(p.ErrorCode))
 	}
+	gc.mu.Lock()
+	pos.hw = p.HighWatermark
+	gc.mu.Unlock()
 	msgs, err := readRecords(tp, p.RecordSet.Records, from)
 	if err != nil {
 		gc.log.Warn("fetch response unreadable", zap.String("topic", topic), zap.Int("partition", tp.Partition), zap.Error(err))

@@ -157,10 +157,10 @@ func (gc *GroupConsumer) adopt(ctx context.Context, h ConsumerHandler, gen *kafk
 	}
 	gc.log.Info("partitions assigned", zap.Int("count", len(added)), zap.Int("revoked", len(revoked)))
 	h.Assigned(ctx, added)
-	starts := gc.resolve(ctx, added, want)
+	starts := gc.starts(ctx, added, want)
 	gc.mu.Lock()
 	for _, tp := range added {
-		gc.parts[tp] = &fetchPos{next: starts[tp]}
+		gc.parts[tp] = &fetchPos{next: starts[tp], hw: -1}
 	}
 	gc.mu.Unlock()
 	gc.commitStarts(gen, added, want, starts)
@@ -189,18 +189,36 @@ func (gc *GroupConsumer) commitStarts(gen *kafkago.Generation, added []TopicPart
 	}
 }
 
+// starts turns committed offsets into fetch positions: a partition with
+// none starts where the Fallback group left it, else at offset 0 — its
+// first offset, unless retention removed records, which the first fetch
+// answers with OFFSET_OUT_OF_RANGE and partitionError resolves. (Asking for
+// the first offsets up front would cost one ListOffsets request per
+// partition: kafka-go splits them, thousands at once.)
+func (gc *GroupConsumer) starts(ctx context.Context, tps []TopicPartition, committed map[TopicPartition]int64) map[TopicPartition]int64 {
+	out := make(map[TopicPartition]int64, len(tps))
+	fallback := gc.fallbackOffsets(ctx, tps, committed)
+	for _, tp := range tps {
+		switch off, ok := fallback[tp]; {
+		case committed[tp] >= 0:
+			out[tp] = committed[tp]
+		case ok && off >= 0:
+			out[tp] = off
+		default:
+			out[tp] = 0
+		}
+	}
+	return out
+}
+
 // resolve turns committed offsets into fetch positions: a partition with
-// none starts where the Fallback group left it, else at its first offset.
+// none starts at its first offset (one ListOffsets request per partition:
+// for the few that need it, e.g. after OFFSET_OUT_OF_RANGE).
 func (gc *GroupConsumer) resolve(ctx context.Context, tps []TopicPartition, committed map[TopicPartition]int64) map[TopicPartition]int64 {
 	out := make(map[TopicPartition]int64, len(tps))
 	reqs := map[string][]kafkago.OffsetRequest{}
-	fallback := gc.fallbackOffsets(ctx, tps, committed)
 	for _, tp := range tps {
 		if off := committed[tp]; off >= 0 {
-			out[tp] = off
-			continue
-		}
-		if off, ok := fallback[tp]; ok && off >= 0 {
 			out[tp] = off
 			continue
 		}
