@@ -62,7 +62,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}{
 		{"prepare", r.prepare}, {"broker", r.startBroker}, {"receiver", r.startReceiver},
 		{"baselines", r.baselines}, {"engagehub", r.startChild}, {"subscriptions", r.subscribe},
-		{"warm-up", r.warmUp}, {"restart", r.restart}, {"load", r.measure},
+		{"warm-up", r.warmUp}, {"restart", r.restart}, {"settle", r.settle}, {"load", r.measure},
 	}
 	for _, s := range steps {
 		r.progressf("bench: %s", s.name)
@@ -254,3 +254,12 @@ func randomBytes(n int) []byte {
 }
 
 func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
+
+// settle waits --settle before the measured window (see Options.Settle).
+func (r *runner) settle(ctx context.Context) error {
+	if r.o.Settle > 0 {
+		r.progressf("bench: settling %s before the window (connections of the probes close)", r.o.Settle)
+		wait(ctx, r.o.Settle)
+	}
+	return ctx.Err()
+}
