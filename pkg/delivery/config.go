@@ -12,11 +12,14 @@ import (
 type Config struct {
 	// MaxInFlight is the default number of concurrent requests per subscription. Default 64.
 	MaxInFlight int `mapstructure:"max_in_flight"`
+	// MaxInFlightTotal bounds the requests in flight over all subscriptions
+	// together (and so the connections in use and their goroutines). Default 512.
+	MaxInFlightTotal int `mapstructure:"max_in_flight_total"`
 	// MaxBuffered caps the records one subscription holds in memory (fetched,
 	// not yet settled); its partitions are not fetched while it is reached. Default 1000.
 	MaxBuffered int `mapstructure:"max_buffered"`
 	// MaxBufferedTotal caps the records all subscriptions together hold in
-	// memory; no partition is fetched while it is reached. Default 20000.
+	// memory; no partition is fetched while it is reached. Default 10000.
 	MaxBufferedTotal int `mapstructure:"max_buffered_total"`
 	// Fetch tunes the sender's consumption (one group member over every
 	// delivery topic).
@@ -110,7 +113,7 @@ type TopicsConfig struct {
 // DefaultConfig returns the section's defaults.
 func DefaultConfig() Config {
 	return Config{
-		MaxInFlight: 64, MaxBuffered: 1000, MaxBufferedTotal: 20000,
+		MaxInFlight: 64, MaxInFlightTotal: 512, MaxBuffered: 1000, MaxBufferedTotal: 10000,
 		Fetch: FetchConfig{MaxWait: 2 * time.Second, MaxBytes: 4 << 20, PartitionMaxBytes: 512 << 10,
 			Requests: 4, SessionTimeout: 10 * time.Second},
 		RetrySchedule: []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
@@ -142,7 +145,7 @@ func (c Config) Validate() error {
 	}
 	counts := map[string]int{"max_in_flight": c.MaxInFlight, "max_buffered": c.MaxBuffered,
 		"max_conns_per_host": c.MaxConnsPerHost, "circuit.failure_threshold": c.Circuit.FailureThreshold,
-		"max_buffered_total": c.MaxBufferedTotal, "fetch.max_bytes": c.Fetch.MaxBytes,
+		"max_buffered_total": c.MaxBufferedTotal, "max_in_flight_total": c.MaxInFlightTotal, "fetch.max_bytes": c.Fetch.MaxBytes,
 		"fetch.partition_max_bytes": c.Fetch.PartitionMaxBytes, "fetch.requests": c.Fetch.Requests}
 	for key, n := range counts {
 		if n <= 0 {

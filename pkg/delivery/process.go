@@ -46,9 +46,11 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 }
 
 // attempt takes an in-flight slot, then waits for the circuit and the rate
-// limit, then sends once. The circuit is consulted last but one, so that no
-// request queued behind the slots slips through after it opened. ok is false
-// when ctx ended first.
+// limit, then for one of the sender's MaxInFlightTotal send slots, then
+// sends once. The circuit is consulted after the subscription's own slot,
+// so that no request queued behind the slots slips through after it
+// opened; the shared slot is taken last, so that a subscription waiting on
+// its rate limit or circuit holds none. ok is false when ctx ended first.
 func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool) {
 	select {
 	case w.slots <- struct{}{}:
@@ -56,9 +58,10 @@ func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool
 		return Result{}, false
 	}
 	defer func() { <-w.slots }()
-	if !w.breaker.acquire(ctx) || !w.throttle(ctx) {
+	if !w.breaker.acquire(ctx) || !w.throttle(ctx) || !w.sup.acquireSend(ctx) {
 		return Result{}, false
 	}
+	defer w.sup.releaseSend()
 	w.inFlight.Inc()
 	res := w.sender.Load().Send(ctx, MessageID(j.id), body)
 	w.inFlight.Dec()

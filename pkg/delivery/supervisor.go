@@ -52,6 +52,7 @@ type Supervisor struct {
 	started  atomic.Bool     // own topics created
 	jobs     sync.WaitGroup  // goroutines working on records
 	commit   chan struct{}   // a settle moved a committable offset
+	sends    chan struct{}   // a token per request in flight, all subscriptions (MaxInFlightTotal)
 
 	mu      sync.Mutex
 	desired map[string]Endpoint
@@ -65,7 +66,8 @@ type Supervisor struct {
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
 	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg),
-		commit: make(chan struct{}, 1), desired: map[string]Endpoint{}, workers: map[string]*Worker{},
+		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)),
+		desired: map[string]Endpoint{}, workers: map[string]*Worker{},
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
 	s.hard, s.soft = context.Background(), context.Background()
 	s.mover = newMover(s)
@@ -288,6 +290,20 @@ func (s *Supervisor) topics() (topics, missing []string) {
 	slices.Sort(topics)
 	return topics, missing
 }
+
+// acquireSend takes one of the MaxInFlightTotal send slots: requests in
+// flight (and so connections in use, and their goroutines) are bounded by
+// configuration, not by the number of subscriptions. False when ctx ended.
+func (s *Supervisor) acquireSend(ctx context.Context) bool {
+	select {
+	case s.sends <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Supervisor) releaseSend() { <-s.sends }
 
 // workerOf returns the worker consuming delivery topic topic.
 func (s *Supervisor) workerOf(topic string) *Worker {
