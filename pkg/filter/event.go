@@ -114,5 +114,5 @@ type decoded struct {
 	headers map[string]string
 }
 
-func (d decoded) Headers() map[string]string   { return d.headers }
+func (d decoded) Headers() map[string]string { return d.headers }
 func (d decoded) Payload() (*Payload, error) { return NewPayload(d.ev), nil }
