@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/transform"
 )
 
 // Options are a Store's collaborators; the zero value of each field is
@@ -20,6 +22,9 @@ type Options struct {
 	// ReservedTopics are topic prefixes Kafka destinations may not use; the
 	// lead wires kafka.topic_prefix here. "engagehub." is always reserved.
 	ReservedTopics []string
+	// Transform are the limits a transformation is tried within when a
+	// subscription is saved: the senders'. Default transform.DefaultConfig.
+	Transform transform.Config
 }
 
 // Store holds every subscription. Its state is the in-memory view built by
@@ -32,8 +37,9 @@ type Store struct {
 	cipher  *Cipher
 	now     func() time.Time
 	log     *zap.Logger
-	reserve []string
-	matcher *Matcher
+	reserve   []string
+	transform transform.Config
+	matcher   *Matcher
 	journal Log
 
 	writeMu sync.Mutex // serializes read-modify-write on this instance
@@ -65,6 +71,9 @@ func Open(ctx context.Context, open Opener, cfg Config, cipher *Cipher, opts Opt
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.transform = opts.Transform; s.transform == (transform.Config{}) {
+		s.transform = transform.DefaultConfig()
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()

@@ -14,7 +14,7 @@ func (s *Store) Create(ctx context.Context, sub Subscription) (Subscription, str
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	sub = sub.withDefaults()
-	if err := Validate(sub, s.reserve...); err != nil {
+	if err := validate(sub, s.transform, s.reserve); err != nil {
 		return Subscription{}, "", err
 	}
 	if _, err := s.Get(sub.ID); err == nil {
@@ -68,7 +68,7 @@ func (s *Store) replaceLocked(ctx context.Context, id string, sub Subscription) 
 	if sub.ID != id {
 		return Subscription{}, "", &ValidationError{Problems: []FieldError{{Field: "id", Reason: fmt.Sprintf("cannot change (the path names %q)", id)}}}
 	}
-	if err := Validate(sub, s.reserve...); err != nil {
+	if err := validate(sub, s.transform, s.reserve); err != nil {
 		return Subscription{}, "", err
 	}
 	s.mu.RLock()
