@@ -33,14 +33,14 @@ type Options struct {
 // serialized; two instances editing one subscription at once resolve by
 // last write wins, as the topic orders them.
 type Store struct {
-	cfg     Config
-	cipher  *Cipher
-	now     func() time.Time
-	log     *zap.Logger
+	cfg       Config
+	cipher    *Cipher
+	now       func() time.Time
+	log       *zap.Logger
 	reserve   []string
 	transform transform.Config
 	matcher   *Matcher
-	journal Log
+	journal   Log
 
 	writeMu sync.Mutex // serializes read-modify-write on this instance
 
