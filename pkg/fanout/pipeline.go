@@ -11,7 +11,7 @@ import (
 // written is a batch whose copies are all acknowledged, ready to commit.
 type written struct {
 	batch  []kafka.Message
-	copies map[string]int
+	copies map[string]outcomes
 }
 
 // Run copies batches until ctx is done. Fetching, writing and committing
@@ -72,7 +72,7 @@ func (f *Fanout) writeLoop(work context.Context, in <-chan []kafka.Message, out 
 		if work.Err() != nil {
 			continue
 		}
-		var copies map[string]int
+		var copies map[string]outcomes
 		f.retry(work, "write batch", func() error {
 			var err error
 			copies, err = f.write(work, batch)

@@ -42,8 +42,9 @@ func (e *CompileError) Error() string {
 
 // Program is a compiled expression, safe for concurrent use.
 type Program struct {
-	expr string
-	prg  cel.Program
+	expr  string
+	prg   cel.Program
+	needs Needs
 }
 
 // Compile parses and type-checks expr against the payload schemas of the
@@ -66,11 +67,14 @@ func Compile(expr string, eventTypes []string) (*Program, error) {
 		return nil, &CompileError{Problems: []*Error{{Line: 1, Column: 1,
 			Message: fmt.Sprintf("the expression is a %s, want a bool", ast.OutputType())}}}
 	}
-	prg, err := env.Program(ast, cel.CostLimit(maxCost), cel.EvalOptions(cel.OptOptimize))
+	if err := checkCost(env, ast); err != nil {
+		return nil, err
+	}
+	prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		return nil, &CompileError{Problems: []*Error{{Message: err.Error()}}}
 	}
-	return &Program{expr: expr, prg: prg}, nil
+	return &Program{expr: expr, prg: prg, needs: needsOf(ast)}, nil
 }
 
 func compileError(iss *cel.Issues) error {
@@ -92,12 +96,15 @@ func Check(expr string, eventTypes []string) error {
 	return err
 }
 
+// Needs returns what of the payload the program reads.
+func (p *Program) Needs() Needs { return p.needs }
+
 // String returns the expression.
 func (p *Program) String() string { return p.expr }
 
 // Match evaluates the program on ev. An evaluation error (a missing field
-// read without has(), the payload not decodable, the cost limit) means no
-// match, and is returned.
+// read without has(), the payload not decodable) means no match, and is
+// returned.
 func (p *Program) Match(ev *Event) (bool, error) {
 	out, _, err := p.prg.Eval(ev)
 	if err != nil {

@@ -23,6 +23,7 @@ func TestCompileRejectsBadExpressionsNamingPositionAndProblem(t *testing.T) {
 		{"type error", `payload.balance == "1000"`, []string{"point.balance.updated"}, 1, 17, "no matching overload for '_==_' applied to '(double, string)'"},
 		{"wrong argument type", `payload.contactType.startsWith(1)`, []string{"contact.created"}, 1, 31, "no matching overload"},
 		{"not a bool", `payload.balance + 1.0`, []string{"point.balance.updated"}, 1, 1, "the expression is a double, want a bool"},
+		{"too costly", `payload.attributes.all(a, payload.attributes.all(b, payload.attributes.all(c, a != b || b != c)))`, []string{"contact.created"}, 1, 1, "may cost up to"},
 		{"error on the second line", "type == \"contact.created\" &&\n  payload.atributes.email != \"\"", []string{"contact.created"}, 2, 10, "undefined field 'atributes'"},
 	}
 	for _, c := range cases {

@@ -11,14 +11,8 @@ import (
 	"github.com/engagehub/engagehub/pkg/event"
 )
 
-// Limits on an expression.
-const (
-	// MaxLength is the longest expression accepted, in bytes.
-	MaxLength = 4096
-	// maxCost bounds one evaluation (cel-go's cost units: about one per
-	// operation, more for string and list work).
-	maxCost = 100_000
-)
+// MaxLength is the longest expression accepted, in bytes.
+const MaxLength = 4096
 
 // envs caches one CEL environment per set of catalog types.
 var envs sync.Map // typesKey -> *cel.Env
