@@ -10,12 +10,12 @@ import (
 
 // metrics are the role's Prometheus series.
 type metrics struct {
-	events       *prometheus.CounterVec
-	copies       *prometheus.CounterVec
-	skipped      *prometheus.CounterVec
-	deadLetters  *prometheus.CounterVec
-	lag          *prometheus.GaugeVec
-	batchWrite   prometheus.Histogram
+	events      *prometheus.CounterVec
+	copies      *prometheus.CounterVec
+	skipped     *prometheus.CounterVec
+	deadLetters *prometheus.CounterVec
+	lag         *prometheus.GaugeVec
+	batchWrite  prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
