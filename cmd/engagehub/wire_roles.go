@@ -95,12 +95,13 @@ func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error
 
 func (a *app) startFanout(store *subscription.Store) {
 	f := fanout.NewKafka(a.kafka, a.cfg.Fanout, fanout.Deps{
-		Matcher:        store.Matcher(),
-		Decoder:        a.serde,
-		EventPrefix:    a.cfg.Kafka.TopicPrefix,
-		DeliveryPrefix: a.cfg.Subscriptions.DeliveryPrefix,
-		Registerer:     a.metrics,
-		Log:            a.log.Named("fanout"),
+		Matcher:          store.Matcher(),
+		Decoder:          eventDecoder{a.serde},
+		EventPrefix:      a.cfg.Kafka.TopicPrefix,
+		DeliveryPrefix:   a.cfg.Subscriptions.DeliveryPrefix,
+		DeadLetterPrefix: a.cfg.Sender.Topics.DLQPrefix,
+		Registerer:       a.metrics,
+		Log:              a.log.Named("fanout"),
 	})
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)
