@@ -18,7 +18,9 @@ type scriptedTransformer struct {
 	fn func(r Request) (Request, bool, error)
 }
 
-func (s *scriptedTransformer) Transform(_ context.Context, r Request) (Request, bool, error) { return s.fn(r) }
+func (s *scriptedTransformer) Transform(_ context.Context, r Request) (Request, bool, error) {
+	return s.fn(r)
+}
 
 // seen records the method and path of each request before the receiver.
 type seen struct {
@@ -35,7 +37,11 @@ func (s *seen) wrap(h http.Handler) http.Handler {
 	})
 }
 
-func (s *seen) all() []string { s.mu.Lock(); defer s.mu.Unlock(); return append([]string(nil), s.lines...) }
+func (s *seen) all() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.lines...)
+}
 
 func TestTransformedRequestIsSignedOverTheNewBodyAndSentWhereItSays(t *testing.T) {
 	t.Parallel()
