@@ -77,7 +77,7 @@ func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error
 		return nil, err
 	}
 	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, cipher,
-		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix}})
+		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix}, Transform: a.cfg.Transform})
 	if err != nil {
 		return nil, err
 	}
