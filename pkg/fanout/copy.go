@@ -23,16 +23,23 @@ const (
 // cannot be is dead-lettered for it, in place of the copy. The copies and
 // their headers come from f.buf. An error (a decoder that may succeed on
 // retry) fails the whole batch.
-func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message) ([]kafka.Message, error) {
+func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message, a *ahead) ([]kafka.Message, error) {
 	f.targets.resetCounts()
+	if a != nil && a.version != snap.Version() {
+		a = nil // decided under another snapshot
+	}
 	out := f.buf.msgs[:0]
 	for i := range batch {
 		m := &batch[i]
 		typ := f.eventType(m)
 		tgs, proj := f.targets.match(snap, typ)
 		f.rec.reset(ctx, f.deps.Decoder, m, typ, proj)
-		for _, tg := range tgs {
-			c, ok, err := f.copyFor(tg, &f.rec)
+		var verdicts []verdict
+		if a != nil {
+			verdicts = f.rec.use(a.recs[i])
+		}
+		for j, tg := range tgs {
+			c, ok, err := f.copyFor(tg, &f.rec, verdictAt(verdicts, j))
 			if err != nil {
 				f.buf.msgs = out
 				return nil, err
@@ -44,6 +51,14 @@ func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch 
 	}
 	f.buf.msgs = out
 	return out, nil
+}
+
+// verdictAt is the decision made ahead for the j-th target, if any.
+func verdictAt(vs []verdict, j int) verdict {
+	if j < len(vs) {
+		return vs[j]
+	}
+	return undecided
 }
 
 // eventType reads the event-type header, falling back to the topic name.
@@ -67,15 +82,19 @@ func (f *Fanout) eventType(m *kafka.Message) event.Type {
 // value (or the envelope JSON for a json Kafka destination), to its
 // destination topic, with the record's headers plus the subscription
 // header — or its dead letter when it needed decoding and cannot be.
-func (f *Fanout) copyFor(tg *target, rec *record) (kafka.Message, bool, error) {
+func (f *Fanout) copyFor(tg *target, rec *record, ahead verdict) (kafka.Message, bool, error) {
 	m := rec.m
 	if tg.filter != nil {
-		v, err := tg.filter.decide(rec)
+		v, err := ahead, error(nil)
+		if v == undecided {
+			v, err = tg.filter.decide(rec)
+		}
 		switch {
 		case err != nil:
 			return kafka.Message{}, false, err
 		case v == deadLetter:
-			return f.deadLetterFor(tg, m, "decode", rec.fev.PayloadErr()), true, nil
+			_, derr := rec.event()
+			return f.deadLetterFor(tg, m, "decode", derr), true, nil
 		case v != pass:
 			tg.skip(v)
 			return kafka.Message{}, false, nil

@@ -89,6 +89,7 @@ type Fanout struct {
 	targets *targets
 	buf     buffers // only the writing goroutine uses it, as rec
 	rec     record
+	plans   plans // the fetching goroutine's
 	now     func() time.Time
 	// dlqPrefix names dead-letter topics.
 	dlqPrefix string
@@ -110,8 +111,9 @@ func New(cfg Config, deps Deps) *Fanout {
 	if deps.DeadLetterPrefix == "" {
 		deps.DeadLetterPrefix = DefaultDeadLetterPrefix
 	}
+	progs := newPrograms(deps.Log)
 	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
-		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix), targets: newTargets(deps.DeliveryPrefix, newPrograms(deps.Log)),
+		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix), targets: newTargets(deps.DeliveryPrefix, progs), plans: plans{progs: progs},
 		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes(), now: deps.Now, dlqPrefix: deps.DeadLetterPrefix}
 }
 
@@ -172,14 +174,15 @@ func (f *Fanout) retry(ctx context.Context, what string, op func() error) {
 }
 
 // write makes and writes every copy (and dead letter) of batch with one
-// WriteMessages call, and returns what each subscription got.
-func (f *Fanout) write(ctx context.Context, batch []kafka.Message) (map[string]outcomes, error) {
+// WriteMessages call, and returns what each subscription got. a, when not
+// nil, holds filter decisions made ahead.
+func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (map[string]outcomes, error) {
 	snap := f.deps.Matcher.Load()
 	if err := f.topics.ensure(ctx, snap); err != nil {
 		return nil, err
 	}
 	f.targets.load(snap)
-	out, err := f.copies(ctx, snap, batch)
+	out, err := f.copies(ctx, snap, batch, a)
 	if err == nil && f.targets.deadLettered() {
 		err = f.topics.ensureNamed(ctx, dlqTopics(out, f.dlqPrefix))
 	}

@@ -3,6 +3,7 @@ package fanout
 import (
 	"errors"
 	"slices"
+	"sync"
 
 	"go.uber.org/zap"
 
@@ -27,7 +28,8 @@ func undecodable(err error) bool {
 type verdict int
 
 const (
-	pass       verdict = iota // copy it
+	undecided  verdict = iota // not decided ahead
+	pass                      // copy it
 	reject                    // the filter is false: skip it
 	failed                    // the filter could not be evaluated: skip it
 	deadLetter                // the event cannot be decoded: dead-letter it
@@ -35,9 +37,10 @@ const (
 
 // programs caches each subscription's compiled filter, keyed by what it
 // is compiled from, so a program is compiled once per subscription version
-// (not per snapshot). Only the writing goroutine uses it.
+// (not per snapshot). The fetching and the writing goroutine share it.
 type programs struct {
 	log   *zap.Logger
+	mu    sync.Mutex
 	byID  map[string]*compiled
 	alive map[string]bool // ids seen since the last prune
 }
@@ -58,6 +61,8 @@ func (p *programs) get(sub *subscription.Subscription) *compiled {
 	if sub.Filter == "" {
 		return nil
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.alive[sub.ID] = true
 	c, ok := p.byID[sub.ID]
 	if ok && c.expr == sub.Filter && slices.Equal(c.types, sub.EventTypes) {
@@ -76,6 +81,8 @@ func (p *programs) get(sub *subscription.Subscription) *compiled {
 // prune forgets the programs of subscriptions not seen since the last
 // prune (called when the snapshot changes).
 func (p *programs) prune() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	for id := range p.byID {
 		if !p.alive[id] {
 			delete(p.byID, id)

@@ -145,3 +145,20 @@ func contactUpdate(tb testing.TB, id, contact string) event.Event {
 	}
 	return ev
 }
+
+// modes are the two ways a batch's filters are decided: ahead, by the
+// fetching goroutine (as Run does), or by the writer (after a retry, or
+// when the snapshot changed in between).
+var modes = []struct {
+	name  string
+	ahead bool
+}{{"decided ahead", true}, {"decided by the writer", false}}
+
+func writeBatch(f *Fanout, batch []kafka.Message, decideAhead bool) (map[string]outcomes, error) {
+	ctx := context.Background()
+	var a *ahead
+	if decideAhead {
+		a = f.decideAhead(ctx, batch)
+	}
+	return f.write(ctx, batch, a)
+}

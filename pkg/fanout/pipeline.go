@@ -8,6 +8,12 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
+// fetched is a batch with the filter decisions made while it waited.
+type fetched struct {
+	batch []kafka.Message
+	ahead *ahead
+}
+
 // written is a batch whose copies are all acknowledged, ready to commit.
 type written struct {
 	batch  []kafka.Message
@@ -26,7 +32,7 @@ type written struct {
 func (f *Fanout) Run(ctx context.Context) error {
 	work, cancel := f.shutdownContext(ctx)
 	defer cancel()
-	batches := make(chan []kafka.Message)
+	batches := make(chan fetched)
 	done := make(chan written)
 	var fetchErr error
 	var wg sync.WaitGroup
@@ -50,12 +56,13 @@ func (f *Fanout) Run(ctx context.Context) error {
 }
 
 // fetchLoop collects batches into out until ctx is done or the source
-// fails; the batch in hand is handed over either way.
-func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) error {
+// fails; the batch in hand is handed over either way. Before handing a
+// batch over it decides its filters (see ahead).
+func (f *Fanout) fetchLoop(ctx context.Context, out chan<- fetched) error {
 	for {
 		batch, err := f.collect(ctx)
 		if len(batch) > 0 {
-			out <- batch // writeLoop drains until close
+			out <- fetched{batch: batch, ahead: f.decideAhead(ctx, batch)} // writeLoop drains until close
 		}
 		if err != nil || ctx.Err() != nil {
 			return err
@@ -67,19 +74,21 @@ func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) erro
 // the committer. Once work is done (stop plus the shutdown timeout) it
 // drops the rest: not written, not committed, copied again by the next
 // owner of their partitions.
-func (f *Fanout) writeLoop(work context.Context, in <-chan []kafka.Message, out chan<- written) {
-	for batch := range in {
+func (f *Fanout) writeLoop(work context.Context, in <-chan fetched, out chan<- written) {
+	for b := range in {
 		if work.Err() != nil {
 			continue
 		}
 		var copies map[string]outcomes
+		a := b.ahead
 		f.retry(work, "write batch", func() error {
 			var err error
-			copies, err = f.write(work, batch)
+			copies, err = f.write(work, b.batch, a)
+			a = nil // a retry decides again
 			return err
 		})
 		if work.Err() == nil {
-			out <- written{batch: batch, copies: copies}
+			out <- written{batch: b.batch, copies: copies}
 		}
 	}
 }

@@ -39,6 +39,17 @@ func (r *record) reset(ctx context.Context, dec Decoder, m *kafka.Message, typ e
 	*r = record{ctx: ctx, dec: dec, m: m, typ: typ, proj: proj}
 }
 
+// use takes what the fetching goroutine decoded of the record, when it
+// decoded what the record's subscriptions need now, and returns its filter
+// verdicts.
+func (r *record) use(a aheadRecord) []verdict {
+	if a.key != "" && a.key == r.proj.Key() {
+		r.ev, r.err, r.decoded = a.ev, a.err, true
+		r.ev.Type = r.typ
+	}
+	return a.verdicts
+}
+
 // event decodes, once, what the record's subscriptions need of it.
 func (r *record) event() (event.Event, error) {
 	if !r.decoded {
@@ -57,7 +68,7 @@ func (r *record) event() (event.Event, error) {
 func (r *record) filterEvent() *filter.Event {
 	if !r.fevSet {
 		r.fevSet = true
-		r.fev.Reset(r.typ, string(r.m.Key), r.header(headerSource), r.receivedAt(), r)
+		r.fev.Reset(r.typ, string(r.m.Key), r.header(headerSource), r)
 	}
 	return &r.fev
 }
@@ -89,8 +100,9 @@ func (r *record) header(name string) string {
 	return ""
 }
 
-// receivedAt is the received-at header, or the record's time.
-func (r *record) receivedAt() time.Time {
+// ReceivedAt implements filter.Loader: the received-at header, or the
+// record's time.
+func (r *record) ReceivedAt() time.Time {
 	if t, err := time.Parse(time.RFC3339Nano, r.header(headerReceivedAt)); err == nil {
 		return t
 	}

@@ -163,25 +163,30 @@ func (t *targets) match(snap *subscription.Snapshot, typ event.Type) ([]*target,
 	for i, sub := range subs {
 		tgs[i] = t.get(sub)
 	}
-	tt := typeTargets{targets: tgs, proj: projection(tgs)}
+	progs := make([]*compiled, len(tgs))
+	for i, tg := range tgs {
+		progs[i] = tg.filter
+	}
+	tt := typeTargets{targets: tgs, proj: projection(subs, progs)}
 	if typ.Known() {
 		t.byType[typ] = tt
 	}
 	return tt.targets, tt.proj
 }
 
-// projection is the union of what tgs need decoded: the payload fields
-// their filters read, and Raw for json copies and payload.unknown.
-func projection(tgs []*target) schema.Projection {
+// projection is the union of what subs (with their compiled filters
+// progs) need decoded: the payload fields their filters read, and Raw for
+// json copies and payload.unknown.
+func projection(subs []*subscription.Subscription, progs []*compiled) schema.Projection {
 	var fields []string
 	var all, raw bool
-	for _, tg := range tgs {
-		d := tg.sub.Destination
+	for i, sub := range subs {
+		d := sub.Destination
 		raw = raw || !d.IsWebhook() && d.Format == subscription.FormatJSON
-		if tg.filter == nil || tg.filter.prg == nil {
+		if progs[i] == nil || progs[i].prg == nil {
 			continue
 		}
-		n := tg.filter.prg.Needs()
+		n := progs[i].prg.Needs()
 		fields, all, raw = append(fields, n.Fields...), all || n.All, raw || n.Unknown
 	}
 	return schema.NewProjection(fields, all, raw)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
 
 	"github.com/engagehub/engagehub/pkg/event"
@@ -12,6 +13,8 @@ import (
 // Loader supplies the parts of an event that cost something to build. Event
 // calls each at most once, and only when an expression reads it.
 type Loader interface {
+	// ReceivedAt returns when ingest received the event.
+	ReceivedAt() time.Time
 	// Headers returns the event record's headers by name.
 	Headers() map[string]string
 	// Payload decodes the event's payload. An error makes every expression
@@ -24,39 +27,40 @@ type Loader interface {
 // expression on that event, so what Load builds is built once. It is not
 // safe for concurrent use.
 type Event struct {
-	Type       event.Type
-	ContactID  string
-	Source     string
-	ReceivedAt time.Time
-	Load       Loader
+	Type      event.Type
+	ContactID string
+	Source    string
+	Load      Loader
 
+	receivedAt time.Time
 	headers    map[string]string
 	payload    *Payload
 	payloadErr error
-	loaded     uint8 // bits: loadedHeaders, loadedPayload
+	loaded     uint8 // bits: loadedReceivedAt, loadedHeaders, loadedPayload
 }
 
 const (
-	loadedHeaders uint8 = 1 << iota
+	loadedReceivedAt uint8 = 1 << iota
+	loadedHeaders
 	loadedPayload
 )
 
 // Reset makes e describe another event, dropping what was loaded.
-func (e *Event) Reset(typ event.Type, contactID, source string, receivedAt time.Time, load Loader) {
-	*e = Event{Type: typ, ContactID: contactID, Source: source, ReceivedAt: receivedAt, Load: load}
+func (e *Event) Reset(typ event.Type, contactID, source string, load Loader) {
+	*e = Event{Type: typ, ContactID: contactID, Source: source, Load: load}
 }
 
 // ResolveName implements interpreter.Activation.
 func (e *Event) ResolveName(name string) (any, bool) {
 	switch name {
 	case "type":
-		return types.String(e.Type), true
+		return typeValue(e.Type), true
 	case "contactId":
 		return types.String(e.ContactID), true
 	case "source":
 		return types.String(e.Source), true
 	case "receivedAt":
-		return types.Timestamp{Time: e.ReceivedAt}, true
+		return types.Timestamp{Time: e.loadReceivedAt()}, true
 	case "headers":
 		return e.loadHeaders(), true
 	case "payload":
@@ -67,6 +71,32 @@ func (e *Event) ResolveName(name string) (any, bool) {
 
 // Parent implements interpreter.Activation.
 func (e *Event) Parent() interpreter.Activation { return nil }
+
+func (e *Event) loadReceivedAt() time.Time {
+	if e.loaded&loadedReceivedAt == 0 {
+		e.loaded |= loadedReceivedAt
+		if e.Load != nil {
+			e.receivedAt = e.Load.ReceivedAt()
+		}
+	}
+	return e.receivedAt
+}
+
+// typeValues are the catalog's types as CEL values, made once.
+var typeValues = func() map[event.Type]ref.Val {
+	m := map[event.Type]ref.Val{}
+	for _, spec := range event.Catalog() {
+		m[spec.Type] = types.String(spec.Type)
+	}
+	return m
+}()
+
+func typeValue(t event.Type) ref.Val {
+	if v, ok := typeValues[t]; ok {
+		return v
+	}
+	return types.String(t)
+}
 
 func (e *Event) loadHeaders() map[string]string {
 	if e.loaded&loadedHeaders == 0 {
@@ -105,8 +135,7 @@ func (e *Event) PayloadErr() error { return e.payloadErr }
 // headers (for the admin API's test-filter and for tests; fan-out builds
 // Events from records without decoding).
 func FromEvent(ev event.Event, headers map[string]string) *Event {
-	return &Event{Type: ev.Type, ContactID: ev.ContactID, Source: ev.Source, ReceivedAt: ev.ReceivedAt,
-		Load: decoded{ev: ev, headers: headers}}
+	return &Event{Type: ev.Type, ContactID: ev.ContactID, Source: ev.Source, Load: decoded{ev: ev, headers: headers}}
 }
 
 type decoded struct {
@@ -116,3 +145,4 @@ type decoded struct {
 
 func (d decoded) Headers() map[string]string { return d.headers }
 func (d decoded) Payload() (*Payload, error) { return NewPayload(d.ev), nil }
+func (d decoded) ReceivedAt() time.Time      { return d.ev.ReceivedAt }

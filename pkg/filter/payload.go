@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -29,22 +30,44 @@ func NewPayload(ev event.Event) *Payload {
 	return &Payload{typ: ev.Type, typed: ev.Payload, raw: ev.Raw}
 }
 
-// get returns field name; ok is false when the event has no such field.
-func (p *Payload) get(name string) (v any, ok bool, err error) {
+// get returns field name as a CEL value; ok is false when the event has
+// no such field.
+func (p *Payload) get(name string) (v ref.Val, ok bool, err error) {
 	kind, typed := kindsOf(p.typ)[name]
 	if !typed && name == unknownField {
-		return p.unknownFields(), true, nil
+		return types.DefaultTypeAdapter.NativeToValue(p.unknownFields()), true, nil
 	}
-	v, ok = p.typed[name]
-	if !ok || kind != event.KindDecimal {
-		return v, ok, nil
+	raw, ok := p.typed[name]
+	if !ok {
+		return nil, false, nil
 	}
-	s, _ := v.(string)
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return nil, true, fmt.Errorf("payload.%s: %q is not a number", name, s)
+	v, err = celValue(name, kind, raw)
+	return v, true, err
+}
+
+// celValue converts a typed payload value (as package event builds it) to
+// CEL: decimals, kept as exact text, become doubles.
+func celValue(name string, kind event.Kind, v any) (ref.Val, error) {
+	switch x := v.(type) {
+	case string:
+		if kind != event.KindDecimal {
+			return types.String(x), nil
+		}
+		f, err := strconv.ParseFloat(x, 64)
+		if err != nil {
+			return nil, fmt.Errorf("payload.%s: %q is not a number", name, x)
+		}
+		return types.Double(f), nil
+	case bool:
+		return types.Bool(x), nil
+	case int64:
+		return types.Int(x), nil
+	case time.Time:
+		return types.Timestamp{Time: x}, nil
+	case map[string]string:
+		return types.NewStringStringMap(types.DefaultTypeAdapter, x), nil
 	}
-	return f, true, nil
+	return types.DefaultTypeAdapter.NativeToValue(v), nil
 }
 
 func (p *Payload) has(name string) bool {

@@ -37,6 +37,9 @@ func NewProjection(payload []string, all, raw bool) Projection {
 	return p
 }
 
+// Key identifies p: equal keys, equal projections.
+func (p Projection) Key() string { return p.key() }
+
 // key identifies p for caching; Payload is sorted.
 func (p Projection) key() string {
 	if p.k != "" {
@@ -55,10 +58,9 @@ func (p Projection) key() string {
 	return b.String()
 }
 
-// projections maps (writer schema id, projection) to a reader that keeps
-// only the projection's fields.
+// projections maps (writer schema id, projection) to its walker.
 type projections struct {
-	byKey sync.Map // projKey -> projector
+	byKey sync.Map // projKey -> *walker
 	mu    sync.Mutex
 	n     int // entries, under mu
 }
@@ -72,15 +74,6 @@ type projKey struct {
 	projection string
 }
 
-// projector is one projection reader with its own codec configuration:
-// hamba/avro caches decoders by a fingerprint that two resolutions of one
-// writer schema share whatever fields they skip, so projections of one
-// writer must not share a decoder cache (nor share Unmarshal's).
-type projector struct {
-	sch avro.Schema
-	api avro.API
-}
-
 // Project decodes the parts of a framed record that p names: the returned
 // event has only those payload fields (and Raw only with p.Raw); its
 // envelope fields (ID, Type, Source, ...) are left empty. It is several
@@ -92,98 +85,44 @@ func (s *Serde) Project(ctx context.Context, value []byte, p Projection) (event.
 	if err != nil {
 		return event.Event{}, err
 	}
-	pr, err := s.projs.get(ctx, s.reg, id, p)
+	w, err := s.projs.get(ctx, s.reg, id, p)
 	if err != nil {
 		return event.Event{}, err
 	}
 	var rec record
-	if err := pr.api.Unmarshal(pr.sch, payload, &rec); err != nil {
+	if err := w.decode(payload, &rec); err != nil {
 		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
 	dropNulls(rec.Payload)
 	return event.Event{Payload: rec.Payload, Raw: []byte(rec.Raw)}, nil
 }
 
-func (c *projections) get(ctx context.Context, reg Registry, id uint32, p Projection) (projector, error) {
+func (c *projections) get(ctx context.Context, reg Registry, id uint32, p Projection) (*walker, error) {
 	key := projKey{id: id, projection: p.key()}
 	if v, ok := c.byKey.Load(key); ok {
-		return v.(projector), nil
+		return v.(*walker), nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v, ok := c.byKey.Load(key); ok {
-		return v.(projector), nil
+		return v.(*walker), nil
 	}
 	text, err := reg.Schema(ctx, int(id))
 	if err != nil {
-		return projector{}, fmt.Errorf("schema: fetch schema id %d: %w", id, err)
+		return nil, fmt.Errorf("schema: fetch schema id %d: %w", id, err)
 	}
-	sch, err := projectionReader(text, p)
+	writer, err := avro.ParseWithCache(text, "", &avro.SchemaCache{})
 	if err != nil {
-		return projector{}, fmt.Errorf("schema: projection reader for schema id %d: %w: %w", id, ErrUndecodable, err)
+		return nil, fmt.Errorf("schema: parse schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
-	pr := projector{sch: sch, api: newAPI()}
+	w, err := newWalker(writer, p)
+	if err != nil {
+		return nil, fmt.Errorf("schema: projection of schema id %d: %w: %w", id, ErrUndecodable, err)
+	}
 	if c.n++; c.n > maxProjections {
 		c.byKey.Clear()
 		c.n = 1
 	}
-	c.byKey.Store(key, pr)
-	return pr, nil
-}
-
-// projectionReader resolves, against the writer schema text, a reader
-// named as the writer's record with only p's fields of it.
-func projectionReader(writerText string, p Projection) (avro.Schema, error) {
-	writer, err := avro.ParseWithCache(writerText, "", &avro.SchemaCache{})
-	if err != nil {
-		return nil, err
-	}
-	rec, ok := writer.(*avro.RecordSchema)
-	if !ok {
-		return nil, fmt.Errorf("writer schema is a %s, not a record", writer.Type())
-	}
-	var fields []*avro.Field
-	for _, f := range rec.Fields() {
-		nf, keep, err := projectField(f, p)
-		if err != nil {
-			return nil, err
-		}
-		if keep {
-			fields = append(fields, nf)
-		}
-	}
-	reader, err := avro.NewRecordSchema(rec.Name(), rec.Namespace(), fields)
-	if err != nil {
-		return nil, err
-	}
-	return avro.NewSchemaCompatibility().Resolve(reader, writer)
-}
-
-// projectField returns the reader's version of writer field f, if p keeps it.
-func projectField(f *avro.Field, p Projection) (*avro.Field, bool, error) {
-	switch {
-	case f.Name() == "raw" && p.Raw:
-		nf, err := avro.NewField("raw", avro.NewPrimitiveSchema(avro.String, nil))
-		return nf, true, err
-	case f.Name() != "payload" || !p.AllPayload && len(p.Payload) == 0:
-		return nil, false, nil
-	case p.AllPayload:
-		return f, true, nil
-	}
-	prec, ok := f.Type().(*avro.RecordSchema)
-	if !ok {
-		return nil, false, fmt.Errorf("payload is a %s, not a record", f.Type().Type())
-	}
-	var kept []*avro.Field
-	for _, g := range prec.Fields() {
-		if slices.Contains(p.Payload, g.Name()) {
-			kept = append(kept, g)
-		}
-	}
-	sub, err := avro.NewRecordSchema(prec.Name(), prec.Namespace(), kept)
-	if err != nil {
-		return nil, false, err
-	}
-	nf, err := avro.NewField("payload", sub)
-	return nf, true, err
+	c.byKey.Store(key, w)
+	return w, nil
 }
