@@ -61,3 +61,22 @@ func TestProjectReadsUnrecognizedEventsAndRefusesBadFraming(t *testing.T) {
 		t.Fatalf("bad framing: %v", err)
 	}
 }
+
+func TestProjectRefusesTruncatedAndGarbledRecords(t *testing.T) {
+	t.Parallel()
+	s, _ := preparedSerde(t)
+	spec, _ := event.Lookup(event.PointBalanceUpdated)
+	_, value, err := s.Marshal(sampleEvent(t, spec.Example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProjection([]string{"balance"}, false, true)
+	for name, v := range map[string][]byte{
+		"truncated": value[:len(value)/2],
+		"garbled":   append(append([]byte(nil), value[:5]...), 0xff, 0xff, 0xff),
+	} {
+		if _, err := s.Project(context.Background(), v, p); !errors.Is(err, ErrUndecodable) {
+			t.Errorf("%s: err = %v, want ErrUndecodable", name, err)
+		}
+	}
+}

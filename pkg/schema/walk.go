@@ -108,10 +108,10 @@ func (w *walker) decode(data []byte, rec *record) error {
 			break
 		}
 	}
-	if r.Error != nil && !errors.Is(r.Error, io.EOF) {
-		return r.Error
+	if errors.Is(r.Error, io.EOF) {
+		return fmt.Errorf("record ends before the fields read: %w", io.ErrUnexpectedEOF)
 	}
-	return nil
+	return r.Error
 }
 
 func readPayload(r *avro.Reader, fields []walkField) map[string]any {
