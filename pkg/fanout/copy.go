@@ -63,18 +63,22 @@ func verdictAt(vs []verdict, j int) verdict {
 
 // eventType reads the event-type header, falling back to the topic name.
 func (f *Fanout) eventType(m *kafka.Message) event.Type {
+	return eventTypeOf(m, f.types, f.deps.EventPrefix, f.unrecognized)
+}
+
+func eventTypeOf(m *kafka.Message, types map[string]event.Type, prefix, unrecognized string) event.Type {
 	for _, h := range m.Headers {
 		if h.Key == HeaderEventType {
-			if t, ok := f.types[string(h.Value)]; ok {
+			if t, ok := types[string(h.Value)]; ok {
 				return t // no copy of the header for a catalog type
 			}
 			return event.Type(h.Value)
 		}
 	}
-	if m.Topic == f.unrecognized {
+	if m.Topic == unrecognized {
 		return ""
 	}
-	return event.Type(strings.TrimPrefix(m.Topic, f.deps.EventPrefix))
+	return event.Type(strings.TrimPrefix(m.Topic, prefix))
 }
 
 // copyFor makes what rec's record becomes for tg's subscription: nothing
