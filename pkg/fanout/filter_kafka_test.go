@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
 // startConfig is the config env.start runs fan-out with.
@@ -76,6 +77,42 @@ func TestFilterChangeAppliesToEventsFannedOutAfterIt(t *testing.T) {
 		if !maps.Equal(got, want) {
 			t.Errorf("%s got %v, want the first batch's high balances and the second's low ones %v", topic, got, want)
 		}
+	}
+	cancel()
+	<-done
+}
+
+func TestUndecodableEventForAJSONDestinationIsDeadLetteredOnTheBroker(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	e := newEnv(t, testClient(t))
+	e.ensureEventTopics(ctx, t)
+	store := e.openStore(ctx, t)
+	serde := newSerde(t, e.eventPrefix)
+	team := jsonKafkaSub("team", e.eventPrefix[:len(e.eventPrefix)-len(".engage.")]+".team-json", "*")
+	if _, _, err := store.Create(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	dlqPrefix := e.deliveryPrefix + "dlq."
+	f := NewKafka(e.client, startConfig(e), Deps{Matcher: store.Matcher(), Decoder: &serdeDecoder{serde: serde}, EventPrefix: e.eventPrefix,
+		DeliveryPrefix: e.deliveryPrefix, DeadLetterPrefix: dlqPrefix})
+	done := make(chan struct{})
+	go func() { defer close(done); _ = f.Run(ctx); _ = f.Close() }()
+
+	good := records(t, serde, balanceEvent(t, "good-1", "c1", 10, "S1"), balanceEvent(t, "good-2", "c1", 20, "S1"))
+	poison := good[0]
+	poison.Value = []byte("not avro")
+	poison.Headers = []kafka.Header{{Key: HeaderEventID, Value: []byte("poison")}, {Key: HeaderEventType, Value: []byte("point.balance.updated")}}
+	e.produceRecords(ctx, t, []kafka.Message{good[0], poison, good[1]})
+
+	waitFor(ctx, t, "both good events as JSON", func() bool { return len(e.readTopic(ctx, t, team.Destination.Topic)) >= 2 })
+	waitFor(ctx, t, "the dead letter", func() bool { return len(e.readTopic(ctx, t, dlqPrefix+"team")) >= 1 })
+	if got := distinctIDs(e.readTopic(ctx, t, team.Destination.Topic)); len(got) != 2 || !got["good-1"] || !got["good-2"] {
+		t.Fatalf("copies = %v, want good-1 and good-2", got)
+	}
+	dl := e.readTopic(ctx, t, dlqPrefix+"team")
+	if len(dl) != 1 || dl[0].id != "poison" || dl[0].value != "not avro" || dl[0].subscription != "team" {
+		t.Fatalf("dead letters = %+v, want the poison record, value unchanged", dl)
 	}
 	cancel()
 	<-done
