@@ -29,11 +29,18 @@
 // Absent optional fields are absent: test them with has(payload.x). An
 // expression that fails at run time (a missing field read without has(),
 // a division by zero) does not match; fan-out counts it apart from the
-// events the expression rejected. Numbers of different types compare as
-// numbers (`payload.balance > 1000` is fine).
+// events the expression rejected. Ordering compares numbers of different
+// types (`payload.balance > 1000` is fine); equality does not mix them, as
+// in CEL everywhere (`payload.balance == 1000.0`, not `== 1000`).
+//
+// Evaluation is not metered; instead an expression whose worst-case cost
+// (over events whose lists and maps have at most 1000 entries and strings
+// 64 KiB) is above a million steps is refused at compile time: only
+// nested comprehensions (all, exists, map, filter) get there.
 //
 // Evaluation is cheap and lazy: type, contactId, source and receivedAt
 // come from the record's headers and key; the Avro value is decoded only
 // when an expression reads payload (see Loader), once per event however
-// many subscriptions read it.
+// many subscriptions read it, and only the fields they read (see
+// Program.Needs).
 package filter
