@@ -19,7 +19,8 @@ type Request struct {
 }
 
 // Transformer is a subscription's transformation (cmd wires package
-// transform's Script).
+// transform's Script). Endpoints compare it by identity, so it must be
+// comparable: use a pointer.
 type Transformer interface {
 	// Transform returns the request to sign and send, or cancel true to
 	// send nothing for this event (it is settled). It must bound its own
