@@ -95,20 +95,26 @@ func (f *Fanout) decideAhead(ctx context.Context, batch []kafka.Message) *ahead 
 	}
 	a := &ahead{version: snap.Version(), recs: make([]aheadRecord, len(batch))}
 	var rec record
+	var verdicts []verdict // carved per record, one allocation per batch mostly
 	for i := range batch {
 		typ := f.eventType(&batch[i])
 		tp := f.plans.forType(snap, typ)
 		if !tp.filtered {
 			continue
 		}
+		if cap(verdicts)-len(verdicts) < len(tp.progs) {
+			verdicts = make([]verdict, 0, max(len(batch)*len(tp.progs), len(tp.progs)))
+		}
+		vs := verdicts[len(verdicts) : len(verdicts)+len(tp.progs) : len(verdicts)+len(tp.progs)]
+		verdicts = verdicts[:len(verdicts)+len(tp.progs)]
 		rec.reset(ctx, f.deps.Decoder, &batch[i], typ, tp.proj)
-		a.recs[i] = decideRecord(&rec, tp)
+		a.recs[i] = decideRecord(&rec, tp, vs)
 	}
 	return a
 }
 
-func decideRecord(rec *record, tp typePlan) aheadRecord {
-	vs := make([]verdict, len(tp.progs))
+// decideRecord fills vs with tp's verdicts on rec.
+func decideRecord(rec *record, tp typePlan, vs []verdict) aheadRecord {
 	for j, c := range tp.progs {
 		if c == nil {
 			continue // pass

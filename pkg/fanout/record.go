@@ -30,6 +30,7 @@ type record struct {
 
 	fev     filter.Event
 	fevSet  bool
+	payload filter.Payload // what Payload hands out, reused
 	ev      event.Event
 	err     error
 	decoded bool
@@ -82,13 +83,15 @@ func (r *record) Headers() map[string]string {
 	return out
 }
 
-// Payload implements filter.Loader.
+// Payload implements filter.Loader. The payload is valid until the next
+// reset: evaluations end before it.
 func (r *record) Payload() (*filter.Payload, error) {
 	ev, err := r.event()
 	if err != nil {
 		return nil, err
 	}
-	return filter.NewPayload(ev), nil
+	r.payload.Reset(ev)
+	return &r.payload, nil
 }
 
 func (r *record) header(name string) string {

@@ -27,7 +27,15 @@ type Payload struct {
 // NewPayload returns ev's payload: ev.Payload (as package schema decodes
 // it, or event.New builds it) and, for payload.unknown, ev.Raw.
 func NewPayload(ev event.Event) *Payload {
-	return &Payload{typ: ev.Type, typed: ev.Payload, raw: ev.Raw}
+	p := &Payload{}
+	p.Reset(ev)
+	return p
+}
+
+// Reset makes p ev's payload (see NewPayload), so a caller evaluating many
+// events one after another can reuse one Payload.
+func (p *Payload) Reset(ev event.Event) {
+	*p = Payload{typ: ev.Type, typed: ev.Payload, raw: ev.Raw}
 }
 
 // get returns field name as a CEL value; ok is false when the event has
