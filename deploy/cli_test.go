@@ -14,9 +14,10 @@ import (
 // combined output and exit code (-1 when it did not exit in time).
 func run(t *testing.T, env map[string]string, timeout time.Duration, args ...string) (string, int) {
 	t.Helper()
+	bin := engagehubBinary(t) // built (once) before the clock starts
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, engagehubBinary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = cleanEnv(env)
 	out, err := cmd.CombinedOutput()
 	if ctx.Err() != nil {

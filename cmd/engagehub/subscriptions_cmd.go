@@ -38,7 +38,7 @@ func newSubscriptionsCmd() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&url, "url", "", "engagehub base URL (default http://<http.listen>)")
 	cmd.PersistentFlags().StringVar(&token, "token", "", "bearer token (default $ENGAGEHUB_TOKEN, then the first of auth.tokens)")
-	client := func(cmd *cobra.Command) (*admin.Client, error) {
+	client := adminClient(func(cmd *cobra.Command) (*admin.Client, error) {
 		cfg, err := loadConfig(cmd)
 		if err != nil {
 			return nil, &exitError{code: 2, err: err}
@@ -48,7 +48,8 @@ func newSubscriptionsCmd() *cobra.Command {
 			base = "http://" + cfg.HTTP.Listen
 		}
 		return admin.NewClient(base, cliToken(cfg, token)), nil
-	}
+	})
+	cmd.AddCommand(newTestFilterCmd(client), newTestTransformCmd(client))
 	cmd.AddCommand(
 		&cobra.Command{Use: "list", Short: "list subscriptions", Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
@@ -83,27 +84,7 @@ func newSubscriptionsCmd() *cobra.Command {
 				}
 				return printJSON(cmd.OutOrStdout(), s)
 			}},
-		&cobra.Command{Use: "create FILE|-", Short: "create a subscription from JSON (prints its signing secret once)", Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				c, err := client(cmd)
-				if err != nil {
-					return err
-				}
-				in, closeIn, err := openInput(cmd, args[0])
-				if err != nil {
-					return &exitError{code: 2, err: err}
-				}
-				defer closeIn()
-				body, err := io.ReadAll(in)
-				if err != nil {
-					return err
-				}
-				s, err := c.Create(cmd.Context(), body)
-				if err != nil {
-					return err
-				}
-				return printJSON(cmd.OutOrStdout(), s)
-			}},
+		newCreateCmd(client),
 		&cobra.Command{Use: "delete ID", Short: "delete a subscription", Args: cobra.ExactArgs(1),
 			RunE: func(cmd *cobra.Command, args []string) error {
 				c, err := client(cmd)

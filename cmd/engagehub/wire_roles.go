@@ -63,6 +63,7 @@ func (a *app) startRoles(ctx context.Context) error {
 	}
 	if a.has("admin") {
 		a.router.Handle(admin.NewSubscriptions(store, a.log.Named("admin")).Routes()...)
+		a.router.Handle(admin.NewTryout(a.cfg.Transform).Routes()...)
 		a.router.Handle(delivery.NewAdmin(parts.cfg, a.kafka, parts.sink, storeLookup{store}, parts.client,
 			a.cfg.Kafka.TopicPrefix, "engagehub/"+version, a.log.Named("admin")).Routes()...)
 	}
@@ -93,7 +94,7 @@ func (a *app) startIngest() error {
 func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error) {
 	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, a.cipher,
 		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix},
-			Addresses: a.cfg.Sender.DialPolicy()})
+			Addresses: a.cfg.Sender.DialPolicy(), Transform: a.cfg.Transform})
 	if err != nil {
 		return nil, err
 	}
@@ -114,10 +115,11 @@ func retiredPrefixes(t delivery.TopicsConfig) []string { return []string{t.DLQPr
 func (a *app) startFanout(store *subscription.Store) {
 	f := fanout.NewKafka(a.kafka, a.cfg.Fanout, fanout.Deps{
 		Matcher:            store.Matcher(),
-		Decoder:            a.serde,
+		Decoder:            eventDecoder{a.serde},
 		EventPrefix:        a.cfg.Kafka.TopicPrefix,
 		DeliveryPrefix:     a.cfg.Subscriptions.DeliveryPrefix,
 		DeliveryPartitions: a.cfg.Subscriptions.DeliveryPartitions,
+		DeadLetterPrefix:   a.cfg.Sender.Topics.DLQPrefix,
 		Registerer:         a.metrics,
 		Log:                a.log.Named("fanout"),
 		Backoff:            a.kafka.Backoff(),

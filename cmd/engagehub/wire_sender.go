@@ -53,7 +53,8 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 	a.add("attempt-log", attempts.Run)
 	a.add("sender", sup.Run)
 	a.health.Add("sender", sup.Readiness)
-	a.add("sender-sync", func(ctx context.Context) error { return syncEndpoints(ctx, store, sup) })
+	scripts := newTransforms(a.cfg.Transform, log)
+	a.add("sender-sync", func(ctx context.Context) error { return syncEndpoints(ctx, store, sup, scripts) })
 }
 
 // consumerOptions are the sender's consumers' settings; both start a
@@ -67,13 +68,13 @@ func consumerOptions(cfg delivery.Config, log *zap.Logger) kafka.ConsumerOptions
 
 // syncEndpoints hands the supervisor the current endpoints on every store
 // change, and every minute so rotated-out secrets stop signing after their grace.
-func syncEndpoints(ctx context.Context, store *subscription.Store, sup *delivery.Supervisor) error {
+func syncEndpoints(ctx context.Context, store *subscription.Store, sup *delivery.Supervisor, scripts *transforms) error {
 	changes, stop := store.Changes()
 	defer stop()
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
-		sup.Update(endpoints(store.List(), time.Now()))
+		sup.Update(endpoints(store.List(), time.Now(), scripts))
 		select {
 		case <-ctx.Done():
 			return nil
@@ -84,17 +85,20 @@ func syncEndpoints(ctx context.Context, store *subscription.Store, sup *delivery
 }
 
 // endpoints are the enabled webhook subscriptions, as the sender sees them.
-func endpoints(subs []subscription.Subscription, now time.Time) []delivery.Endpoint {
+func endpoints(subs []subscription.Subscription, now time.Time, scripts *transforms) []delivery.Endpoint {
 	var out []delivery.Endpoint
 	for i := range subs {
-		if ep, ok := endpoint(&subs[i], now); ok && subs[i].Enabled {
+		if ep, ok := endpoint(&subs[i], now, scripts); ok && subs[i].Enabled {
 			out = append(out, ep)
 		}
 	}
+	scripts.retain(subs)
 	return out
 }
 
-func endpoint(s *subscription.Subscription, now time.Time) (delivery.Endpoint, bool) {
+// endpoint translates s; its transformation comes from scripts (none
+// when scripts is nil: the admin routes' test ping sends untransformed).
+func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) (delivery.Endpoint, bool) {
 	if s.Destination.Type != subscription.DestinationWebhook {
 		return delivery.Endpoint{}, false
 	}
@@ -109,6 +113,7 @@ func endpoint(s *subscription.Subscription, now time.Time) (delivery.Endpoint, b
 		SvixHeaders: s.SvixHeaders,
 		Secrets:     s.ActiveSecrets(now),
 		EventTypes:  s.EventTypes,
+		Transform:   scripts.of(s),
 	}, true
 }
 
@@ -121,7 +126,7 @@ func (l storeLookup) Endpoint(id string) (delivery.Endpoint, bool) {
 	if err != nil {
 		return delivery.Endpoint{}, false
 	}
-	return endpoint(&s, time.Now())
+	return endpoint(&s, time.Now(), nil)
 }
 
 // bodyDecoder turns a delivery record into the webhook body: the event's

@@ -74,6 +74,21 @@ func (c *Client) RotateSecret(ctx context.Context, id string) (WithSecret, error
 	return out, err
 }
 
+// TestFilter tries a filter (a FilterRequest's JSON) and returns the verdict.
+func (c *Client) TestFilter(ctx context.Context, body json.RawMessage) (FilterResult, error) {
+	var out FilterResult
+	err := c.do(ctx, http.MethodPost, "/v1/subscriptions/test-filter", body, &out)
+	return out, err
+}
+
+// TestTransform tries a transformation (a TransformRequest's JSON) and
+// returns the request the sender would send.
+func (c *Client) TestTransform(ctx context.Context, body json.RawMessage) (TransformResult, error) {
+	var out TransformResult
+	err := c.do(ctx, http.MethodPost, "/v1/subscriptions/test-transform", body, &out)
+	return out, err
+}
+
 func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {

@@ -1,6 +1,8 @@
 // Package admin is engagehub's management HTTP API: the subscription
 // endpoints (list, create, read, replace, patch, delete, rotate the
-// signing secret), the event-type catalog, and /openapi.json, generated at
+// signing secret; test-filter and test-transform try a filter or a
+// transformation on an event before it is saved), the event-type catalog,
+// and /openapi.json, generated at
 // request time from the router's route table so that it always lists what
 // the running process serves. Client is the small Go client the operator
 // CLI (`engagehub subscriptions ...`) uses.

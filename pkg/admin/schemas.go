@@ -27,6 +27,8 @@ var subscriptionOps = map[string]struct {
 	"PATCH /v1/subscriptions/{id}":              {http.StatusOK, "Subscription", "SubscriptionWithSecret"},
 	"DELETE /v1/subscriptions/{id}":             {http.StatusNoContent, "", ""},
 	"POST /v1/subscriptions/{id}/secret/rotate": {http.StatusOK, "", "SubscriptionWithSecret"},
+	"POST /v1/subscriptions/test-filter":        {http.StatusOK, "TestFilterRequest", "TestFilterResult"},
+	"POST /v1/subscriptions/test-transform":     {http.StatusOK, "TestTransformRequest", "TestTransformResult"},
 }
 
 func responsesFor(rt httpapi.Route, method string) map[string]any {
@@ -79,14 +81,19 @@ func schemas() map[string]any {
 		"Subscription": map[string]any{
 			"type": "object", "required": []string{"id", "eventTypes", "destination"},
 			"properties": map[string]any{
-				"id":             map[string]any{"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
-				"description":    str,
-				"eventTypes":     map[string]any{"type": "array", "minItems": 1, "items": str, "description": `catalog names or patterns: "contact.*", "*"`},
-				"destination":    ref("Destination"),
-				"ordering":       map[string]any{"enum": []string{"key", "none"}, "default": "key"},
-				"rateLimit":      map[string]any{"type": "number", "minimum": 0, "description": "events/s; 0 = unlimited"},
-				"maxInFlight":    map[string]any{"type": "integer", "minimum": 0},
-				"svixHeaders":    map[string]any{"type": "boolean", "default": false},
+				"id":          map[string]any{"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
+				"description": str,
+				"eventTypes":  map[string]any{"type": "array", "minItems": 1, "items": str, "description": `catalog names or patterns: "contact.*", "*"`},
+				"destination": ref("Destination"),
+				"ordering":    map[string]any{"enum": []string{"key", "none"}, "default": "key"},
+				"rateLimit":   map[string]any{"type": "number", "minimum": 0, "description": "events/s; 0 = unlimited"},
+				"maxInFlight": map[string]any{"type": "integer", "minimum": 0},
+				"svixHeaders": map[string]any{"type": "boolean", "default": false},
+				"filter": map[string]any{"type": "string", "maxLength": 4096, "description": "CEL expression over type, contactId, source, receivedAt, " +
+					`headers and payload (typed fields; payload.unknown for fields the schema lacks), e.g. type == "point.balance.updated" && payload.balance > 1000.0; ` +
+					"type-checked on save (422 naming line:column)"},
+				"transform": map[string]any{"type": "string", "maxLength": 65536, "description": "webhook destinations: JavaScript function handler(webhook) " +
+					"{ ... return webhook } (Svix shape: payload, eventType, url, method, headers, cancel), run before signing; tried on each subscribed type's catalog example on save"},
 				"enabled":        map[string]any{"type": "boolean", "default": true},
 				"createdAt":      map[string]any{"type": "string", "format": "date-time", "readOnly": true},
 				"updatedAt":      map[string]any{"type": "string", "format": "date-time", "readOnly": true},
@@ -99,5 +106,35 @@ func schemas() map[string]any {
 		"SubscriptionList": map[string]any{"type": "object", "properties": map[string]any{
 			"subscriptions": map[string]any{"type": "array", "items": ref("Subscription")},
 		}},
+		"TestFilterRequest":    tryoutRequest("filter", "the CEL expression", map[string]any{"eventTypes": map[string]any{"type": "array", "items": str, "description": "patterns to type-check against; default the event's type"}}),
+		"TestTransformRequest": tryoutRequest("transform", "the script", map[string]any{"url": map[string]any{"type": "string", "description": "the destination URL the script gets; default https://receiver.example/webhook"}}),
+		"TestFilterResult": map[string]any{"type": "object", "required": []string{"match", "eventType"}, "properties": map[string]any{
+			"match":     map[string]any{"type": "boolean", "description": "whether fan-out would copy the event"},
+			"error":     map[string]any{"type": "string", "description": "why the filter failed on this event (then match is false)"},
+			"eventType": str,
+		}},
+		"TestTransformResult": map[string]any{"type": "object", "required": []string{"cancel"}, "properties": map[string]any{
+			"cancel":  map[string]any{"type": "boolean", "description": "the script cancelled: nothing would be sent"},
+			"method":  str,
+			"url":     str,
+			"headers": map[string]any{"type": "object", "additionalProperties": str},
+			"body":    map[string]any{"description": "the JSON body the sender would sign and send"},
+		}},
 	}
+}
+
+// tryoutRequest is the schema of a test-filter or test-transform body.
+func tryoutRequest(field, what string, extra map[string]any) map[string]any {
+	str := map[string]any{"type": "string"}
+	props := map[string]any{
+		field:       map[string]any{"type": "string", "description": what},
+		"event":     map[string]any{"type": "object", "description": "an envelope as Engage sends it; or give eventType"},
+		"eventType": map[string]any{"type": "string", "description": "use this catalog type's example"},
+		"source":    map[string]any{"type": "string", "description": `the event's source; default "engage"`},
+		"headers":   map[string]any{"type": "object", "additionalProperties": str, "description": "filter: extra record headers; transform: the destination's headers"},
+	}
+	for k, v := range extra {
+		props[k] = v
+	}
+	return map[string]any{"type": "object", "required": []string{field}, "properties": props}
 }

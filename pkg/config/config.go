@@ -13,6 +13,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/transform"
 )
 
 // Config is engagehub's whole configuration.
@@ -24,6 +25,7 @@ type Config struct {
 	Subscriptions  subscription.Config  `mapstructure:"subscriptions"`
 	Fanout         fanout.Config        `mapstructure:"fanout"`
 	Sender         delivery.Config      `mapstructure:"sender"`
+	Transform      transform.Config     `mapstructure:"transform"`
 	SchemaRegistry SchemaRegistryConfig `mapstructure:"schema_registry"`
 	Log            LogConfig            `mapstructure:"log"`
 	Runtime        RuntimeConfig        `mapstructure:"runtime"`
@@ -63,7 +65,7 @@ type LogConfig struct {
 
 // Validate returns every problem, each naming its key.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.SchemaRegistry.validate(), c.Log.validate(), c.Runtime.validate()}
+	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.Transform.Validate(), c.SchemaRegistry.validate(), c.Log.validate(), c.Runtime.validate()}
 	return errors.Join(errs...)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/transform"
 )
 
 // Default returns the configuration with every section at its package's
@@ -23,6 +24,7 @@ func Default() Config {
 		Subscriptions: subscription.DefaultConfig(),
 		Fanout:        fanout.DefaultConfig(),
 		Sender:        delivery.DefaultConfig(),
+		Transform:     transform.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
 		Runtime:       RuntimeConfig{GCPercent: 400},
 	}

@@ -40,6 +40,9 @@ func Classify(status int, retryAfter string, err error, now time.Time) Outcome {
 }
 
 func classifyError(err error) Outcome {
+	if errors.Is(err, ErrTransform) {
+		return Outcome{Kind: DeadLetter, Class: "transform"}
+	}
 	if errors.Is(err, webhook.ErrAddressNotAllowed) {
 		return Outcome{Kind: DeadLetter, Class: "ssrf"}
 	}

@@ -9,7 +9,10 @@
 // consumes its delivery topic in consumer group engagehub-sender-<sub>, signs
 // each event's original envelope JSON (Standard Webhooks), POSTs it, and
 // classifies the answer with Classify into one Outcome: Delivered, Retry,
-// DeadLetter or Disable. Short retries wait in memory; long ones go to
+// DeadLetter or Disable. An Endpoint's Transformer (a subscription's
+// transformation) may first rewrite the request — body, headers, URL,
+// method — or cancel it; the signature covers what it produced, and its
+// failure dead-letters the event with class "transform". Short retries wait in memory; long ones go to
 // delay-tier retry topics, which survive restarts. With ordering "key" one
 // contact's events are delivered strictly in order while every other contact
 // flows. Offsets are committed per partition only up to the highest contiguous

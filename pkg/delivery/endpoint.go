@@ -30,6 +30,10 @@ type Endpoint struct {
 	SvixHeaders bool              // also send the svix-* header names
 	Secrets     []webhook.Secret  // active signing secrets, newest first
 	EventTypes  []string          // patterns the subscription matches (for replay)
+	// Transform, when set, rewrites each request before it is signed; a
+	// change of transformation must come with a new value (endpoints
+	// compare it by identity).
+	Transform Transformer
 }
 
 // MessageID is the webhook-id of an event sent to a subscription: stable across
@@ -60,7 +64,7 @@ func (e Endpoint) sameShape(o Endpoint) bool {
 func (e Endpoint) same(o Endpoint) bool {
 	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||
 		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.SvixHeaders != o.SvixHeaders ||
-		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) {
+		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform {
 		return false
 	}
 	for k, v := range e.Headers {

@@ -24,7 +24,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	sub := []string{"subscription"}
 	m := &Metrics{
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "engagehub_deliveries_total",
-			Help: "Delivery attempts by outcome (delivered, retry, dead_letter, disable)."}, []string{"subscription", "outcome"}),
+			Help: "Delivery attempts by outcome (delivered, retry, dead_letter, disable), and events a transformation cancelled (cancelled)."}, []string{"subscription", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "engagehub_delivery_attempt_duration_seconds",
 			Help: "Latency of one webhook POST.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, sub),
 		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_delivery_in_flight",

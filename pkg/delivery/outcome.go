@@ -15,7 +15,8 @@ const (
 	// Retry: 408, 429, 5xx, a timeout or a connection error; try again later.
 	Retry
 	// DeadLetter: another 4xx (or 3xx), an address the dial policy refuses, a
-	// malformed destination URL, or an undecodable record.
+	// malformed destination URL, an undecodable record, or a failed
+	// transformation.
 	DeadLetter
 	// Disable: 410 Gone; the subscription is disabled.
 	Disable
@@ -42,6 +43,7 @@ type Outcome struct {
 	// (then the retry schedule decides).
 	After time.Duration
 	// Class names the cause for logs and metrics: "2xx", "429", "5xx",
-	// "timeout", "connection", "ssrf", "destination", "decode", "4xx", "3xx", "gone".
+	// "timeout", "connection", "ssrf", "destination", "decode", "transform",
+	// "4xx", "3xx", "gone".
 	Class string
 }

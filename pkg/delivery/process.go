@@ -18,8 +18,12 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 	if !ok {
 		return v
 	}
+	req, v, ok := w.request(ctx, j, body)
+	if !ok {
+		return v
+	}
 	for {
-		res, ok := w.attempt(ctx, j, body)
+		res, ok := w.attempt(ctx, j, req)
 		if !ok {
 			return verdict{}
 		}
@@ -51,7 +55,7 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 // so that no request queued behind the slots slips through after it
 // opened; the shared slot is taken last, so that a subscription waiting on
 // its rate limit or circuit holds none. ok is false when ctx ended first.
-func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool) {
+func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool) {
 	select {
 	case w.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -63,7 +67,7 @@ func (w *Worker) attempt(ctx context.Context, j *job, body []byte) (Result, bool
 	}
 	defer w.sup.releaseSend()
 	w.inFlight.Inc()
-	res := w.sender.Load().Send(ctx, MessageID(j.id), body)
+	res := w.sender.Load().SendRequest(ctx, MessageID(j.id), req)
 	w.inFlight.Dec()
 	return res, ctx.Err() == nil
 }
@@ -106,7 +110,7 @@ func (w *Worker) observe(j *job, res Result, out Outcome) {
 		if failing >= w.cfg.DisableAfter {
 			w.disable(context.Background(), "failing continuously since "+w.clock.Now().Add(-failing).UTC().Format(time.RFC3339))
 		}
-	case out.Class != "ssrf" && out.Class != "destination":
+	case out.Class != "ssrf" && out.Class != "destination" && out.Class != "transform":
 		w.breaker.success()
 	}
 	id := w.ep.ID

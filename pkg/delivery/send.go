@@ -75,13 +75,24 @@ func checkDestination(raw string) error {
 // Send POSTs body as message msgID, signed now, within the endpoint's timeout.
 // A canceled ctx yields a Result whose Err wraps ctx's error.
 func (s *Sender) Send(ctx context.Context, msgID string, body []byte) Result {
-	if s.badURL != nil {
-		return Result{Err: s.badURL}
+	return s.SendRequest(ctx, msgID, Request{Method: http.MethodPost, URL: s.ep.URL, Headers: s.ep.Headers, Body: body})
+}
+
+// SendRequest sends r (the endpoint's request, or what its transformation
+// made of it) as message msgID, signed now over r.Body, within the
+// endpoint's timeout.
+func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Result {
+	bad := s.badURL
+	if r.URL != s.ep.URL {
+		bad = checkDestination(r.URL)
+	}
+	if bad != nil {
+		return Result{Err: bad}
 	}
 	start := s.clock.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.ep.Timeout)
 	defer cancel()
-	req, err := s.request(ctx, msgID, body, start)
+	req, err := s.request(ctx, msgID, r, start)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -94,16 +105,20 @@ func (s *Sender) Send(ctx context.Context, msgID string, body []byte) Result {
 	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Latency: s.clock.Now().Sub(start)}
 }
 
-func (s *Sender) request(ctx context.Context, msgID string, body []byte, ts time.Time) (*http.Request, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.ep.URL, bytes.NewReader(body))
+func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.Time) (*http.Request, error) {
+	method := r.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.URL, bytes.NewReader(r.Body))
 	if err != nil {
 		return nil, fmt.Errorf("%w: build request", ErrBadDestination)
 	}
-	for k, v := range s.ep.Headers {
+	for k, v := range r.Headers {
 		req.Header.Set(k, v)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.userAgent)
-	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, body), s.ep.SvixHeaders)
+	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, r.Body), s.ep.SvixHeaders)
 	return req, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
 // BenchmarkCopies reports copies written (acknowledged) per second with 1,
@@ -17,23 +18,74 @@ import (
 // batch write, so group join and topic creation are not counted.
 func BenchmarkCopies(b *testing.B) {
 	for _, subs := range []int{1, 10, 100} {
-		b.Run(fmt.Sprintf("subs=%d", subs), func(b *testing.B) { benchCopies(b, subs) })
+		b.Run(fmt.Sprintf("subs=%d", subs), func(b *testing.B) {
+			n := max(200000/subs, 2000)
+			benchCopies(b, subs, n, nil, func(e env) []kafka.Message { return e.messages(events(n, string(event.ContactUpdated), 1000, "b")) })
+		})
 	}
 }
 
-func benchCopies(b *testing.B, subs int) {
+// benchEvents are the events of BenchmarkFilteredCopies, each with a
+// typical filter that reads the payload (so every event is decoded, once
+// whatever the number of subscriptions) and holds for every event (so as
+// many copies are written as without it): the issue's own example on
+// point.balance.updated (one decimal field decoded), and a contact filter
+// reading the attributes map (the costliest field to decode).
+var benchEvents = []struct {
+	name, filter string
+	make         func(tb testing.TB, id, contact string) event.Event
+}{
+	{"balance", `type == "point.balance.updated" && payload.balance > 1000.0`,
+		func(tb testing.TB, id, contact string) event.Event { return balanceEvent(tb, id, contact, 1500, "S1") }},
+	{"contact", `type == "contact.updated" && payload.contactType == "Member" && has(payload.attributes.email)`, contactUpdate},
+}
+
+// BenchmarkFilteredCopies compares, in one run, copies/s of events
+// encoded as ingest encodes them (Avro) to 1 and 10 webhook
+// subscriptions, without a filter and with a typical one on every
+// subscription. The decoder is the real one (schema.Serde).
+func BenchmarkFilteredCopies(b *testing.B) {
+	for _, ev := range benchEvents {
+		for _, subs := range []int{1, 10} {
+			for _, fl := range []struct{ name, expr string }{{"none", ""}, {"typical", ev.filter}} {
+				b.Run(fmt.Sprintf("event=%s/subs=%d/filter=%s", ev.name, subs, fl.name), func(b *testing.B) {
+					benchCopiesOf(b, subs, 100000/subs, fl.expr, ev.make)
+				})
+			}
+		}
+	}
+}
+
+func benchCopiesOf(b *testing.B, subs, n int, expr string, mk func(tb testing.TB, id, contact string) event.Event) {
+	var dec *serdeDecoder
+	benchCopies(b, subs, n, func(s *subscription.Subscription, e env) Decoder {
+		s.Filter = expr
+		if dec == nil {
+			dec = &serdeDecoder{serde: newSerde(b, e.eventPrefix)}
+		}
+		return dec
+	}, func(e env) []kafka.Message { return e.avroEvents(b, dec, n, mk) })
+}
+
+// benchCopies runs fan-out over the n records gen makes to subs
+// subscriptions, made by edit (which returns the decoder) from webhookSub.
+func benchCopies(b *testing.B, subs, n int, edit func(*subscription.Subscription, env) Decoder, gen func(env) []kafka.Message) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	e := newEnv(b, testClient(b))
 	e.ensureEventTopics(ctx, b)
 	store := e.openStore(ctx, b)
+	var dec Decoder
 	for i := range subs {
-		if _, _, err := store.Create(ctx, webhookSub(fmt.Sprintf("s%03d", i), "*")); err != nil {
+		s := webhookSub(fmt.Sprintf("s%03d", i), "*")
+		if edit != nil {
+			dec = edit(&s, e)
+		}
+		if _, _, err := store.Create(ctx, s); err != nil {
 			b.Fatal(err)
 		}
 	}
-	nEvents := max(200000/subs, 2000)
-	e.produce(ctx, b, events(nEvents, string(event.ContactUpdated), 1000, "b"))
+	e.produceRecords(ctx, b, gen(e))
 	b.ResetTimer()
 	var total, cpu time.Duration
 	var copies int
@@ -41,8 +93,10 @@ func benchCopies(b *testing.B, subs int) {
 		e.group = fmt.Sprintf("%s-%d", e.group, i)
 		sink := &countingSink{Sink: e.client.NewBatchWriter(kafka.WriterOptions{})}
 		runCtx, stop := context.WithCancel(ctx)
-		_, done := e.start(runCtx, store.Matcher(), nil, sink)
-		waitFor(ctx, b, "all copies", func() bool { return sink.count() >= nEvents*subs })
+		f := NewKafka(e.client, startConfig(e), Deps{Sink: sink, Matcher: store.Matcher(), Decoder: dec, EventPrefix: e.eventPrefix, DeliveryPrefix: e.deliveryPrefix})
+		done := make(chan struct{})
+		go func() { defer close(done); _ = f.Run(runCtx); _ = f.Close() }()
+		waitFor(ctx, b, "all copies", func() bool { return sink.count() >= n*subs })
 		cpu += processCPU() - sink.firstCPU
 		total += time.Since(sink.first)
 		copies += sink.count()
@@ -52,6 +106,16 @@ func benchCopies(b *testing.B, subs int) {
 	}
 	b.ReportMetric(float64(copies)/total.Seconds(), "copies/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(copies), "cpu-ns/copy")
+}
+
+// avroEvents are n events made by mk over 1000 contacts, Avro-encoded by
+// dec's serde.
+func (e env) avroEvents(tb testing.TB, dec *serdeDecoder, n int, mk func(tb testing.TB, id, contact string) event.Event) []kafka.Message {
+	evs := make([]event.Event, n)
+	for i := range evs {
+		evs[i] = mk(tb, fmt.Sprintf("b-%d", i), fmt.Sprintf("c%d", i%1000))
+	}
+	return records(tb, dec.serde, evs...)
 }
 
 // processCPU is the CPU time (user and system) the test process has used,

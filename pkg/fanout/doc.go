@@ -20,7 +20,24 @@
 // contact's events reach each subscriber's topic in the order they had on
 // the event topic. The set of subscriptions comes from the
 // subscription.Matcher, loaded once per batch: a subscription created,
-// disabled or deleted takes effect from the next batch.
+// disabled, deleted or given another filter takes effect from the next
+// batch.
+//
+// A subscription's filter (package filter) decides, per event, whether it
+// gets a copy. Filters read the record's headers and key for free; an
+// event is decoded only when some filter reads its payload (or a json
+// destination wants its envelope), once per event whatever the number of
+// subscriptions, and only the payload fields those filters read
+// (schema.Serde.Project). The fetching goroutine decides a batch's
+// filters while the previous batch is written; the writer reuses the
+// decisions unless the subscriptions changed in between. An event that
+// cannot be decoded for a subscription that needs it decoded is
+// dead-lettered for that subscription (engagehub.dlq.<id>, class
+// "decode", headers as the senders write them) in the same batch, in
+// place of its copy; a decoder error that may pass (the registry away)
+// fails the batch, which is retried. Copies, filtered-out events
+// (reason filter, filter_error) and dead letters are counted per
+// subscription.
 //
 // Delivery is at-least-once. After a crash or a rebalance the uncommitted
 // batch is copied again, so a subscriber's topic may hold an event twice;

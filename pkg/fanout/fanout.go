@@ -11,6 +11,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -42,10 +43,14 @@ type TopicCreator interface {
 	EnsureTopics(ctx context.Context, specs ...kafka.TopicSpec) error
 }
 
-// Decoder turns an Avro event record back into the event, whose Raw is the
-// original envelope JSON (schema.Serde implements it).
+// Decoder decodes the parts of an Avro event record that fan-out needs:
+// the payload fields its subscriptions' filters read and, for json
+// copies and payload.unknown, Raw, the original envelope JSON
+// (schema.Serde implements it).
 type Decoder interface {
-	Unmarshal(ctx context.Context, value []byte) (event.Event, error)
+	// Project decodes what p names and leaves the rest out. Errors
+	// wrapping ErrUndecodable are permanent; any other is retried.
+	Project(ctx context.Context, value []byte, p schema.Projection) (event.Event, error)
 }
 
 // Deps are a Fanout's collaborators.
@@ -54,7 +59,9 @@ type Deps struct {
 	Sink    Sink
 	Topics  TopicCreator
 	Matcher *subscription.Matcher
-	// Decoder is needed only by Kafka subscriptions with format json.
+	// Decoder is needed by Kafka subscriptions with format json and by
+	// filters that read the payload. Errors wrapping ErrUndecodable are
+	// permanent (the event is dead-lettered), others are retried.
 	Decoder Decoder
 	// EventPrefix is kafka.topic_prefix ("engage."): the event type of a
 	// record without an event-type header is its topic minus the prefix.
@@ -64,6 +71,12 @@ type Deps struct {
 	// DeliveryPartitions is subscriptions.delivery_partitions: the
 	// partitions of the delivery topics fan-out creates (0: kafka.partitions).
 	DeliveryPartitions int
+	// DeadLetterPrefix is sender.topics.dlq_prefix: an event that cannot
+	// be decoded for a subscription goes to DeadLetterPrefix+id. Default
+	// DefaultDeadLetterPrefix.
+	DeadLetterPrefix string
+	// Now stamps dead letters. Default time.Now.
+	Now func() time.Time
 	// Registerer takes the role's metrics; nil registers nowhere.
 	Registerer prometheus.Registerer
 	Log        *zap.Logger
@@ -81,7 +94,12 @@ type Fanout struct {
 	metrics *metrics
 	topics  *topicCache
 	targets *targets
-	buf     buffers // only the writing goroutine uses it
+	buf     buffers // only the writing goroutine uses it, as rec
+	rec     record
+	plans   plans // the fetching goroutine's
+	now     func() time.Time
+	// dlqPrefix names dead-letter topics.
+	dlqPrefix string
 	// unrecognized is the unrecognized events' topic.
 	unrecognized string
 	// types are the catalog's types by name.
@@ -99,10 +117,18 @@ func New(cfg Config, deps Deps) *Fanout {
 	if deps.Backoff.Min <= 0 {
 		deps.Backoff.Min = cfg.RetryBackoff
 	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.DeadLetterPrefix == "" {
+		deps.DeadLetterPrefix = DefaultDeadLetterPrefix
+	}
 	outage := func(what string) *kafka.Outage { return kafka.NewOutage(what, deps.Backoff, deps.Log, nil) }
+	progs := newPrograms(deps.Log)
 	return &Fanout{cfg: cfg, deps: deps, log: deps.Log, metrics: newMetrics(deps.Registerer),
-		topics: newTopicCache(deps.Topics, deps.DeliveryPrefix, deps.DeliveryPartitions), targets: newTargets(deps.DeliveryPrefix),
-		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes(),
+		topics:  newTopicCache(deps.Topics, deps.DeliveryPrefix, deps.DeliveryPartitions),
+		targets: newTargets(deps.DeliveryPrefix, progs), plans: plans{progs: progs},
+		unrecognized: event.UnrecognizedTopic(deps.EventPrefix), types: catalogTypes(), now: deps.Now, dlqPrefix: deps.DeadLetterPrefix,
 		fetching: outage("fetch events"), writing: outage("write batch"), committing: outage("commit batch")}
 }
 
@@ -158,24 +184,34 @@ func (f *Fanout) retry(ctx context.Context, o *kafka.Outage, op func() error) {
 	}
 }
 
-// write makes and writes every copy of batch with one WriteMessages call.
-func (f *Fanout) write(ctx context.Context, batch []kafka.Message) (map[string]int, error) {
+// write makes and writes every copy (and dead letter) of batch with one
+// WriteMessages call, and returns what each subscription got. a, when not
+// nil, holds filter decisions made ahead.
+func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (map[string]outcomes, error) {
 	snap := f.deps.Matcher.Load()
 	if err := f.topics.ensure(ctx, snap); err != nil {
 		return nil, err
 	}
 	f.targets.load(snap)
-	out, copies := f.copies(ctx, snap, batch)
+	out, err := f.copies(ctx, snap, batch, a)
+	if err == nil && f.targets.deadLettered() {
+		err = f.topics.ensureNamed(ctx, dlqTopics(out, f.dlqPrefix))
+	}
+	if err != nil {
+		f.buf.reuse()
+		return nil, err
+	}
+	copies := f.targets.counts()
 	if len(out) == 0 {
 		f.buf.reuse()
 		return copies, nil
 	}
-	start := time.Now()
+	start := f.now()
 	if err := f.deps.Sink.WriteMessages(ctx, out...); err != nil {
 		f.buf.drop()
 		return nil, errors.Join(fmt.Errorf("fanout: write %d copies", len(out)), err)
 	}
-	f.metrics.batchWrite.Observe(time.Since(start).Seconds())
+	f.metrics.batchWrite.Observe(f.now().Sub(start).Seconds())
 	f.buf.reuse()
 	return copies, nil
 }

@@ -3,6 +3,7 @@ package fanout
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -81,9 +83,9 @@ func (s *fakeSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error
 
 type fakeDecoder struct{}
 
-func (fakeDecoder) Unmarshal(_ context.Context, value []byte) (event.Event, error) {
+func (fakeDecoder) Project(_ context.Context, value []byte, _ schema.Projection) (event.Event, error) {
 	if string(value) == "poison" {
-		return event.Event{}, errors.New("unknown schema id")
+		return event.Event{}, fmt.Errorf("%w: unknown schema id", ErrUndecodable)
 	}
 	return event.Event{Raw: []byte(`{"json":"` + string(value) + `"}`)}, nil
 }
@@ -98,7 +100,7 @@ func snapshotOf(subs ...subscription.Subscription) *subscription.Matcher {
 	return m
 }
 
-func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetry(t *testing.T) {
+func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetryAndUndecodableJSONIsDeadLettered(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	jsonSub := subscription.Subscription{ID: "team", EventTypes: []string{"contact.*"}, Enabled: true,
@@ -127,17 +129,29 @@ func TestBatchIsCommittedOnlyAfterEveryCopyIsWrittenAndFailuresRetry(t *testing.
 	if sink.calls != 3 || len(src.committed) != 3 {
 		t.Fatalf("write calls %d (want 2 failures + 1), committed %d records", sink.calls, len(src.committed))
 	}
-	want := []struct{ topic, value string }{{"d.hook", "v1"}, {"team.events", `{"json":"v1"}`}, {"d.hook", "poison"}, {"d.hook", "v3"}}
+	want := []struct{ topic, value string }{{"d.hook", "v1"}, {"team.events", `{"json":"v1"}`}, {"d.hook", "poison"},
+		{"engagehub.dlq.team", "poison"}, {"d.hook", "v3"}}
 	if len(sink.written) != len(want) {
 		t.Fatalf("written %d copies, want %d", len(sink.written), len(want))
 	}
 	for i, w := range want {
 		m := sink.written[i]
-		last := m.Headers[len(m.Headers)-1]
-		if m.Topic != w.topic || string(m.Value) != w.value || last.Key != event.HeaderSubscription {
+		if m.Topic != w.topic || string(m.Value) != w.value || headerOf(m, event.HeaderSubscription) == "" {
 			t.Errorf("copy %d = %s %q %v, want %s %q with a subscription header", i, m.Topic, m.Value, m.Headers, w.topic, w.value)
 		}
 	}
+	if dl := sink.written[3]; headerOf(dl, headerDLQError) != "decode: fanout: undecodable record: unknown schema id" || headerOf(dl, headerDLQAt) == "" {
+		t.Errorf("dead letter headers %v, want the decode error and a time", dl.Headers)
+	}
+}
+
+func headerOf(m kafka.Message, name string) string {
+	for _, h := range m.Headers {
+		if h.Key == name {
+			return string(h.Value)
+		}
+	}
+	return ""
 }
 
 func TestRunWaitsOutFetchFailuresThenCopiesAndCommits(t *testing.T) {

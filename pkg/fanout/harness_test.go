@@ -85,8 +85,11 @@ type produced struct {
 // produce writes events to their type's topic with the headers ingest sets.
 func (e env) produce(ctx context.Context, tb testing.TB, events []produced) {
 	tb.Helper()
-	w := e.client.NewWriter(kafka.WriterOptions{})
-	defer w.Close()
+	e.produceRecords(ctx, tb, e.messages(events))
+}
+
+// messages are the records of events, with fake values.
+func (e env) messages(events []produced) []kafka.Message {
 	msgs := make([]kafka.Message, 0, len(events))
 	for _, ev := range events {
 		msgs = append(msgs, kafka.Message{
@@ -95,6 +98,14 @@ func (e env) produce(ctx context.Context, tb testing.TB, events []produced) {
 				{Key: "seq", Value: []byte(strconv.Itoa(ev.seq))}},
 		})
 	}
+	return msgs
+}
+
+// produceRecords writes msgs in chunks.
+func (e env) produceRecords(ctx context.Context, tb testing.TB, msgs []kafka.Message) {
+	tb.Helper()
+	w := e.client.NewWriter(kafka.WriterOptions{})
+	defer w.Close()
 	for len(msgs) > 0 {
 		n := min(500, len(msgs))
 		if err := w.WriteMessages(ctx, msgs[:n]...); err != nil {

@@ -10,11 +10,12 @@ import (
 
 // metrics are the role's Prometheus series.
 type metrics struct {
-	events       *prometheus.CounterVec
-	copies       *prometheus.CounterVec
-	decodeErrors *prometheus.CounterVec
-	lag          *prometheus.GaugeVec
-	batchWrite   prometheus.Histogram
+	events      *prometheus.CounterVec
+	copies      *prometheus.CounterVec
+	skipped     *prometheus.CounterVec
+	deadLetters *prometheus.CounterVec
+	lag         *prometheus.GaugeVec
+	batchWrite  prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -25,8 +26,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		copies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "engagehub_fanout_copies_total", Help: "Copies written (acknowledged), by subscription.",
 		}, []string{"subscription"}),
-		decodeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "engagehub_fanout_decode_errors_total", Help: "Copies skipped because the event could not be turned into JSON, by subscription.",
+		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "engagehub_fanout_skipped_total", Help: "Events of a subscription's types not copied to it, by subscription and reason: " +
+				"filter (its filter is false), filter_error (its filter could not be evaluated).",
+		}, []string{"subscription", "reason"}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "engagehub_fanout_dead_letters_total", Help: "Events dead-lettered by fan-out for a subscription (they could not be decoded for its filter or its JSON copy), by subscription.",
 		}, []string{"subscription"}),
 		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "engagehub_fanout_lag", Help: "Records behind the high watermark after the last committed batch, by event topic and partition.",
@@ -37,13 +42,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.events, m.copies, m.decodeErrors, m.lag, m.batchWrite)
+		reg.MustRegister(m.events, m.copies, m.skipped, m.deadLetters, m.lag, m.batchWrite)
 	}
 	return m
 }
 
 // committed records what a committed batch did.
-func (m *metrics) committed(batch []kafka.Message, copies map[string]int) {
+func (m *metrics) committed(batch []kafka.Message, copies map[string]outcomes) {
 	events := map[string]int{}
 	last := map[[2]string]int64{}
 	for _, msg := range batch {
@@ -56,7 +61,22 @@ func (m *metrics) committed(batch []kafka.Message, copies map[string]int) {
 	for tp, lag := range last {
 		m.lag.WithLabelValues(tp[0], tp[1]).Set(float64(max(lag, 0)))
 	}
-	for sub, n := range copies {
-		m.copies.WithLabelValues(sub).Add(float64(n))
+	for sub, o := range copies {
+		m.subscription(sub, o)
+	}
+}
+
+func (m *metrics) subscription(sub string, o outcomes) {
+	if o.copies > 0 {
+		m.copies.WithLabelValues(sub).Add(float64(o.copies))
+	}
+	if o.rejected > 0 {
+		m.skipped.WithLabelValues(sub, "filter").Add(float64(o.rejected))
+	}
+	if o.failed > 0 {
+		m.skipped.WithLabelValues(sub, "filter_error").Add(float64(o.failed))
+	}
+	if o.deadLetters > 0 {
+		m.deadLetters.WithLabelValues(sub).Add(float64(o.deadLetters))
 	}
 }

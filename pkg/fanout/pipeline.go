@@ -8,10 +8,16 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
+// fetched is a batch with the filter decisions made while it waited.
+type fetched struct {
+	batch []kafka.Message
+	ahead *ahead
+}
+
 // written is a batch whose copies are all acknowledged, ready to commit.
 type written struct {
 	batch  []kafka.Message
-	copies map[string]int
+	copies map[string]outcomes
 }
 
 // Run copies batches until ctx is done. Fetching, writing and committing
@@ -27,7 +33,7 @@ type written struct {
 func (f *Fanout) Run(ctx context.Context) error {
 	work, cancel := f.shutdownContext(ctx)
 	defer cancel()
-	batches := make(chan []kafka.Message)
+	batches := make(chan fetched)
 	done := make(chan written)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -47,12 +53,13 @@ func (f *Fanout) Run(ctx context.Context) error {
 }
 
 // fetchLoop collects batches into out until ctx is done, waiting out
-// fetch failures; the batch in hand is handed over either way.
-func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) {
+// fetch failures; the batch in hand is handed over either way. Before
+// handing a batch over it decides its filters (see ahead).
+func (f *Fanout) fetchLoop(ctx context.Context, out chan<- fetched) {
 	for {
 		batch, err := f.collect(ctx)
 		if len(batch) > 0 {
-			out <- batch // writeLoop drains until close
+			out <- fetched{batch: batch, ahead: f.decideAhead(ctx, batch)} // writeLoop drains until close
 		}
 		switch {
 		case ctx.Err() != nil:
@@ -69,19 +76,21 @@ func (f *Fanout) fetchLoop(ctx context.Context, out chan<- []kafka.Message) {
 // the committer. Once work is done (stop plus the shutdown timeout) it
 // drops the rest: not written, not committed, copied again by the next
 // owner of their partitions.
-func (f *Fanout) writeLoop(work context.Context, in <-chan []kafka.Message, out chan<- written) {
-	for batch := range in {
+func (f *Fanout) writeLoop(work context.Context, in <-chan fetched, out chan<- written) {
+	for b := range in {
 		if work.Err() != nil {
 			continue
 		}
-		var copies map[string]int
+		var copies map[string]outcomes
+		a := b.ahead
 		f.retry(work, f.writing, func() error {
 			var err error
-			copies, err = f.write(work, batch)
+			copies, err = f.write(work, b.batch, a)
+			a = nil // a retry decides again
 			return err
 		})
 		if work.Err() == nil {
-			out <- written{batch: batch, copies: copies}
+			out <- written{batch: b.batch, copies: copies}
 		}
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -21,10 +24,42 @@ type topicCache struct {
 	partitions     int // of delivery topics; 0: the cluster default
 	version        uint64
 	ensured        map[string]bool
+	named          map[string]bool // topics ensured by ensureNamed (dead letters)
 }
 
 func newTopicCache(c TopicCreator, deliveryPrefix string, partitions int) *topicCache {
-	return &topicCache{creator: c, deliveryPrefix: deliveryPrefix, partitions: partitions, version: ^uint64(0), ensured: map[string]bool{}}
+	return &topicCache{creator: c, deliveryPrefix: deliveryPrefix, partitions: partitions, version: ^uint64(0), ensured: map[string]bool{}, named: map[string]bool{}}
+}
+
+// ensureNamed creates the topics not ensured by an earlier call.
+func (c *topicCache) ensureNamed(ctx context.Context, topics []string) error {
+	var missing []kafka.TopicSpec
+	for _, t := range topics {
+		if !c.named[t] {
+			missing = append(missing, kafka.TopicSpec{Name: t})
+		}
+	}
+	if len(missing) == 0 || c.creator == nil {
+		return nil
+	}
+	if err := c.creator.EnsureTopics(ctx, missing...); err != nil {
+		return fmt.Errorf("fanout: create dead-letter topics: %w", err)
+	}
+	for _, s := range missing {
+		c.named[s.Name] = true
+	}
+	return nil
+}
+
+// dlqTopics lists the dead-letter topics msgs write to.
+func dlqTopics(msgs []kafka.Message, prefix string) []string {
+	var out []string
+	for _, m := range msgs {
+		if strings.HasPrefix(m.Topic, prefix) && !slices.Contains(out, m.Topic) {
+			out = append(out, m.Topic)
+		}
+	}
+	return out
 }
 
 // ensure creates the destination topics of snap's enabled subscriptions
@@ -84,64 +119,135 @@ func destinationTopic(sub *subscription.Subscription, deliveryPrefix string) str
 // uses it.
 type targets struct {
 	deliveryPrefix string
+	programs       *programs
 	version        uint64
 	bySub          map[*subscription.Subscription]*target
-	byType         map[event.Type][]*target
+	byType         map[event.Type]typeTargets
+}
+
+// typeTargets are the targets wanting one type and what they need decoded
+// of its events.
+type typeTargets struct {
+	targets []*target
+	proj    schema.Projection
 }
 
 type target struct {
 	sub    *subscription.Subscription
 	topic  string
 	header kafka.Header
-	n      int // copies in the current batch
+	filter *compiled // nil: every event
+	// What the current batch did, by outcome.
+	n, rejected, failed, deadLetters int
 }
 
-func newTargets(deliveryPrefix string) *targets {
-	return &targets{deliveryPrefix: deliveryPrefix, version: ^uint64(0)}
+func (tg *target) skip(v verdict) {
+	if v == reject {
+		tg.rejected++
+	} else {
+		tg.failed++
+	}
+}
+
+func newTargets(deliveryPrefix string, progs *programs) *targets {
+	return &targets{deliveryPrefix: deliveryPrefix, version: ^uint64(0), programs: progs}
 }
 
 // load forgets the cache when snap differs from the last one loaded.
 func (t *targets) load(snap *subscription.Snapshot) {
 	if snap.Version() != t.version || t.bySub == nil {
 		t.version = snap.Version()
-		t.bySub, t.byType = map[*subscription.Subscription]*target{}, map[event.Type][]*target{}
+		t.bySub, t.byType = map[*subscription.Subscription]*target{}, map[event.Type]typeTargets{}
+		t.programs.prune()
 	}
 }
 
-// match returns the targets of the subscriptions of snap wanting typ.
-// Only catalog types are cached: other types are whatever was sent.
-func (t *targets) match(snap *subscription.Snapshot, typ event.Type) []*target {
-	if tgs, ok := t.byType[typ]; ok {
-		return tgs
+// match returns the targets of the subscriptions of snap wanting typ,
+// and what of its events they need decoded. Only catalog types are
+// cached: other types are whatever was sent.
+func (t *targets) match(snap *subscription.Snapshot, typ event.Type) ([]*target, schema.Projection) {
+	if tt, ok := t.byType[typ]; ok {
+		return tt.targets, tt.proj
 	}
 	subs := snap.Match(typ)
 	tgs := make([]*target, len(subs))
 	for i, sub := range subs {
 		tgs[i] = t.get(sub)
 	}
-	if typ.Known() {
-		t.byType[typ] = tgs
+	progs := make([]*compiled, len(tgs))
+	for i, tg := range tgs {
+		progs[i] = tg.filter
 	}
-	return tgs
+	tt := typeTargets{targets: tgs, proj: projection(subs, progs)}
+	if typ.Known() {
+		t.byType[typ] = tt
+	}
+	return tt.targets, tt.proj
+}
+
+// projection is the union of what subs (with their compiled filters
+// progs) need decoded: the payload fields their filters read, and Raw for
+// json copies and payload.unknown.
+func projection(subs []*subscription.Subscription, progs []*compiled) schema.Projection {
+	var fields []string
+	var all, raw bool
+	for i, sub := range subs {
+		d := sub.Destination
+		raw = raw || !d.IsWebhook() && d.Format == subscription.FormatJSON
+		if progs[i] == nil || progs[i].prg == nil {
+			continue
+		}
+		n := progs[i].prg.Needs()
+		fields, all, raw = append(fields, n.Fields...), all || n.All, raw || n.Unknown
+	}
+	return schema.NewProjection(fields, all, raw)
 }
 
 func (t *targets) get(sub *subscription.Subscription) *target {
 	tg, ok := t.bySub[sub]
 	if !ok {
-		tg = &target{sub: sub, topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: event.HeaderSubscription, Value: []byte(sub.ID)}}
+		tg = &target{sub: sub, topic: destinationTopic(sub, t.deliveryPrefix), header: kafka.Header{Key: event.HeaderSubscription, Value: []byte(sub.ID)},
+			filter: t.programs.get(sub)}
 		t.bySub[sub] = tg
 	}
 	return tg
 }
 
-// counts returns the copies per subscription id since the last call.
-func (t *targets) counts() map[string]int {
-	out := map[string]int{}
+// counts returns what each subscription got since the last call, by
+// subscription id.
+func (t *targets) counts() map[string]outcomes {
+	out := map[string]outcomes{}
 	for _, tg := range t.bySub {
-		if tg.n > 0 {
-			out[tg.sub.ID] += tg.n
-			tg.n = 0
+		if o := (outcomes{copies: tg.n, rejected: tg.rejected, failed: tg.failed, deadLetters: tg.deadLetters}); o != (outcomes{}) {
+			out[tg.sub.ID] = out[tg.sub.ID].add(o)
 		}
 	}
+	t.resetCounts()
 	return out
+}
+
+// resetCounts starts counting a batch again (a retried one).
+func (t *targets) resetCounts() {
+	for _, tg := range t.bySub {
+		tg.n, tg.rejected, tg.failed, tg.deadLetters = 0, 0, 0, 0
+	}
+}
+
+// deadLettered reports whether the batch counted a dead letter.
+func (t *targets) deadLettered() bool {
+	for _, tg := range t.bySub {
+		if tg.deadLetters > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// outcomes are what one subscription got of a batch.
+type outcomes struct {
+	copies, rejected, failed, deadLetters int
+}
+
+func (o outcomes) add(p outcomes) outcomes {
+	return outcomes{o.copies + p.copies, o.rejected + p.rejected, o.failed + p.failed, o.deadLetters + p.deadLetters}
 }

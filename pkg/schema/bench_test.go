@@ -74,3 +74,13 @@ func BenchmarkParseAndNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProject decodes two payload fields, as fan-out does for a
+// filter reading them.
+func BenchmarkProject(b *testing.B) {
+	p := Projection{Payload: []string{"contactId", "balance", "attributes", "redemptionChannels"}}
+	benchDecode(b, func(s *Serde, ctx context.Context, value []byte) error {
+		_, err := s.Project(ctx, value, p)
+		return err
+	})
+}

@@ -4,7 +4,9 @@
 // 4-byte schema id), and, in Serde, ties both to a schema registry.
 //
 // Ingest calls Serde.Marshal before publishing to engage.<eventType>;
-// fanout and senders call Serde.Unmarshal on what they consume. Decoding
+// senders call Serde.Raw (the webhook body) on what they consume, and
+// fan-out Serde.Project: only the payload fields its subscriptions'
+// filters read, and Raw for json copies, skipping the rest unbuilt. Decoding
 // restores Event.Raw, the original envelope, byte for byte, so JSON → Avro
 // → JSON loses nothing. The registry client and the built-in registry live
 // in schema/registry; this package depends only on the Registry interface.

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/hamba/avro/v2"
@@ -94,6 +95,14 @@ func TestUnmarshalReadsOtherSchemaVersionsThroughResolution(t *testing.T) {
 			assertSameEvent(t, back, ev)
 			if _, err := s.Unmarshal(context.Background(), Frame(uint32(id), data)); err != nil || reg.lookups.Load() != 1 {
 				t.Fatalf("second Unmarshal: %v, registry lookups %d, want 1", err, reg.lookups.Load())
+			}
+			var names []string
+			for _, f := range spec.Fields {
+				names = append(names, f.Name)
+			}
+			proj, err := s.Project(context.Background(), Frame(uint32(id), data), NewProjection(names, false, true))
+			if err != nil || !reflect.DeepEqual(proj.Payload, back.Payload) || string(proj.Raw) != string(back.Raw) {
+				t.Fatalf("Project = %v (raw %d bytes), %v; want what Unmarshal read: %v", proj.Payload, len(proj.Raw), err, back.Payload)
 			}
 		})
 	}

@@ -27,6 +27,7 @@ type Serde struct {
 	writers atomic.Pointer[writerTable] // replaced whole by Prepare
 	readers readerCache
 	raws    rawReaders
+	projs   projections
 }
 
 // writerTable is where Marshal sends each type; immutable once published.

@@ -41,7 +41,7 @@ func checkAddress(policy AddressPolicy, d Destination) *FieldError {
 
 // validate is Validate with the store's reserved topics and address policy.
 func (s *Store) validate(sub Subscription) error {
-	err := Validate(sub, s.reserve...)
+	err := validate(sub, s.transform, s.reserve)
 	fe := checkAddress(s.addresses, sub.Destination)
 	if fe == nil {
 		return err

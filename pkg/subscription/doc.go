@@ -1,5 +1,7 @@
 // Package subscription is engagehub's model of who wants which events:
-// the Subscription type and its validation, the signing secrets of webhook
+// the Subscription type and its validation (a filter is type-checked with
+// package filter, a transformation tried on the catalog examples with
+// package transform), the signing secrets of webhook
 // subscribers (generated once, stored encrypted with Cipher), the Store
 // that keeps every subscription in the compacted topic
 // engagehub.subscriptions, and the Matcher that answers "which enabled

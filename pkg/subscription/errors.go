@@ -45,6 +45,16 @@ func (p *problems) add(field, reason string) {
 	*p = append(*p, FieldError{Field: field, Reason: reason})
 }
 
+// has reports whether field has a problem.
+func (p problems) has(field string) bool {
+	for _, f := range p {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
 // err returns nil or a *ValidationError.
 func (p problems) err() error {
 	if len(p) == 0 {

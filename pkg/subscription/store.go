@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/transform"
 )
 
 // Options are a Store's collaborators; the zero value of each field is
@@ -24,6 +26,9 @@ type Options struct {
 	// refuse to dial; the lead wires the sender's DialPolicy here.
 	// Default nil: no address check.
 	Addresses AddressPolicy
+	// Transform are the limits a transformation is tried within when a
+	// subscription is saved: the senders'. Default transform.DefaultConfig.
+	Transform transform.Config
 }
 
 // Store holds every subscription. Its state is the in-memory view built by
@@ -38,6 +43,7 @@ type Store struct {
 	log       *zap.Logger
 	reserve   []string
 	addresses AddressPolicy
+	transform transform.Config
 	matcher   *Matcher
 	journal   Log
 
@@ -71,6 +77,9 @@ func Open(ctx context.Context, open Opener, cfg Config, cipher *Cipher, opts Opt
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.transform = opts.Transform; s.transform == (transform.Config{}) {
+		s.transform = transform.DefaultConfig()
 	}
 	if s.log == nil {
 		s.log = zap.NewNop()

@@ -53,6 +53,14 @@ type Subscription struct {
 	MaxInFlight int `json:"maxInFlight,omitempty"`
 	// SvixHeaders makes the sender add the svix-* header names too.
 	SvixHeaders bool `json:"svixHeaders"`
+	// Filter is a CEL expression over the event (package filter): only
+	// events of EventTypes for which it is true are copied to the
+	// subscriber. Empty: every event of EventTypes.
+	Filter string `json:"filter,omitempty"`
+	// Transform is a JavaScript handler(webhook) (package transform) the
+	// sender runs on each webhook before signing it. Webhook destinations
+	// only; empty: the body is the event's original envelope.
+	Transform string `json:"transform,omitempty"`
 	// Enabled defaults to true; a disabled subscription gets no copies.
 	Enabled bool `json:"enabled"`
 	// CreatedAt and UpdatedAt are set by the Store.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/transform"
 )
 
 var (
@@ -30,8 +31,13 @@ var reservedHeaders = []string{"content-type", "content-length", "host", "transf
 // Validate returns a *ValidationError listing every problem with s (after
 // defaults are applied), or nil. reservedTopics are topic prefixes a Kafka
 // destination may not use (engagehub's own and the event topics, which
-// would feed fan-out its own output).
+// would feed fan-out its own output). A transformation is tried within
+// transform.DefaultConfig's limits (the Store uses Options.Transform).
 func Validate(s Subscription, reservedTopics ...string) error {
+	return validate(s, transform.DefaultConfig(), reservedTopics)
+}
+
+func validate(s Subscription, limits transform.Config, reservedTopics []string) error {
 	var p problems
 	if !idPattern.MatchString(s.ID) {
 		p.add("id", "must match ^[a-z0-9][a-z0-9-]{0,62}$")
@@ -50,6 +56,8 @@ func Validate(s Subscription, reservedTopics ...string) error {
 	if s.MaxInFlight < 0 {
 		p.add("maxInFlight", "must not be negative")
 	}
+	validateFilter(&p, s)
+	validateTransform(&p, s, limits)
 	return p.err()
 }
 

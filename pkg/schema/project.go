@@ -1,0 +1,128 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/hamba/avro/v2"
+
+	"github.com/engagehub/engagehub/pkg/event"
+)
+
+// Projection names the parts of an event record a reader needs; Project
+// skips the others without building them.
+type Projection struct {
+	// Payload lists payload fields by canonical name.
+	Payload []string
+	// AllPayload decodes every payload field (Payload is then ignored).
+	AllPayload bool
+	// Raw decodes the original envelope JSON.
+	Raw bool
+
+	k string // key, precomputed by NewProjection
+}
+
+// NewProjection returns the projection of payload fields (every one with
+// all; sorted, without duplicates) and raw, with its cache key computed once: reuse it for many
+// records.
+func NewProjection(payload []string, all, raw bool) Projection {
+	fields := slices.Clone(payload)
+	slices.Sort(fields)
+	p := Projection{Payload: slices.Compact(fields), AllPayload: all, Raw: raw}
+	p.k = p.key()
+	return p
+}
+
+// Key identifies p: equal keys, equal projections.
+func (p Projection) Key() string { return p.key() }
+
+// key identifies p for caching; Payload is sorted.
+func (p Projection) key() string {
+	if p.k != "" {
+		return p.k
+	}
+	var b strings.Builder
+	b.WriteString(strconv.FormatBool(p.AllPayload))
+	b.WriteString(strconv.FormatBool(p.Raw))
+	if !p.AllPayload {
+		fields := slices.Clone(p.Payload)
+		slices.Sort(fields)
+		for _, f := range slices.Compact(fields) {
+			b.WriteString("," + f)
+		}
+	}
+	return b.String()
+}
+
+// projections maps (writer schema id, projection) to its walker.
+type projections struct {
+	byKey sync.Map // projKey -> *walker
+	mu    sync.Mutex
+	n     int // entries, under mu
+}
+
+// maxProjections bounds the cache: filters that change all the time make
+// new projections; past the bound the cache starts again.
+const maxProjections = 1024
+
+type projKey struct {
+	id         uint32
+	projection string
+}
+
+// Project decodes the parts of a framed record that p names: the returned
+// event has only those payload fields (and Raw only with p.Raw); its
+// envelope fields (ID, Type, Source, ...) are left empty. It is several
+// times cheaper than Unmarshal for a few fields. Errors are those of
+// Unmarshal: ErrBadFraming, ErrUndecodable, or a registry error that may
+// pass on retry.
+func (s *Serde) Project(ctx context.Context, value []byte, p Projection) (event.Event, error) {
+	id, payload, err := Unframe(value)
+	if err != nil {
+		return event.Event{}, err
+	}
+	w, err := s.projs.get(ctx, s.reg, id, p)
+	if err != nil {
+		return event.Event{}, err
+	}
+	var rec record
+	if err := w.decode(payload, &rec); err != nil {
+		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
+	}
+	dropNulls(rec.Payload)
+	return event.Event{Payload: rec.Payload, Raw: []byte(rec.Raw)}, nil
+}
+
+func (c *projections) get(ctx context.Context, reg Registry, id uint32, p Projection) (*walker, error) {
+	key := projKey{id: id, projection: p.key()}
+	if v, ok := c.byKey.Load(key); ok {
+		return v.(*walker), nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.byKey.Load(key); ok {
+		return v.(*walker), nil
+	}
+	text, err := reg.Schema(ctx, int(id))
+	if err != nil {
+		return nil, fmt.Errorf("schema: fetch schema id %d: %w", id, err)
+	}
+	writer, err := avro.ParseWithCache(text, "", &avro.SchemaCache{})
+	if err != nil {
+		return nil, fmt.Errorf("schema: parse schema id %d: %w: %w", id, ErrUndecodable, err)
+	}
+	w, err := newWalker(writer, p)
+	if err != nil {
+		return nil, fmt.Errorf("schema: projection of schema id %d: %w: %w", id, ErrUndecodable, err)
+	}
+	if c.n++; c.n > maxProjections {
+		c.byKey.Clear()
+		c.n = 1
+	}
+	c.byKey.Store(key, w)
+	return w, nil
+}
