@@ -70,7 +70,7 @@ func TestTransformedRequestIsSignedOverTheNewBodyAndSentWhereItSays(t *testing.T
 	if got := paths.all(); len(got) != 1 || got[0] != "PUT /other?x=1" {
 		t.Fatalf("requests = %v, want PUT /other?x=1", got)
 	}
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 	if len(first.Arrivals()) != 0 {
 		t.Fatalf("the endpoint's own URL got %d requests", len(first.Arrivals()))
 	}
@@ -83,7 +83,7 @@ func TestTransformCancelSettlesTheEventWithoutSending(t *testing.T) {
 	b := newMemBroker()
 	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"), record("engagehub.deliver.sub", "c1", "e2"))
 	runWorker(t, testConfig(), Endpoint{URL: srv.URL, Transform: tr}, Deps{Broker: b, Sink: b})
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 	if got := rcv.Arrivals(); len(got) != 1 || got[0].MsgID != "msg_e2" {
 		t.Fatalf("arrivals = %d, want only e2", len(got))
 	}
@@ -102,7 +102,7 @@ func TestTransformFailureDeadLettersOnlyThatEvent(t *testing.T) {
 	b := newMemBroker()
 	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"), record("engagehub.deliver.sub", "c1", "e2"))
 	runWorker(t, testConfig(), Endpoint{URL: srv.URL, Transform: tr}, Deps{Broker: b, Sink: b})
-	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender-sub")
+	waitCommitted(t, b, "engagehub.deliver.sub", "engagehub-sender")
 	if got := rcv.Arrivals(); len(got) != 1 || got[0].MsgID != "msg_e2" || !got[0].Verified {
 		t.Fatalf("arrivals = %v, want e2 only, verified", got)
 	}
