@@ -308,7 +308,9 @@ func readRecords(tp TopicPartition, rr protocol.RecordReader, from int64) ([]Mes
 		if err != nil {
 			return msgs, err
 		}
-		if r.Offset < from {
+		if r.Offset < from { // the head of a batch that starts before from
+			closeBytes(r.Key)
+			closeBytes(r.Value)
 			continue
 		}
 		m, err := toMessage(tp, r)
@@ -319,12 +321,16 @@ func readRecords(tp TopicPartition, rr protocol.RecordReader, from int64) ([]Mes
 	}
 }
 
+// toMessage copies r out of the response. Key and value are closed once
+// copied: they hold the response's 64 KiB pages, which go back to
+// kafka-go's pool only then (left open, every partition of every response
+// costs a fresh page).
 func toMessage(tp TopicPartition, r *protocol.Record) (Message, error) {
-	key, err := protocol.ReadAll(r.Key)
+	key, err := readClose(r.Key)
 	if err != nil {
 		return Message{}, err
 	}
-	value, err := protocol.ReadAll(r.Value)
+	value, err := readClose(r.Value)
 	if err != nil {
 		return Message{}, err
 	}
@@ -336,6 +342,17 @@ func toMessage(tp TopicPartition, r *protocol.Record) (Message, error) {
 		}
 	}
 	return m, nil
+}
+
+func readClose(b protocol.Bytes) ([]byte, error) {
+	defer closeBytes(b)
+	return protocol.ReadAll(b)
+}
+
+func closeBytes(b protocol.Bytes) {
+	if b != nil {
+		_ = b.Close()
+	}
 }
 
 func waitOrDone(ctx context.Context, d time.Duration) {
