@@ -30,7 +30,8 @@ type Result struct {
 type Sender struct {
 	client    *http.Client
 	ep        Endpoint
-	badURL    error // why ep.URL cannot be posted to; nil when it can
+	url       *url.URL // ep.URL parsed once; nil when it cannot be posted to
+	badURL    error    // why ep.URL cannot be posted to; nil when it can
 	signer    *webhook.Signer
 	userAgent string
 	clock     Clock
@@ -46,7 +47,11 @@ func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) 
 	if clock == nil {
 		clock = RealClock
 	}
-	return &Sender{client: client, ep: ep, badURL: checkDestination(ep.URL), signer: signer, userAgent: userAgent, clock: clock}, nil
+	s := &Sender{client: client, ep: ep, badURL: checkDestination(ep.URL), signer: signer, userAgent: userAgent, clock: clock}
+	if s.badURL == nil {
+		s.url, _ = url.Parse(ep.URL)
+	}
+	return s, nil
 }
 
 // ErrBadDestination marks a destination URL that can never be posted to
@@ -110,7 +115,7 @@ func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.T
 	if method == "" {
 		method = http.MethodPost
 	}
-	req, err := http.NewRequestWithContext(ctx, method, r.URL, bytes.NewReader(r.Body))
+	req, err := s.newRequest(ctx, method, r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: build request", ErrBadDestination)
 	}
@@ -120,5 +125,21 @@ func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.T
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.userAgent)
 	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, r.Body), s.ep.SvixHeaders)
+	return req, nil
+}
+
+// newRequest builds r's request; the endpoint's own URL is not parsed
+// again for every delivery (a copy of the parsed one: the transport may
+// not share it between requests).
+func (s *Sender) newRequest(ctx context.Context, method string, r Request) (*http.Request, error) {
+	if s.url == nil || r.URL != s.ep.URL {
+		return http.NewRequestWithContext(ctx, method, r.URL, bytes.NewReader(r.Body))
+	}
+	u := *s.url
+	req, err := http.NewRequestWithContext(ctx, method, "", bytes.NewReader(r.Body))
+	if err != nil {
+		return nil, err
+	}
+	req.URL, req.Host = &u, u.Host
 	return req, nil
 }
