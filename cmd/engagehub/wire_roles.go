@@ -64,7 +64,7 @@ func (a *app) startRoles(ctx context.Context) error {
 	if a.has("admin") {
 		a.router.Handle(admin.NewSubscriptions(store, a.log.Named("admin")).Routes()...)
 		a.router.Handle(admin.NewTryout(a.cfg.Transform).Routes()...)
-		a.router.Handle(delivery.NewAdmin(parts.cfg, a.kafka, parts.sink, storeLookup{store}, parts.client,
+		a.router.Handle(delivery.NewAdmin(parts.cfg, a.kafka, parts.sink, storeLookup{store: store, filter: a.replayFilter}, parts.client,
 			a.cfg.Kafka.TopicPrefix, "engagehub/"+version, a.log.Named("admin")).Routes()...)
 	}
 	return nil

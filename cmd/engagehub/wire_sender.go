@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/delivery"
+	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
@@ -44,7 +45,7 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 		Client:     parts.client,
 		Decoder:    bodyDecoder{a.serde},
 		Disabler:   storeDisabler{store},
-		Lookup:     storeLookup{store},
+		Lookup:     storeLookup{store: store},
 		Attempts:   attempts,
 		Metrics:    metrics,
 		Log:        log,
@@ -118,15 +119,36 @@ func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) 
 }
 
 // storeLookup finds any webhook subscription's endpoint (enabled or not) for
-// the delivery admin routes.
-type storeLookup struct{ store *subscription.Store }
+// the delivery admin routes and the retry mover; with filter, the endpoint
+// carries the subscription's current filter (for replay).
+type storeLookup struct {
+	store  *subscription.Store
+	filter func(subscription.Subscription) delivery.RecordFilter
+}
 
 func (l storeLookup) Endpoint(id string) (delivery.Endpoint, bool) {
 	s, err := l.store.Get(id)
 	if err != nil {
 		return delivery.Endpoint{}, false
 	}
-	return endpoint(&s, time.Now(), nil)
+	ep, ok := endpoint(&s, time.Now(), nil)
+	if ok && l.filter != nil {
+		ep.Filter = l.filter(s)
+	}
+	return ep, ok
+}
+
+// replayFilter is s's current filter as fan-out applies it (nil: none).
+func (a *app) replayFilter(s subscription.Subscription) delivery.RecordFilter {
+	rf, err := fanout.NewRecordFilter(s, eventDecoder{a.serde}, a.cfg.Kafka.TopicPrefix)
+	if err != nil {
+		a.log.Warn("replay without the subscription's filter: it does not compile", zap.String("subscription", s.ID), zap.Error(err))
+		return nil
+	}
+	if rf == nil {
+		return nil
+	}
+	return rf
 }
 
 // bodyDecoder turns a delivery record into the webhook body: the event's

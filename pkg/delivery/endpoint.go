@@ -34,6 +34,7 @@ type Endpoint struct {
 	// change of transformation must come with a new value (endpoints
 	// compare it by identity).
 	Transform Transformer
+	Filter    RecordFilter // replay keeps only what it keeps (fan-out filters live events); nil: all
 }
 
 // MessageID is the webhook-id of an event sent to a subscription: stable across

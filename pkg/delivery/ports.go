@@ -73,3 +73,11 @@ type Disabler interface {
 type AttemptRecorder interface {
 	Record(a Attempt)
 }
+
+// RecordFilter is a subscription's filter over event-topic records, as
+// fan-out applies it; replay applies the subscription's current one.
+type RecordFilter interface {
+	// Keep reports whether fan-out would copy m to the subscription. An
+	// error means it cannot tell: the record is not copied.
+	Keep(ctx context.Context, m kafka.Message) (bool, error)
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
@@ -42,7 +44,7 @@ func (a *Admin) replay(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 	}
 	counts, total := map[string]int{}, 0
 	for _, topic := range topics {
-		n, err := a.replayTopic(ctx, ep.ID, topic, since)
+		n, err := a.replayTopic(ctx, ep, topic, since)
 		if a.failed(w, err) {
 			return
 		}
@@ -77,14 +79,14 @@ const replayIdle = time.Second
 // replayBatch bounds the records a replay or redrive holds in memory.
 const replayBatch = 500
 
-func (a *Admin) replayTopic(ctx context.Context, id, topic string, since time.Time) (int, error) {
+func (a *Admin) replayTopic(ctx context.Context, ep Endpoint, topic string, since time.Time) (int, error) {
 	ends, err := a.client.Ends(ctx, topic)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, e := range ends {
-		copied, err := a.replayPartition(ctx, id, topic, e, since)
+		copied, err := a.replayPartition(ctx, ep, topic, e, since)
 		n += copied
 		if err != nil {
 			return n, err
@@ -95,7 +97,7 @@ func (a *Admin) replayTopic(ctx context.Context, id, topic string, since time.Ti
 
 // replayPartition copies one partition's records from since up to its end
 // at the call (e.Next), in batches of replayBatch.
-func (a *Admin) replayPartition(ctx context.Context, id, topic string, e kafka.PartitionEnds, since time.Time) (int, error) {
+func (a *Admin) replayPartition(ctx context.Context, ep Endpoint, topic string, e kafka.PartitionEnds, since time.Time) (int, error) {
 	if e.Next <= e.First {
 		return 0, nil
 	}
@@ -123,8 +125,8 @@ func (a *Admin) replayPartition(ctx context.Context, id, topic string, e kafka.P
 		}
 		mayBeEmpty = false
 		last := m.Offset >= e.Next-1
-		if m.Offset < e.Next && !m.Time.Before(since) { // timestamps need not grow with offsets
-			batch = append(batch, a.replayed(id, m))
+		if m.Offset < e.Next && !m.Time.Before(since) && a.keep(ctx, ep, m) { // timestamps need not grow with offsets
+			batch = append(batch, a.replayed(ep.ID, m))
 		}
 		if len(batch) == replayBatch || last {
 			if err := a.writeBatches(ctx, batch); err != nil {
@@ -184,4 +186,18 @@ func dropHeader(hs []kafka.Header, name string) []kafka.Header {
 		}
 	}
 	return out
+}
+
+// keep applies the subscription's current filter, if any, to a replayed
+// event: replay copies what fan-out would copy now.
+func (a *Admin) keep(ctx context.Context, ep Endpoint, m kafka.Message) bool {
+	if ep.Filter == nil {
+		return true
+	}
+	ok, err := ep.Filter.Keep(ctx, m)
+	if err != nil {
+		a.log.Warn("replay: filter cannot tell; event not copied", zap.String("subscription", ep.ID),
+			zap.String("topic", m.Topic), zap.Int("partition", m.Partition), zap.Int64("offset", m.Offset), zap.Error(err))
+	}
+	return ok && err == nil
 }

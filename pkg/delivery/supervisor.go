@@ -53,6 +53,7 @@ type Supervisor struct {
 	jobs     sync.WaitGroup  // goroutines working on records
 	commit   chan struct{}   // a settle moved a committable offset
 	sends    chan struct{}   // a token per request in flight, all subscriptions (MaxInFlightTotal)
+	conns    *connBudget     // webhook connections open, all subscriptions (MaxConnsTotal)
 
 	mu      sync.Mutex
 	desired map[string]Endpoint
@@ -66,7 +67,7 @@ type Supervisor struct {
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
 	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg),
-		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)),
+		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)), conns: newConnBudget(cfg.MaxConnsTotal),
 		desired: map[string]Endpoint{}, workers: map[string]*Worker{},
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
 	s.hard, s.soft = context.Background(), context.Background()
@@ -248,12 +249,12 @@ func (s *Supervisor) applyEndpoints() (stopped []*Worker, gone []string) {
 		case !ok:
 			stopped, gone = append(stopped, w), append(gone, id)
 			delete(s.workers, id)
-		case w.disabled.Load() && ep.same(w.ep):
+		case w.disabled.Load() && ep.same(w.current()):
 			// disabled itself; stays stopped until the subscription changes
 		case w.disabled.Load() || !ep.sameShape(w.ep):
 			stopped = append(stopped, w)
 			delete(s.workers, id)
-		case !ep.same(w.ep):
+		case !ep.same(w.current()):
 			if err := w.update(ep); err != nil {
 				s.log.Error("endpoint not updated", zap.String("subscription", id), zap.Error(err))
 			}

@@ -38,11 +38,12 @@ var ErrTransform = errors.New("delivery: transformation failed")
 // to send: then v says whether j was settled (cancelled, or
 // dead-lettered) or abandoned because ctx (the hard stop) ended.
 func (w *Worker) request(ctx context.Context, j *job, body []byte) (req Request, v verdict, ok bool) {
-	req = Request{Method: "POST", URL: w.ep.URL, Headers: w.ep.Headers, Body: body, EventType: j.typ}
-	if w.ep.Transform == nil {
+	ep := w.current()
+	req = Request{Method: "POST", URL: ep.URL, Headers: ep.Headers, Body: body, EventType: j.typ}
+	if ep.Transform == nil {
 		return req, verdict{}, true
 	}
-	out, cancel, err := w.ep.Transform.Transform(ctx, req)
+	out, cancel, err := ep.Transform.Transform(ctx, req)
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return Request{}, verdict{}, false

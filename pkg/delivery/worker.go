@@ -80,7 +80,7 @@ type Worker struct {
 // newWorker returns the worker for ep, owned by sup.
 func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	cfg, deps := sup.cfg, sup.deps
-	client := ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost))
+	client := ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost), cfg.MaxIdleConns, sup.conns)
 	sender, err := NewSender(client, ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
@@ -111,15 +111,19 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 // ownPool gives a worker its own connection pool, cloned from the shared
 // client's transport (dial policy, timeouts) and sized to the worker's
 // concurrency: a slow endpoint then holds only its own connections, never
-// those of another subscription on the same host. Idle connections close
-// after the transport's IdleConnTimeout, so an idle subscription holds none.
-func ownPool(shared *http.Client, conns int) *http.Client {
+// those of another subscription on the same host. It keeps at most idle
+// connections idle, closed after the transport's IdleConnTimeout, so an
+// idle subscription holds none; every pool dials within budget.
+func ownPool(shared *http.Client, conns, idle int, budget *connBudget) *http.Client {
 	t, ok := shared.Transport.(*http.Transport)
 	if !ok {
 		return shared
 	}
 	t = t.Clone()
-	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = conns, conns
+	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = conns, min(conns, max(1, idle))
+	if budget != nil {
+		budget.adopt(t)
+	}
 	c := *shared
 	c.Transport = t
 	return &c
@@ -135,6 +139,10 @@ func (w *Worker) update(ep Endpoint) error {
 	w.sender.Store(s)
 	return nil
 }
+
+// current is the endpoint as last updated (URL, headers, secrets,
+// transformation); w.ep keeps what never changes for a worker (id, shape).
+func (w *Worker) current() Endpoint { return w.sender.Load().ep }
 
 func (w *Worker) deliverTopic() string { return w.cfg.Topics.DeliverPrefix + w.ep.ID }
 func (w *Worker) dlqTopic() string     { return w.cfg.Topics.DLQPrefix + w.ep.ID }
@@ -172,4 +180,7 @@ func (w *Worker) finish(j *job, v verdict) {
 func (w *Worker) stop() {
 	w.cancel()
 	w.client.CloseIdleConnections()
+	if t, ok := w.client.Transport.(*http.Transport); ok {
+		w.sup.conns.forget(t)
+	}
 }

@@ -1,0 +1,94 @@
+package delivery
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync"
+)
+
+// connBudget bounds the webhook connections open over all subscriptions
+// (sender.max_conns_total). Each subscription keeps a connection pool of
+// its own, so that a slow endpoint holds only its own connections; the
+// budget keeps the sum of those pools — file descriptors, and the two
+// goroutines net/http runs per connection — bounded by configuration, not
+// by the number of subscriptions. A dial past the budget first closes the
+// connections sitting idle in every pool, then waits for one to close.
+type connBudget struct {
+	tokens chan struct{}
+	mu     sync.Mutex
+	pools  map[*http.Transport]struct{}
+}
+
+func newConnBudget(n int) *connBudget {
+	return &connBudget{tokens: make(chan struct{}, max(1, n)), pools: map[*http.Transport]struct{}{}}
+}
+
+// adopt makes t dial within the budget.
+func (b *connBudget) adopt(t *http.Transport) {
+	next := t.DialContext
+	if next == nil {
+		next = (&net.Dialer{}).DialContext
+	}
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if !b.acquire(ctx) {
+			return nil, ctx.Err()
+		}
+		c, err := next(ctx, network, addr)
+		if err != nil {
+			b.release()
+			return nil, err
+		}
+		return &budgetConn{Conn: c, release: sync.OnceFunc(b.release)}, nil
+	}
+	b.mu.Lock()
+	b.pools[t] = struct{}{}
+	b.mu.Unlock()
+}
+
+// forget stops tracking t (its worker stopped).
+func (b *connBudget) forget(t *http.Transport) {
+	b.mu.Lock()
+	delete(b.pools, t)
+	b.mu.Unlock()
+}
+
+func (b *connBudget) acquire(ctx context.Context) bool {
+	select {
+	case b.tokens <- struct{}{}:
+		return true
+	default:
+	}
+	b.closeIdle()
+	select {
+	case b.tokens <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (b *connBudget) release() { <-b.tokens }
+
+func (b *connBudget) closeIdle() {
+	b.mu.Lock()
+	pools := make([]*http.Transport, 0, len(b.pools))
+	for t := range b.pools {
+		pools = append(pools, t)
+	}
+	b.mu.Unlock()
+	for _, t := range pools {
+		t.CloseIdleConnections()
+	}
+}
+
+// budgetConn gives its token back when net/http closes it.
+type budgetConn struct {
+	net.Conn
+	release func()
+}
+
+func (c *budgetConn) Close() error {
+	c.release()
+	return c.Conn.Close()
+}
