@@ -115,7 +115,9 @@ func (r *Reconciler) markOrphans(ctx context.Context, subs []subscription.Subscr
 	if err != nil {
 		return fmt.Errorf("fanout: list delivery topics: %w", err)
 	}
-	live := liveIDs(subs)
+	// the subscriptions as they are now, not as when the pass began: a
+	// topic listed above whose subscription was created meanwhile is live
+	live := liveIDs(r.store.List())
 	pending := r.store.Deletions()
 	for _, topic := range topics {
 		id := strings.TrimPrefix(topic, r.cfg.DeliveryPrefix)

@@ -250,10 +250,11 @@ func (gc *GroupConsumer) fallbackOffsets(ctx context.Context, tps []TopicPartiti
 	if gc.opts.Fallback == nil {
 		return out
 	}
+	exists := gc.groups(ctx)
 	asked := map[string]bool{}
 	for _, tp := range tps {
 		group := gc.opts.Fallback(tp.Topic)
-		if committed[tp] >= 0 || group == "" || asked[tp.Topic] {
+		if committed[tp] >= 0 || group == "" || asked[tp.Topic] || (exists != nil && !exists[group]) {
 			continue
 		}
 		asked[tp.Topic] = true
@@ -265,6 +266,21 @@ func (gc *GroupConsumer) fallbackOffsets(ctx context.Context, tps []TopicPartiti
 		for p, off := range offs {
 			out[TopicPartition{tp.Topic, p}] = off
 		}
+	}
+	return out
+}
+
+// groups lists the consumer groups of the cluster (one request), so that
+// fallback offsets are asked only of groups that exist: a fresh install
+// asks none. nil when the list is unknown (then every group is asked).
+func (gc *GroupConsumer) groups(ctx context.Context) map[string]bool {
+	res, err := gc.c.admin.ListGroups(ctx, &kafkago.ListGroupsRequest{})
+	if err != nil || res.Error != nil {
+		return nil
+	}
+	out := make(map[string]bool, len(res.Groups))
+	for _, g := range res.Groups {
+		out[g.GroupID] = true
 	}
 	return out
 }
