@@ -41,23 +41,30 @@ func newBreaker(cfg CircuitConfig, clock Clock, onChange func(int)) *breaker {
 // It returns false when ctx is done.
 func (b *breaker) acquire(ctx context.Context) bool {
 	for {
-		b.mu.Lock()
-		if b.state == circuitClosed {
-			b.mu.Unlock()
+		ok, changed, wait := b.try()
+		if ok {
 			return true
 		}
-		now := b.clock.Now()
-		if b.state == circuitOpen && !now.Before(b.nextProbe) {
-			b.setState(circuitHalfOpen)
-			b.mu.Unlock()
-			return true
-		}
-		changed, wait := b.changed, b.nextProbe.Sub(now)
-		b.mu.Unlock()
 		if !b.waitChange(ctx, changed, wait) {
 			return false
 		}
 	}
+}
+
+// try is acquire without the wait: ok when an attempt may be made now;
+// else what to wait on before trying again.
+func (b *breaker) try() (ok bool, changed chan struct{}, wait time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.state == circuitClosed {
+		return true, nil, 0
+	}
+	now := b.clock.Now()
+	if b.state == circuitOpen && !now.Before(b.nextProbe) {
+		b.setState(circuitHalfOpen)
+		return true, nil, 0
+	}
+	return false, b.changed, b.nextProbe.Sub(now)
 }
 
 // waitClosed blocks while the circuit is not closed: fetching pauses.

@@ -20,8 +20,12 @@ type connBudget struct {
 	pools  map[*http.Transport]struct{}
 }
 
+// newConnBudget returns a budget of n connections; nil (no budget) for n ≤ 0.
 func newConnBudget(n int) *connBudget {
-	return &connBudget{tokens: make(chan struct{}, max(1, n)), pools: map[*http.Transport]struct{}{}}
+	if n <= 0 {
+		return nil
+	}
+	return &connBudget{tokens: make(chan struct{}, n), pools: map[*http.Transport]struct{}{}}
 }
 
 // adopt makes t dial within the budget.
@@ -48,6 +52,9 @@ func (b *connBudget) adopt(t *http.Transport) {
 
 // forget stops tracking t (its worker stopped).
 func (b *connBudget) forget(t *http.Transport) {
+	if b == nil {
+		return
+	}
 	b.mu.Lock()
 	delete(b.pools, t)
 	b.mu.Unlock()

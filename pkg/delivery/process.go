@@ -49,12 +49,9 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 	}
 }
 
-// attempt takes an in-flight slot, then waits for the circuit and the rate
-// limit, then for one of the sender's MaxInFlightTotal send slots, then
-// sends once. The circuit is consulted after the subscription's own slot,
-// so that no request queued behind the slots slips through after it
-// opened; the shared slot is taken last, so that a subscription waiting on
-// its rate limit or circuit holds none. ok is false when ctx ended first.
+// attempt takes an in-flight slot, then waits for the rate limit, then to
+// be admitted (a shared send slot and the circuit), then sends once. ok is
+// false when ctx ended first.
 func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool) {
 	select {
 	case w.slots <- struct{}{}:
@@ -62,7 +59,7 @@ func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool
 		return Result{}, false
 	}
 	defer func() { <-w.slots }()
-	if !w.breaker.acquire(ctx) || !w.throttle(ctx) || !w.sup.acquireSend(ctx) {
+	if !w.throttle(ctx) || !w.admitted(ctx) {
 		return Result{}, false
 	}
 	defer w.sup.releaseSend()
@@ -70,6 +67,27 @@ func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool
 	res := w.sender.Load().SendRequest(ctx, MessageID(j.id), req)
 	w.inFlight.Dec()
 	return res, ctx.Err() == nil
+}
+
+// admitted takes one of the sender's MaxInFlightTotal send slots and then
+// asks the circuit, last, so that no request queued behind the slots slips
+// through after it opened. A request the open circuit holds back gives its
+// shared slot back while it waits for the next probe time: a dead
+// endpoint holds none of them. The caller releases the slot after sending.
+func (w *Worker) admitted(ctx context.Context) bool {
+	for {
+		if !w.sup.acquireSend(ctx) {
+			return false
+		}
+		ok, changed, wait := w.breaker.try()
+		if ok {
+			return true
+		}
+		w.sup.releaseSend()
+		if !w.breaker.waitChange(ctx, changed, wait) {
+			return false
+		}
+	}
 }
 
 // retry waits in memory for a short delay (done false: attempt again), hands
