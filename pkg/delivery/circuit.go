@@ -41,30 +41,30 @@ func newBreaker(cfg CircuitConfig, clock Clock, onChange func(int)) *breaker {
 // It returns false when ctx is done.
 func (b *breaker) acquire(ctx context.Context) bool {
 	for {
-		ok, changed, wait := b.try()
+		ok, changed, at := b.try()
 		if ok {
 			return true
 		}
-		if !b.waitChange(ctx, changed, wait) {
+		if !b.waitChange(ctx, changed, at) {
 			return false
 		}
 	}
 }
 
 // try is acquire without the wait: ok when an attempt may be made now;
-// else what to wait on before trying again.
-func (b *breaker) try() (ok bool, changed chan struct{}, wait time.Duration) {
+// else what to wait on before trying again (a change, or the probe time).
+func (b *breaker) try() (ok bool, changed chan struct{}, at time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.state == circuitClosed {
-		return true, nil, 0
+		return true, nil, time.Time{}
 	}
 	now := b.clock.Now()
 	if b.state == circuitOpen && !now.Before(b.nextProbe) {
 		b.setState(circuitHalfOpen)
-		return true, nil, 0
+		return true, nil, time.Time{}
 	}
-	return false, b.changed, b.nextProbe.Sub(now)
+	return false, b.changed, b.nextProbe
 }
 
 // waitClosed blocks while the circuit is not closed: fetching pauses.
@@ -84,10 +84,14 @@ func (b *breaker) waitClosed(ctx context.Context) bool {
 	}
 }
 
-func (b *breaker) waitChange(ctx context.Context, changed chan struct{}, wait time.Duration) bool {
+// waitChange waits for the state to change or the time at to come (the
+// wait is measured when the timer is set, so time passing meanwhile counts).
+func (b *breaker) waitChange(ctx context.Context, changed chan struct{}, at time.Time) bool {
 	var timer <-chan time.Time
-	if wait > 0 {
+	if wait := at.Sub(b.clock.Now()); wait > 0 {
 		timer = b.clock.After(wait)
+	} else {
+		return true
 	}
 	select {
 	case <-ctx.Done():

@@ -37,6 +37,7 @@ func TestDisableAfterContinuousFailure(t *testing.T) {
 		if step > 10 {
 			t.Fatal("not disabled after 10 probes past disable_after")
 		}
+		clock.waitWaiters(t, 1)         // the probe is waiting for its time
 		clock.Advance(10 * time.Minute) // each step lets exactly one probe through
 		a := nextAttempt(t, attempts)
 		failing := a.At.Sub(start)

@@ -337,12 +337,13 @@ func (ts *testSender) worker(t *testing.T) *Worker {
 	return w
 }
 
-// disabled reports whether the subscription's worker disabled it.
+// disabled reports whether the subscription's worker disabled it and
+// stopped: the disabler was called and the operational event written.
 func (ts *testSender) disabled() bool {
 	ts.s.mu.Lock()
 	defer ts.s.mu.Unlock()
 	w := ts.s.workers[ts.id]
-	return w != nil && w.disabled.Load()
+	return w != nil && w.disabled.Load() && w.ctx.Err() != nil // disabled, and done disabling (it stops last)
 }
 
 // runWorker runs a supervisor with the one subscription ep ("sub" unless

@@ -79,12 +79,12 @@ func (w *Worker) admitted(ctx context.Context) bool {
 		if !w.sup.acquireSend(ctx) {
 			return false
 		}
-		ok, changed, wait := w.breaker.try()
+		ok, changed, at := w.breaker.try()
 		if ok {
 			return true
 		}
 		w.sup.releaseSend()
-		if !w.breaker.waitChange(ctx, changed, wait) {
+		if !w.breaker.waitChange(ctx, changed, at) {
 			return false
 		}
 	}
