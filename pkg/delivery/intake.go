@@ -95,24 +95,30 @@ func (s *Supervisor) settle(j *job) {
 // then makes a final commit. One commit request covers every subscription.
 func (s *Supervisor) commits(stop <-chan struct{}) {
 	var retry <-chan time.Time
+	failing := false
 	for {
 		select {
 		case <-s.commit:
+			if retry != nil {
+				continue // a failed commit waits out its backoff, however many settle meanwhile
+			}
 		case <-retry:
 		case <-stop:
-			s.commitAll()
+			s.commitAll(false)
 			return
 		}
 		retry = nil
-		if !s.commitAll() {
+		if failing = !s.commitAll(failing); failing {
 			retry = time.After(100 * time.Millisecond) // I/O backoff, not a schedule
 		}
 	}
 }
 
 // commitAll commits every advanced position in one request; false when it
-// failed (the positions are kept for the next).
-func (s *Supervisor) commitAll() bool {
+// failed (the positions are kept for the next). A failure is logged when
+// the last commit succeeded (wasFailing false); repeats only at debug (a
+// rejoin takes seconds of retries).
+func (s *Supervisor) commitAll(wasFailing bool) bool {
 	s.mu.Lock()
 	all := map[kafka.TopicPartition]int64{}
 	for _, o := range s.offs {
@@ -132,8 +138,13 @@ func (s *Supervisor) commitAll() bool {
 			o.committed(tp.Partition, off, err == nil)
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil && !wasFailing:
 		s.log.Warn("commit failed; retrying", zap.Int("count", len(all)), zap.Error(err))
+	case err != nil:
+		s.log.Debug("commit failed again; retrying", zap.Int("count", len(all)), zap.Error(err))
+	case wasFailing:
+		s.log.Info("commit succeeded again", zap.Int("count", len(all)))
 	}
 	return err == nil
 }
