@@ -51,6 +51,7 @@ type Supervisor struct {
 	buffered atomic.Int64    // records held by all workers
 	started  atomic.Bool     // own topics created
 	jobs     sync.WaitGroup  // goroutines working on records
+	runners  *runners        // reused goroutines that run them
 	commit   chan struct{}   // a settle moved a committable offset
 	sends    chan struct{}   // a token per request in flight, all subscriptions (MaxInFlightTotal)
 	conns    *connBudget     // webhook connections open, all subscriptions (MaxConnsTotal)
@@ -66,7 +67,7 @@ type Supervisor struct {
 // NewSupervisor returns the sender; deps are shared by all its workers.
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
-	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg),
+	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg), runners: newRunners(),
 		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)), conns: newConnBudget(cfg.MaxConnsTotal),
 		desired: map[string]Endpoint{}, workers: map[string]*Worker{},
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
