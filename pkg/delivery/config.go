@@ -24,8 +24,9 @@ type Config struct {
 	// active at once keep open. Default 0: no bound beyond max_idle_conns
 	// and idle_conn_timeout.
 	MaxConnsTotal int `mapstructure:"max_conns_total"`
-	// MaxIdleConns is how many idle keep-alive connections one
-	// subscription keeps (at most its concurrency). Default 64.
+	// MaxIdleConns is how many idle keep-alive connections the sender keeps
+	// to one receiver host (host:port), for all its subscriptions; twice
+	// max_in_flight_total are kept idle in all. Default 64.
 	MaxIdleConns int `mapstructure:"max_idle_conns"`
 	// MaxBuffered caps the records one subscription holds in memory (fetched,
 	// not yet settled); its partitions are not fetched while it is reached. Default 1000.
@@ -51,13 +52,15 @@ type Config struct {
 	AllowNetworks []string `mapstructure:"allow_networks"`
 	// Timeout is the default per-request timeout. Default 15s.
 	Timeout time.Duration `mapstructure:"timeout"`
-	// MaxConnsPerHost bounds one subscription's connections to its receiver
-	// host (each subscription has a pool of its own, sized
-	// min(maxInFlight, this)). Default 64.
+	// MaxConnsPerHost bounds one subscription's requests in flight, and so
+	// its connections, to its receiver (its concurrency is min(maxInFlight,
+	// this)). Connections are pooled per host across subscriptions with no
+	// per-host limit, so one subscription's slow requests never hold
+	// another's up. Default 64.
 	MaxConnsPerHost int `mapstructure:"max_conns_per_host"`
-	// IdleConnTimeout closes a subscription's keep-alive connection unused
-	// this long, so a quiet subscription holds no connection (nor file
-	// descriptor); one delivering more often than this keeps it. Default 15s.
+	// IdleConnTimeout closes a keep-alive connection unused this long, so a
+	// quiet receiver is held no connection (nor file descriptor); one
+	// delivered to more often than this keeps it. Default 15s.
 	IdleConnTimeout time.Duration `mapstructure:"idle_conn_timeout"`
 	// ShutdownTimeout is how long in-flight deliveries may finish on stop. Default 15s.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`

@@ -18,13 +18,26 @@ import (
 // lagInterval is how often the supervisor refreshes the lag gauges.
 const lagInterval = 15 * time.Second
 
-// NewHTTPClient is the one delivery client every worker clones: the dial
-// policy from AllowNetworks, MaxConnsPerHost, no redirects. Per-request
-// timeouts come from each Endpoint.
+// NewHTTPClient is the delivery client every worker shares: the dial
+// policy from AllowNetworks, no redirects, keep-alive connections pooled
+// per receiver host across subscriptions — at most MaxIdleConns idle per
+// host, twice MaxInFlightTotal idle in all, each closed after
+// IdleConnTimeout unused — so the connections open follow the requests in
+// flight, not the number of subscriptions. It sets no per-host connection
+// limit: each subscription's concurrency, min(maxInFlight,
+// MaxConnsPerHost), bounds the connections it holds, so a slow endpoint
+// holds only its own requests' connections and never waits for, or keeps
+// from, another subscription's on the same host. Per-request timeouts come
+// from each Endpoint.
 func NewHTTPClient(cfg Config) *http.Client {
-	c := webhook.NewHTTPClient(cfg.DialPolicy(), 0, cfg.MaxConnsPerHost)
-	if t, ok := c.Transport.(*http.Transport); ok && cfg.IdleConnTimeout > 0 {
-		t.IdleConnTimeout = cfg.IdleConnTimeout
+	c := webhook.NewHTTPClient(cfg.DialPolicy(), 0, 0)
+	if t, ok := c.Transport.(*http.Transport); ok {
+		t.MaxConnsPerHost = 0
+		t.MaxIdleConnsPerHost = max(1, cfg.MaxIdleConns)
+		t.MaxIdleConns = max(t.MaxIdleConnsPerHost, 2*cfg.MaxInFlightTotal)
+		if cfg.IdleConnTimeout > 0 {
+			t.IdleConnTimeout = cfg.IdleConnTimeout
+		}
 	}
 	return c
 }
@@ -73,6 +86,9 @@ func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
 	s.hard, s.soft = context.Background(), context.Background()
 	s.mover = newMover(s)
+	if t, ok := deps.Client.Transport.(*http.Transport); ok && s.conns != nil {
+		s.conns.adopt(t)
+	}
 	return s
 }
 
