@@ -17,7 +17,7 @@ const runnerLinger = 2 * time.Second
 // or gets a new one, so one subscription's slow or waiting deliveries
 // never hold up another's. At rest every runner ends: idle costs nothing.
 type runners struct {
-	idle    chan func() // unbuffered: a send succeeds only to a waiting runner
+	idle    chan func()  // unbuffered: a send succeeds only to a waiting runner
 	started atomic.Int64 // goroutines started
 	waiting atomic.Int64 // runners waiting for work
 }
