@@ -89,7 +89,8 @@ func TestConnectionsOfAllReceiversStayWithinTheBudget(t *testing.T) {
 	cfg.AllowNetworks, cfg.MaxConnsTotal = []string{"127.0.0.0/8"}, 3
 	shared := NewHTTPClient(cfg)
 	NewSupervisor(cfg, Deps{Client: shared}) // adopts the client's transport into its budget
-	for i := range 10 {                      // ten receivers, one after another, each connection kept idle
+	// ten receivers, one after another, each connection kept idle
+	for i := range 10 {
 		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 		srv.Config.ConnState = count
 		srv.Start()
