@@ -82,3 +82,26 @@ func nextAttempt(t *testing.T, c attemptChan) Attempt {
 		return Attempt{}
 	}
 }
+
+// A first attempt observes its delivery delay — from the record's write by
+// fan-out to the request — once.
+func TestFirstAttemptObservesTheDeliveryDelayOnce(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	_, srv := testReceiver(t, statuses(204), clock.Now)
+	b := newMemBroker()
+	metrics := NewMetrics(nil)
+	attempts := make(attemptChan, 10)
+	m := record("engagehub.deliver.sub", "c1", "e1")
+	m.Time = clock.Now().Add(-3 * time.Second)
+	_ = b.WriteMessages(context.Background(), m)
+	runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock, Metrics: metrics, Attempts: attempts})
+	nextAttempt(t, attempts)
+	var out dto.Metric
+	if err := metrics.delay.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if h := out.GetHistogram(); h.GetSampleCount() != 1 || h.GetSampleSum() < 3 || h.GetSampleSum() > 4 {
+		t.Fatalf("delay observed %d times summing %.2fs, want once, 3s", h.GetSampleCount(), h.GetSampleSum())
+	}
+}

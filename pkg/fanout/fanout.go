@@ -214,7 +214,9 @@ func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (ma
 		f.buf.drop()
 		return nil, errors.Join(fmt.Errorf("fanout: write %d copies", len(out)), err)
 	}
-	f.metrics.batchWrite.Observe(f.now().Sub(start).Seconds())
+	end := f.now()
+	f.metrics.batchWrite.Observe(end.Sub(start).Seconds())
+	f.metrics.written(batch, end)
 	f.buf.reuse()
 	return copies, nil
 }

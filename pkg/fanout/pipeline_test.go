@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
@@ -171,5 +173,32 @@ func TestBatchEndsWhenItsCopiesReachBatchCopies(t *testing.T) {
 		if n > 50 {
 			t.Fatalf("write %d held %d copies, want ≤ batch_copies (50); writes %v", i, n, sink.sizes)
 		}
+	}
+}
+
+// Each event's fan-out delay — from its record's write to its copies'
+// acknowledgment — is observed once, whatever the number of copies.
+func TestFanoutDelayIsObservedOncePerEvent(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	src := &pipeSource{written: map[int64]bool{}, commitCh: make(chan struct{}, 100)}
+	written := time.Now().Add(-2 * time.Second)
+	for off := int64(1); off <= 5; off++ {
+		src.msgs = append(src.msgs, kafka.Message{Topic: "engage.contact.updated", Offset: off, Key: []byte("c1"), Value: []byte("x"), Time: written})
+	}
+	sink := &sizeSink{}
+	f := New(DefaultConfig(), Deps{Source: src, Sink: sink, EventPrefix: "engage.", DeliveryPrefix: "d.",
+		Matcher: snapshotOf(webhookSub("a", "*"), webhookSub("b", "*"))})
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	waitFor(ctx, t, "every copy written", func() bool { return sink.written() == 10 })
+	cancel()
+	<-done
+	var m dto.Metric
+	if err := f.metrics.delay.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	if n, sum := m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum(); n != 5 || sum < 5*2 {
+		t.Fatalf("delay observed %d times summing %.1fs, want 5 (one per event) of ≥ 2s each", n, sum)
 	}
 }
