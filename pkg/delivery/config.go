@@ -68,6 +68,14 @@ type Config struct {
 	IdleConnTimeout time.Duration `mapstructure:"idle_conn_timeout"`
 	// ShutdownTimeout is how long in-flight deliveries may finish on stop. Default 15s.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// CommitInterval spaces the sender's offset commits: positions settled
+	// meanwhile go out together in the next one (one request for every
+	// subscription's partitions). Each commit writes a record per partition
+	// to __consumer_offsets, so committing on every settle costs the broker
+	// in proportion to deliveries × partitions; a restart or a partition
+	// moving redelivers at most this much more. 0 commits as soon as
+	// anything settles. Default 500ms.
+	CommitInterval time.Duration `mapstructure:"commit_interval"`
 	// Circuit configures the per-subscription circuit breaker.
 	Circuit CircuitConfig `mapstructure:"circuit"`
 	// Topics names the sender's topics.
@@ -139,6 +147,7 @@ func DefaultConfig() Config {
 			2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
 		RetryJitter: 0.1, MemoryRetryMax: 10 * time.Second, DisableAfter: 120 * time.Hour,
 		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second, IdleConnTimeout: 15 * time.Second,
+		CommitInterval: 500 * time.Millisecond,
 		Circuit: CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 30 * time.Second},
 		Topics: TopicsConfig{
 			DeliverPrefix: "engagehub.deliver.", RetryPrefix: "engagehub.retry.", DLQPrefix: "engagehub.dlq.",
@@ -167,6 +176,9 @@ func (c Config) Validate() error {
 		"max_buffered_total": c.MaxBufferedTotal, "max_in_flight_total": c.MaxInFlightTotal, "fetch.max_bytes": c.Fetch.MaxBytes,
 		"max_idle_conns":            c.MaxIdleConns,
 		"fetch.partition_max_bytes": c.Fetch.PartitionMaxBytes, "fetch.requests": c.Fetch.Requests}
+	if c.CommitInterval < 0 || c.CommitInterval > time.Minute {
+		bad("commit_interval", "must be between 0 and 1m, got %s", c.CommitInterval)
+	}
 	for key, n := range counts {
 		if n <= 0 {
 			bad(key, "must be > 0, got %d", n)
