@@ -102,10 +102,29 @@ func (m *mover) hold(t tier) time.Duration {
 	return t.delay + time.Duration(float64(t.delay)*m.s.cfg.RetryJitter) + time.Second
 }
 
-// waitDue waits until msg is due or must be sent round the tier again.
+// fit is the tier a record due in wait goes to: the first whose hold
+// covers it, else the last (it goes round that one again after waiting
+// out its hold).
+func (m *mover) fit(wait time.Duration) tier {
+	for _, t := range m.s.tiers {
+		if m.hold(t) >= wait {
+			return t
+		}
+	}
+	return m.s.tiers[len(m.s.tiers)-1]
+}
+
+// waitDue waits until msg is due, or must move to a tier that holds it
+// longer. A record due beyond even the last tier's hold waits that hold out
+// first: written back to the same tier at once, a lone record would come
+// straight back, round and round.
 func (m *mover) waitDue(ctx context.Context, t tier, msg kafka.Message) bool {
 	wait := headerTime(msg, event.HeaderRetryDue).Sub(m.s.clock.Now())
-	if wait <= 0 || wait > m.hold(t) {
+	if wait > m.hold(t) && m.fit(wait).topic != t.topic {
+		return true
+	}
+	wait = min(wait, m.hold(t))
+	if wait <= 0 {
 		return true
 	}
 	select {
@@ -145,8 +164,8 @@ func (m *mover) destinations(t tier, msgs []kafka.Message) []kafka.Message {
 			continue
 		}
 		topic := m.s.cfg.Topics.DeliverPrefix + sub
-		if due := headerTime(msg, event.HeaderRetryDue); due.Sub(now) > m.hold(t) {
-			topic = t.topic
+		if wait := headerTime(msg, event.HeaderRetryDue).Sub(now); wait > m.hold(t) {
+			topic = m.fit(wait).topic
 		}
 		out = append(out, kafka.Message{Topic: topic, Key: msg.Key, Value: msg.Value, Headers: msg.Headers})
 	}

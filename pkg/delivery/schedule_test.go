@@ -117,3 +117,36 @@ func TestRetriesFireAtTheirJitteredDelayOverTheWholeSchedule(t *testing.T) {
 		})
 	}
 }
+
+// A Retry-After longer than its tier holds a record (1h in the 30m tier)
+// moves the record once to a tier that holds it (2h) — never round and
+// round its own tier — and the retry still fires on time.
+func TestALongRetryAfterMovesToATierThatHoldsItOnce(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	script := func(a receiver.Arrival) (int, http.Header) {
+		if a.Attempt == 1 {
+			return 429, http.Header{"Retry-After": {"3600"}}
+		}
+		return 200, nil
+	}
+	rcv, srv := testReceiver(t, script, clock.Now)
+	b := newMemBroker()
+	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
+	cfg := testConfig()
+	runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock})
+	waitArrivals(t, rcv, 1)
+	long := cfg.Topics.RetryPrefix + "2h"
+	eventually(t, 5*time.Second, func() bool { return len(b.records(long)) == 1 }, "the retry moved to the 2h tier")
+	clock.waitWaiters(t, 1) // the mover waits for it there
+	for topic, n := range map[string]int{cfg.Topics.RetryPrefix + "30m": 1, long: 1} {
+		if got := len(b.records(topic)); got != n {
+			t.Fatalf("%s holds %d records, want %d (written once, not round and round)", topic, got, n)
+		}
+	}
+	clock.Advance(time.Hour)
+	waitArrivals(t, rcv, 2)
+	if got := rcv.Arrivals()[1].At.Sub(rcv.Arrivals()[0].At); got != time.Hour {
+		t.Fatalf("second attempt after %s, want the Retry-After 1h", got)
+	}
+}
