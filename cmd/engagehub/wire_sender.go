@@ -113,6 +113,7 @@ func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) 
 		MaxInFlight: s.MaxInFlight,
 		SvixHeaders: s.SvixHeaders,
 		Secrets:     s.ActiveSecrets(now),
+		SigningKeys: s.ActiveSigningKeys(now),
 		EventTypes:  s.EventTypes,
 		Transform:   scripts.of(s),
 	}, true

@@ -89,6 +89,8 @@ func schemas() map[string]any {
 				"rateLimit":   map[string]any{"type": "number", "minimum": 0, "description": "events/s; 0 = unlimited"},
 				"maxInFlight": map[string]any{"type": "integer", "minimum": 0},
 				"svixHeaders": map[string]any{"type": "boolean", "default": false},
+				"signature": map[string]any{"enum": []string{"hmac-sha256", "ed25519"}, "default": "hmac-sha256",
+					"description": `webhook destinations: Standard Webhooks "v1," (HMAC-SHA256, whsec_ secret) or "v1a," (Ed25519; public key whpk_ at GET /v1/subscriptions/{id}/public-key)`},
 				"filter": map[string]any{"type": "string", "maxLength": 4096, "description": "CEL expression over type, contactId, source, receivedAt, " +
 					`headers and payload (typed fields; payload.unknown for fields the schema lacks), e.g. type == "point.balance.updated" && payload.balance > 1000.0; ` +
 					"type-checked on save (422 naming line:column)"},
@@ -101,7 +103,8 @@ func schemas() map[string]any {
 			},
 		},
 		"SubscriptionWithSecret": map[string]any{"allOf": []any{ref("Subscription"), map[string]any{
-			"type": "object", "properties": map[string]any{"secret": map[string]any{"type": "string", "description": "whsec_…: shown only in this response"}},
+			"type": "object", "properties": map[string]any{"secret": map[string]any{"type": "string", "description": "whsec_…: shown only in this response"},
+				"publicKey": map[string]any{"type": "string", "description": "whpk_…: the Ed25519 public key (signature: ed25519)"}},
 		}}},
 		"SubscriptionList": map[string]any{"type": "object", "properties": map[string]any{
 			"subscriptions": map[string]any{"type": "array", "items": ref("Subscription")},

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"slices"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/webhook"
@@ -20,16 +21,17 @@ const (
 
 // Endpoint is what the sender needs to know about one webhook subscription.
 type Endpoint struct {
-	ID          string            // subscription id (slug)
-	URL         string            // destination
-	Headers     map[string]string // custom request headers
-	Timeout     time.Duration     // per request; 0 means Config.Timeout
-	Ordering    Ordering          // OrderingKey (default) or OrderingNone
-	RateLimit   float64           // events/s; 0 means unlimited
-	MaxInFlight int               // concurrent requests; 0 means Config.MaxInFlight
-	SvixHeaders bool              // also send the svix-* header names
-	Secrets     []webhook.Secret  // active signing secrets, newest first
-	EventTypes  []string          // patterns the subscription matches (for replay)
+	ID          string               // subscription id (slug)
+	URL         string               // destination
+	Headers     map[string]string    // custom request headers
+	Timeout     time.Duration        // per request; 0 means Config.Timeout
+	Ordering    Ordering             // OrderingKey (default) or OrderingNone
+	RateLimit   float64              // events/s; 0 means unlimited
+	MaxInFlight int                  // concurrent requests; 0 means Config.MaxInFlight
+	SvixHeaders bool                 // also send the svix-* header names
+	Secrets     []webhook.Secret     // active signing secrets, newest first
+	SigningKeys []webhook.SigningKey // active Ed25519 signing keys (v1a), newest first
+	EventTypes  []string             // patterns the subscription matches (for replay)
 	// Transform, when set, rewrites each request before it is signed; a
 	// change of transformation must come with a new value (endpoints
 	// compare it by identity).
@@ -78,5 +80,5 @@ func (e Endpoint) same(o Endpoint) bool {
 			return false
 		}
 	}
-	return true
+	return slices.EqualFunc(e.SigningKeys, o.SigningKeys, webhook.SigningKey.Equal)
 }

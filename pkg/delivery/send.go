@@ -40,7 +40,7 @@ type Sender struct {
 // NewSender returns a Sender for ep through client (shared by every sender,
 // built with webhook.NewHTTPClient and the dial policy).
 func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) (*Sender, error) {
-	signer, err := webhook.NewSigner(ep.Secrets...)
+	signer, err := webhook.NewKeySigner(ep.Secrets, ep.SigningKeys)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
 	}

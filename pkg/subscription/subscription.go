@@ -31,6 +31,12 @@ const (
 	OrderingNone Ordering = "none"
 )
 
+// Signature schemes.
+const (
+	SignatureHMAC    = "hmac-sha256"
+	SignatureEd25519 = "ed25519"
+)
+
 // DefaultTimeout is a webhook destination's request timeout when none is given.
 const DefaultTimeout = 15 * time.Second
 
@@ -51,6 +57,10 @@ type Subscription struct {
 	RateLimit float64 `json:"rateLimit"`
 	// MaxInFlight caps concurrent deliveries; 0 means the sender's default.
 	MaxInFlight int `json:"maxInFlight,omitempty"`
+	// Signature is how webhooks are signed: SignatureHMAC (Standard
+	// Webhooks "v1,", the default) or SignatureEd25519 ("v1a,"). Webhook
+	// destinations only.
+	Signature string `json:"signature,omitempty"`
 	// SvixHeaders makes the sender add the svix-* header names too.
 	SvixHeaders bool `json:"svixHeaders"`
 	// Filter is a CEL expression over the event (package filter): only
@@ -104,18 +114,59 @@ func (s *Subscription) Wants(t event.Type) bool {
 	return false
 }
 
-// ActiveSecrets returns the secrets that sign deliveries at now, newest
-// first: the current one, plus rotated-out ones still in their grace
-// period. It is empty for Kafka destinations, and when the stored secrets
-// could not be decrypted (wrong auth.secret_key).
+// ActiveSecrets returns the HMAC secrets that sign deliveries at now,
+// newest first: the current one, plus rotated-out ones still in their
+// grace period. It is empty for Kafka destinations, and when the stored
+// secrets could not be decrypted (wrong auth.secret_key).
 func (s *Subscription) ActiveSecrets(now time.Time) []webhook.Secret {
 	out := make([]webhook.Secret, 0, len(s.secrets))
 	for _, sec := range s.secrets {
-		if sec.expiresAt.IsZero() || now.Before(sec.expiresAt) {
+		if sec.active(now) && sec.signing.IsZero() {
 			out = append(out, sec.key)
 		}
 	}
 	return out
+}
+
+// ActiveSigningKeys returns the Ed25519 keys that sign deliveries at now,
+// newest first, as ActiveSecrets does for HMAC secrets.
+func (s *Subscription) ActiveSigningKeys(now time.Time) []webhook.SigningKey {
+	var out []webhook.SigningKey
+	for _, sec := range s.secrets {
+		if sec.active(now) && !sec.signing.IsZero() {
+			out = append(out, sec.signing)
+		}
+	}
+	return out
+}
+
+// PublicKey is one Ed25519 public key a receiver may verify with.
+type PublicKey struct {
+	// Key is the text form, "whpk_…".
+	Key string `json:"publicKey"`
+	// ExpiresAt is when a rotated-out key stops signing; zero for the current one.
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+}
+
+// PublicKeys returns the public keys of the Ed25519 keys signing at now,
+// newest first; empty for an HMAC subscription.
+func (s *Subscription) PublicKeys(now time.Time) []PublicKey {
+	out := []PublicKey{}
+	for _, sec := range s.secrets {
+		if sec.active(now) && !sec.signing.IsZero() {
+			out = append(out, PublicKey{Key: sec.signing.Public().String(), ExpiresAt: sec.expiresAt})
+		}
+	}
+	return out
+}
+
+// CurrentPublicKey returns the public key of the current Ed25519 signing
+// key, "" when the subscription signs with HMAC.
+func (s *Subscription) CurrentPublicKey() string {
+	if len(s.secrets) == 0 || s.secrets[0].signing.IsZero() {
+		return ""
+	}
+	return s.secrets[0].signing.Public().String()
 }
 
 // Clone returns a deep copy of s, safe to modify.
@@ -135,6 +186,9 @@ func (s Subscription) withDefaults() Subscription {
 	case DestinationWebhook:
 		if s.Destination.Timeout == 0 {
 			s.Destination.Timeout = Duration(DefaultTimeout)
+		}
+		if s.Signature == "" {
+			s.Signature = SignatureHMAC
 		}
 	case DestinationKafka:
 		if s.Destination.Format == "" {

@@ -56,6 +56,7 @@ func validate(s Subscription, limits transform.Config, reservedTopics []string) 
 	if s.MaxInFlight < 0 {
 		p.add("maxInFlight", "must not be negative")
 	}
+	validateSignature(&p, s)
 	validateFilter(&p, s)
 	validateTransform(&p, s, limits)
 	return p.err()
@@ -167,4 +168,15 @@ func isReservedHeader(name string) bool {
 		}
 	}
 	return false
+}
+
+func validateSignature(p *problems, s Subscription) {
+	switch {
+	case s.Destination.Type == DestinationKafka:
+		if s.Signature != "" {
+			p.add("signature", "only applies to webhook destinations")
+		}
+	case s.Destination.IsWebhook() && s.Signature != SignatureHMAC && s.Signature != SignatureEd25519:
+		p.add("signature", `must be "hmac-sha256" or "ed25519"`)
+	}
 }

@@ -91,12 +91,15 @@ func (s *Store) store(ctx context.Context, sub Subscription, sealed []sealedSecr
 	switch {
 	case !sub.Destination.IsWebhook():
 		sealed = nil
-	case len(sealed) == 0:
-		t, fresh, err := newSealedSecret(s.cipher, sub.ID, s.now().UTC())
+	case len(sealed) == 0 || sealed[0].scheme() != sub.Signature:
+		// a new webhook, or a change of scheme: the previous scheme's key
+		// keeps signing for the grace period, as after a rotation
+		now := s.now().UTC()
+		t, fresh, err := newSealedSecret(s.cipher, sub.ID, sub.Signature, now)
 		if err != nil {
 			return Subscription{}, "", err
 		}
-		text, sealed = t, []sealedSecret{fresh}
+		text, sealed = t, rotate(sealed, fresh, now, s.cfg.SecretGrace)
 	}
 	if err := s.put(ctx, sub, sealed); err != nil {
 		return Subscription{}, "", err
@@ -116,8 +119,9 @@ func (s *Store) put(ctx context.Context, sub Subscription, sealed []sealedSecret
 	return nil
 }
 
-// RotateSecret makes a fresh signing secret current and returns it in text
-// form (shown once). The previous secret keeps signing for
+// RotateSecret makes a fresh signing secret (or Ed25519 key, by the
+// subscription's Signature) current and returns an HMAC secret in text
+// form (shown once; "" for a key: its public key is no secret). The previous secret keeps signing for
 // subscriptions.secret_grace, so receivers can switch without losing a
 // delivery. Kafka destinations have no secret: a *ValidationError.
 func (s *Store) RotateSecret(ctx context.Context, id string) (Subscription, string, error) {
@@ -133,7 +137,7 @@ func (s *Store) RotateSecret(ctx context.Context, id string) (Subscription, stri
 		return Subscription{}, "", &ValidationError{Problems: []FieldError{{Field: "destination.type", Reason: "kafka destinations have no signing secret"}}}
 	}
 	now := s.now().UTC()
-	text, fresh, err := newSealedSecret(s.cipher, id, now)
+	text, fresh, err := newSealedSecret(s.cipher, id, cur.sub.Signature, now)
 	if err != nil {
 		return Subscription{}, "", err
 	}

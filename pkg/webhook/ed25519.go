@@ -22,6 +22,9 @@ const (
 // asymmetricPrefix marks an Ed25519 signature.
 const asymmetricPrefix = "v1a,"
 
+// encodedEd25519Len is base64.StdEncoding.EncodedLen(ed25519.SignatureSize).
+const encodedEd25519Len = 88
+
 // SigningKey is an Ed25519 private key. Like a Secret it never prints:
 // fmt, encoding/json, zap and slog all see "[redacted]".
 type SigningKey struct {

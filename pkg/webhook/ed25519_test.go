@@ -86,6 +86,17 @@ func TestVerifierAcceptsSpecificationV1aVector(t *testing.T) {
 	}
 }
 
+func TestKeySignerWithKeysOnlySignsV1aOnly(t *testing.T) {
+	t.Parallel()
+	s, err := webhook.NewKeySigner(nil, []webhook.SigningKey{mustSigningKey(t, vectorSigningKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Sign(vectorMsgID, vectorTime, []byte(vectorBody)); got != vectorV1a {
+		t.Fatalf("Sign = %q, want %q", got, vectorV1a)
+	}
+}
+
 func TestKeySignerSignsWithEveryKeyHMACFirst(t *testing.T) {
 	t.Parallel()
 	fresh, err := webhook.NewSigningKey()

@@ -72,7 +72,7 @@ func NewKeySigner(secrets []Secret, keys []SigningKey) (*Signer, error) {
 // spaces. With HMAC secrets only it makes one allocation.
 func (s *Signer) Sign(msgID string, ts time.Time, body []byte) string {
 	var b strings.Builder
-	b.Grow(len(s.keys)*(len(versionPrefix)+encodedSumLen+1) - 1)
+	b.Grow(len(s.keys)*(len(versionPrefix)+encodedSumLen+1) + len(s.ed)*(len(asymmetricPrefix)+encodedEd25519Len+1))
 	var sum encodedSum
 	unix := ts.Unix()
 	for i, k := range s.keys {
