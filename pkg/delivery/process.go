@@ -27,14 +27,14 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 		if !ok {
 			return verdict{}
 		}
-		out := Classify(res.Status, res.RetryAfter, res.Err, w.clock.Now())
+		out := ClassifyResult(res, w.clock.Now())
 		j.attempts++
 		w.observe(j, res, out)
 		switch out.Kind {
 		case Delivered:
 			return verdict{settled: true}
 		case Disable:
-			w.disable(ctx, "receiver answered 410 Gone")
+			w.disable(ctx, disableReason(out))
 			return verdict{}
 		case DeadLetter:
 			return w.deadLetter(ctx, j, res, out)

@@ -146,7 +146,7 @@ func (a *Admin) ping(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 	ctx, cancel := context.WithTimeout(r.Context(), ep.Timeout+time.Second)
 	defer cancel()
 	res := s.Send(ctx, MessageID(id), body)
-	out := Classify(res.Status, res.RetryAfter, res.Err, now)
+	out := ClassifyResult(res, now)
 	resp := map[string]any{"eventId": id, "status": res.Status, "outcome": out.Kind.String(), "class": out.Class,
 		"latencyMs": float64(res.Latency) / float64(time.Millisecond)}
 	if res.Err != nil {

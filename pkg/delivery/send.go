@@ -21,6 +21,7 @@ const maxDrain = 64 << 10
 type Result struct {
 	Status     int
 	RetryAfter string
+	Control    string // the receiver's webhook-delivery header (ClassifyResult)
 	Err        error
 	Latency    time.Duration
 }
@@ -107,7 +108,8 @@ func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Resul
 	}
 	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
 	_ = resp.Body.Close()
-	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Latency: s.clock.Now().Sub(start)}
+	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Control: resp.Header.Get(HeaderDeliveryControl),
+		Latency: s.clock.Now().Sub(start)}
 }
 
 func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.Time) (*http.Request, error) {
