@@ -104,18 +104,19 @@ func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) 
 		return delivery.Endpoint{}, false
 	}
 	return delivery.Endpoint{
-		ID:          s.ID,
-		URL:         s.Destination.URL,
-		Headers:     s.Destination.Headers,
-		Timeout:     time.Duration(s.Destination.Timeout),
-		Ordering:    delivery.Ordering(s.Ordering),
-		RateLimit:   s.RateLimit,
-		MaxInFlight: s.MaxInFlight,
-		SvixHeaders: s.SvixHeaders,
-		Secrets:     s.ActiveSecrets(now),
-		SigningKeys: s.ActiveSigningKeys(now),
-		EventTypes:  s.EventTypes,
-		Transform:   scripts.of(s),
+		ID:            s.ID,
+		URL:           s.Destination.URL,
+		Headers:       s.Destination.Headers,
+		Timeout:       time.Duration(s.Destination.Timeout),
+		Ordering:      delivery.Ordering(s.Ordering),
+		RateLimit:     s.RateLimit,
+		MaxInFlight:   s.MaxInFlight,
+		RetrySchedule: retrySchedule(s.RetrySchedule),
+		SvixHeaders:   s.SvixHeaders,
+		Secrets:       s.ActiveSecrets(now),
+		SigningKeys:   s.ActiveSigningKeys(now),
+		EventTypes:    s.EventTypes,
+		Transform:     scripts.of(s),
 	}, true
 }
 
@@ -173,4 +174,16 @@ type storeDisabler struct{ store *subscription.Store }
 
 func (d storeDisabler) DisableSubscription(ctx context.Context, id, reason string) error {
 	return d.store.Disable(ctx, id, reason)
+}
+
+// retrySchedule is a subscription's retry schedule override (nil: the sender's).
+func retrySchedule(ds []subscription.RetryDelay) []time.Duration {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.Std()
+	}
+	return out
 }

@@ -21,17 +21,22 @@ const (
 
 // Endpoint is what the sender needs to know about one webhook subscription.
 type Endpoint struct {
-	ID          string               // subscription id (slug)
-	URL         string               // destination
-	Headers     map[string]string    // custom request headers
-	Timeout     time.Duration        // per request; 0 means Config.Timeout
-	Ordering    Ordering             // OrderingKey (default) or OrderingNone
-	RateLimit   float64              // events/s; 0 means unlimited
-	MaxInFlight int                  // concurrent requests; 0 means Config.MaxInFlight
-	SvixHeaders bool                 // also send the svix-* header names
-	Secrets     []webhook.Secret     // active signing secrets, newest first
-	SigningKeys []webhook.SigningKey // active Ed25519 signing keys (v1a), newest first
-	EventTypes  []string             // patterns the subscription matches (for replay)
+	ID          string            // subscription id (slug)
+	URL         string            // destination
+	Headers     map[string]string // custom request headers
+	Timeout     time.Duration     // per request; 0 means Config.Timeout
+	Ordering    Ordering          // OrderingKey (default) or OrderingNone
+	RateLimit   float64           // events/s; 0 means unlimited
+	MaxInFlight int               // concurrent requests; 0 means Config.MaxInFlight
+	// RetrySchedule replaces Config.RetrySchedule for this subscription
+	// (nil: the config's). Its delays wait in memory up to
+	// Config.MemoryRetryMax; a longer one is rounded up to the shared
+	// retry tier of the next configured delay (capped at the longest).
+	RetrySchedule []time.Duration
+	SvixHeaders   bool                 // also send the svix-* header names
+	Secrets       []webhook.Secret     // active signing secrets, newest first
+	SigningKeys   []webhook.SigningKey // active Ed25519 signing keys (v1a), newest first
+	EventTypes    []string             // patterns the subscription matches (for replay)
 	// Transform, when set, rewrites each request before it is signed; a
 	// change of transformation must come with a new value (endpoints
 	// compare it by identity).
@@ -53,6 +58,9 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 	if e.Ordering == "" {
 		e.Ordering = OrderingKey
 	}
+	if len(e.RetrySchedule) == 0 {
+		e.RetrySchedule = cfg.RetrySchedule
+	}
 	return e
 }
 
@@ -60,14 +68,16 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 // its sender (secrets, URL, headers, timeout): ordering, rate limit and
 // concurrency are the worker's own structure.
 func (e Endpoint) sameShape(o Endpoint) bool {
-	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight
+	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight &&
+		slices.Equal(e.RetrySchedule, o.RetrySchedule)
 }
 
 // same reports whether two endpoints configure a worker identically.
 func (e Endpoint) same(o Endpoint) bool {
 	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||
 		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.SvixHeaders != o.SvixHeaders ||
-		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform {
+		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform ||
+		!slices.Equal(e.RetrySchedule, o.RetrySchedule) {
 		return false
 	}
 	for k, v := range e.Headers {

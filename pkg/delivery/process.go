@@ -101,6 +101,8 @@ func (w *Worker) retry(ctx context.Context, j *job, res Result, out Outcome) (ve
 	nominal, _ := w.sched.Nominal(j.attempts)
 	if out.After > 0 {
 		d, nominal = out.After, out.After
+	} else if d > w.cfg.MemoryRetryMax {
+		d, nominal = w.tierWait(d, nominal)
 	}
 	if d > w.cfg.MemoryRetryMax && len(w.tiers) > 0 {
 		return w.toTier(ctx, j, d, nominal), true

@@ -88,7 +88,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	ctx, cancel := context.WithCancel(sup.hard)
 	w := &Worker{cfg: cfg, ep: ep, sup: sup, deps: deps, clock: deps.Clock, client: client,
 		log:   deps.Log.With(zap.String("subscription", ep.ID)),
-		sched: Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter, rand: sup.rand},
+		sched: Schedule{Delays: ep.RetrySchedule, Jitter: cfg.RetryJitter, rand: sup.rand},
 		tiers: sup.tiers, ctx: ctx, cancel: cancel, slots: make(chan struct{}, ep.MaxInFlight)}
 	w.sender.Store(sender)
 	w.limiter = newLimiter(ep.RateLimit)
@@ -156,7 +156,7 @@ func (w *Worker) ready() bool {
 func (w *Worker) take(m kafka.Message) {
 	w.buffered.Add(1)
 	w.sup.buffered.Add(1)
-	j := newJob(m, len(w.cfg.RetrySchedule))
+	j := newJob(m, len(w.sched.Delays))
 	if j.returning {
 		w.pending.Dec()
 	}

@@ -37,8 +37,14 @@ const (
 	SignatureEd25519 = "ed25519"
 )
 
-// DefaultTimeout is a webhook destination's request timeout when none is given.
-const DefaultTimeout = 15 * time.Second
+// Bounds of the per-subscription overrides (the sender's configuration
+// gives the defaults: sender.retry_schedule, sender.max_in_flight,
+// sender.timeout).
+const (
+	MaxRetryAttempts = 20             // retrySchedule entries
+	MaxRetryDelay    = 24 * time.Hour // one retrySchedule entry
+	MaxInFlightLimit = 1000           // maxInFlight
+)
 
 // Subscription is one subscriber: which event types it wants and where they
 // go. Its JSON form is the admin API's (DESIGN.md §3). Values returned by
@@ -55,8 +61,15 @@ type Subscription struct {
 	Ordering Ordering `json:"ordering"`
 	// RateLimit caps deliveries per second; 0 means unlimited.
 	RateLimit float64 `json:"rateLimit"`
-	// MaxInFlight caps concurrent deliveries; 0 means the sender's default.
+	// MaxInFlight caps concurrent deliveries, at most MaxInFlightLimit; 0
+	// means the sender's default (sender.max_in_flight).
 	MaxInFlight int `json:"maxInFlight,omitempty"`
+	// RetrySchedule, when set, replaces the sender's retry schedule
+	// (sender.retry_schedule) for this subscription: the wait before each
+	// attempt, the first usually 0; its length is the number of attempts
+	// (at most MaxRetryAttempts, each at most MaxRetryDelay). Webhook
+	// destinations only.
+	RetrySchedule []RetryDelay `json:"retrySchedule,omitempty"`
 	// Signature is how webhooks are signed: SignatureHMAC (Standard
 	// Webhooks "v1,", the default) or SignatureEd25519 ("v1a,"). Webhook
 	// destinations only.
@@ -89,7 +102,9 @@ type Subscription struct {
 type Destination struct {
 	// Type is DestinationWebhook or DestinationKafka.
 	Type string `json:"type"`
-	// URL, Headers and Timeout apply to webhook destinations.
+	// URL, Headers and Timeout apply to webhook destinations. Timeout is
+	// per request, MinTimeout..MaxTimeout; 0 (absent) means the sender's
+	// (sender.timeout, default 15s).
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Timeout Duration          `json:"timeout,omitempty"`
@@ -172,6 +187,7 @@ func (s *Subscription) CurrentPublicKey() string {
 // Clone returns a deep copy of s, safe to modify.
 func (s Subscription) Clone() Subscription {
 	s.EventTypes = slices.Clone(s.EventTypes)
+	s.RetrySchedule = slices.Clone(s.RetrySchedule)
 	s.Destination.Headers = maps.Clone(s.Destination.Headers)
 	s.secrets = slices.Clone(s.secrets)
 	return s
@@ -184,9 +200,6 @@ func (s Subscription) withDefaults() Subscription {
 	}
 	switch s.Destination.Type {
 	case DestinationWebhook:
-		if s.Destination.Timeout == 0 {
-			s.Destination.Timeout = Duration(DefaultTimeout)
-		}
 		if s.Signature == "" {
 			s.Signature = SignatureHMAC
 		}
