@@ -95,6 +95,9 @@ type Subscription struct {
 
 	// secrets are the decrypted signing secrets, newest first; never serialized.
 	secrets []secret
+	// auth is Destination.Auth with its secrets (Destination.Auth has none
+	// once stored); never serialized.
+	auth *Auth
 }
 
 // Destination is where a subscription's events go: a webhook endpoint or a
@@ -108,6 +111,9 @@ type Destination struct {
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Timeout Duration          `json:"timeout,omitempty"`
+	// Auth authenticates the sender to a webhook destination; its secrets
+	// are write-only (see Auth).
+	Auth *Auth `json:"auth,omitempty"`
 	// Topic and Format apply to Kafka destinations; Format defaults to avro.
 	Topic  string `json:"topic,omitempty"`
 	Format string `json:"format,omitempty"`
@@ -184,12 +190,18 @@ func (s *Subscription) CurrentPublicKey() string {
 	return s.secrets[0].signing.Public().String()
 }
 
+// DestinationAuth returns the webhook destination's authentication with
+// its secrets, for the sender; nil when there is none. Never serialize it.
+func (s *Subscription) DestinationAuth() *Auth { return s.auth.clone() }
+
 // Clone returns a deep copy of s, safe to modify.
 func (s Subscription) Clone() Subscription {
 	s.EventTypes = slices.Clone(s.EventTypes)
 	s.RetrySchedule = slices.Clone(s.RetrySchedule)
 	s.Destination.Headers = maps.Clone(s.Destination.Headers)
 	s.secrets = slices.Clone(s.secrets)
+	s.Destination.Auth = s.Destination.Auth.clone()
+	s.auth = s.auth.clone()
 	return s
 }
 

@@ -109,6 +109,7 @@ func validateWebhook(p *problems, d Destination) {
 	if t := d.Timeout.Std(); t != 0 && (t < MinTimeout || t > MaxTimeout) {
 		p.add("destination.timeout", "must be between 1s and 60s (absent: the sender's sender.timeout)")
 	}
+	validateAuth(p, d)
 	if d.Topic != "" {
 		p.add("destination.topic", "only applies to kafka destinations")
 	}
@@ -142,6 +143,9 @@ func validateKafka(p *problems, d Destination, reservedTopics []string) {
 	}
 	if d.Timeout != 0 {
 		p.add("destination.timeout", "only applies to webhook destinations")
+	}
+	if d.Auth != nil {
+		p.add("destination.auth", "only applies to webhook destinations")
 	}
 }
 
