@@ -12,6 +12,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"go.uber.org/zap"
 )
@@ -117,7 +118,26 @@ func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) 
 		SigningKeys:   s.ActiveSigningKeys(now),
 		EventTypes:    s.EventTypes,
 		Transform:     scripts.of(s),
+		Auth:          deliveryAuth(s.DestinationAuth()),
 	}, true
+}
+
+// deliveryAuth translates a destination's authentication, secrets included.
+func deliveryAuth(a *subscription.Auth) *delivery.Auth {
+	if a == nil {
+		return nil
+	}
+	out := &delivery.Auth{}
+	if a.Basic != nil {
+		out.BasicUser, out.BasicPassword = a.Basic.Username, secret.String(a.Basic.Password)
+	}
+	if o := a.OAuth2; o != nil {
+		out.OAuth2 = &delivery.OAuth2{TokenURL: o.TokenURL, ClientID: o.ClientID, ClientSecret: secret.String(o.ClientSecret), Scopes: o.Scopes}
+	}
+	if m := a.MTLS; m != nil {
+		out.ClientCert, out.ClientKey = secret.String(m.Certificate), secret.String(m.PrivateKey)
+	}
+	return out
 }
 
 // storeLookup finds any webhook subscription's endpoint (enabled or not) for

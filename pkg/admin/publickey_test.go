@@ -47,3 +47,20 @@ func TestHMACSubscriptionHasNoPublicKey(t *testing.T) {
 		t.Fatalf("public-key of an hmac subscription = %d %s, want 404 naming signature", status, body)
 	}
 }
+
+func TestDestinationAuthSecretsAreNeverReturned(t *testing.T) {
+	srv, _ := newServer(t)
+	body := strings.Replace(validBody, `"timeout":"15s"`, `"timeout":"15s","auth":{"basic":{"username":"hooks","password":"pw-never-returned"}}`, 1)
+	status, created := call(t, srv, "POST", "/v1/subscriptions", "application/json", body)
+	if status != 201 || strings.Contains(created, "pw-never-returned") || !strings.Contains(created, `"username":"hooks"`) {
+		t.Fatalf("create = %d %s", status, created)
+	}
+	for _, path := range []string{"/v1/subscriptions/pos-sync", "/v1/subscriptions"} {
+		if _, got := call(t, srv, "GET", path, "", ""); strings.Contains(got, "pw-never-returned") || !strings.Contains(got, `"basic":{"username":"hooks"}`) {
+			t.Fatalf("GET %s = %s", path, got)
+		}
+	}
+	if status, got := call(t, srv, "PATCH", "/v1/subscriptions/pos-sync", "application/merge-patch+json", `{"description":"x"}`); status != 200 || strings.Contains(got, "pw-never-returned") {
+		t.Fatalf("PATCH = %d %s", status, got)
+	}
+}

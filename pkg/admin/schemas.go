@@ -76,6 +76,17 @@ func schemas() map[string]any {
 				"timeout": map[string]any{"type": "string", "description": `webhook: Go duration, 1s..60s; absent: sender.timeout (default "15s")`, "examples": []string{"15s"}},
 				"topic":   map[string]any{"type": "string", "description": "kafka: destination topic"},
 				"format":  map[string]any{"enum": []string{"avro", "json"}, "description": "kafka: default avro"},
+				"auth": map[string]any{"type": "object", "description": "webhook: how the sender authenticates; password, clientSecret, certificate and privateKey are write-only " +
+					"(sealed; never returned; a write leaving one out keeps the stored one)", "properties": map[string]any{
+					"basic": map[string]any{"type": "object", "required": []string{"username"}, "properties": map[string]any{"username": str, "password": map[string]any{"type": "string", "writeOnly": true}}},
+					"oauth2": map[string]any{"type": "object", "required": []string{"tokenUrl", "clientId"}, "description": "client credentials; the token is cached until it expires and fetched again once after a 401",
+						"properties": map[string]any{"tokenUrl": map[string]any{"type": "string", "format": "uri"}, "clientId": str,
+							"clientSecret": map[string]any{"type": "string", "writeOnly": true}, "scopes": map[string]any{"type": "array", "items": str}}},
+					"mtls": map[string]any{"type": "object", "description": "TLS client certificate", "properties": map[string]any{
+						"certificate": map[string]any{"type": "string", "writeOnly": true, "description": "PEM, leaf first"},
+						"privateKey":  map[string]any{"type": "string", "writeOnly": true, "description": "PEM"},
+						"subject":     map[string]any{"type": "string", "readOnly": true}, "notAfter": map[string]any{"type": "string", "format": "date-time", "readOnly": true}}},
+				}},
 			},
 		},
 		"Subscription": map[string]any{

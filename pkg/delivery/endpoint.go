@@ -42,6 +42,7 @@ type Endpoint struct {
 	// compare it by identity).
 	Transform Transformer
 	Filter    RecordFilter // replay keeps only what it keeps (fan-out filters live events); nil: all
+	Auth      *Auth        // destination authentication; nil: none
 }
 
 // MessageID is the webhook-id of an event sent to a subscription: stable across
@@ -69,7 +70,7 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 // concurrency are the worker's own structure.
 func (e Endpoint) sameShape(o Endpoint) bool {
 	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight &&
-		slices.Equal(e.RetrySchedule, o.RetrySchedule)
+		slices.Equal(e.RetrySchedule, o.RetrySchedule) && e.Auth.sameCert(o.Auth)
 }
 
 // same reports whether two endpoints configure a worker identically.
@@ -77,7 +78,7 @@ func (e Endpoint) same(o Endpoint) bool {
 	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||
 		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.SvixHeaders != o.SvixHeaders ||
 		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform ||
-		!slices.Equal(e.RetrySchedule, o.RetrySchedule) {
+		!slices.Equal(e.RetrySchedule, o.RetrySchedule) || !e.Auth.equal(o.Auth) {
 		return false
 	}
 	for k, v := range e.Headers {

@@ -34,6 +34,7 @@ type Sender struct {
 	url       *url.URL // ep.URL parsed once; nil when it cannot be posted to
 	badURL    error    // why ep.URL cannot be posted to; nil when it can
 	signer    *webhook.Signer
+	tokens    *tokens // the endpoint's OAuth2 token cache; nil without OAuth2
 	userAgent string
 	clock     Clock
 }
@@ -51,6 +52,9 @@ func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) 
 	s := &Sender{client: client, ep: ep, badURL: checkDestination(ep.URL), signer: signer, userAgent: userAgent, clock: clock}
 	if s.badURL == nil {
 		s.url, _ = url.Parse(ep.URL)
+	}
+	if ep.Auth != nil && ep.Auth.OAuth2 != nil {
+		s.tokens = newTokens(ep.Auth.OAuth2, client)
 	}
 	return s, nil
 }
@@ -102,12 +106,11 @@ func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Resul
 	if err != nil {
 		return Result{Err: err}
 	}
-	resp, err := s.client.Do(req)
+	resp, err := s.do(req)
 	if err != nil {
 		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start)}
 	}
-	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
-	_ = resp.Body.Close()
+	drain(resp)
 	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Control: resp.Header.Get(HeaderDeliveryControl),
 		Latency: s.clock.Now().Sub(start)}
 }
@@ -144,4 +147,11 @@ func (s *Sender) newRequest(ctx context.Context, method string, r Request) (*htt
 	}
 	req.URL, req.Host = &u, u.Host
 	return req, nil
+}
+
+// drain reads (and discards) what is left of resp's body, so the
+// connection can be reused, and closes it.
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	_ = resp.Body.Close()
 }

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 
@@ -80,7 +81,10 @@ type Worker struct {
 // newWorker returns the worker for ep, owned by sup.
 func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	cfg, deps := sup.cfg, sup.deps
-	client := ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost), cfg.MaxIdleConns, sup.conns)
+	client, err := withClientCert(ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost), cfg.MaxIdleConns, sup.conns), ep.Auth)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
+	}
 	sender, err := NewSender(client, ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
