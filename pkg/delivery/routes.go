@@ -134,7 +134,13 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // ping sends a signed engagehub.ping event synchronously.
 func (a *Admin) ping(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	s, err := NewSender(a.http, ep, a.userAgent, RealClock)
+	client, err := withClientCert(ownPool(a.http, 1, 1, nil), ep.Auth)
+	if err != nil {
+		httpapi.WriteError(w, http.StatusUnprocessableEntity, "bad_client_certificate", "destination.auth.mtls: "+err.Error())
+		return
+	}
+	defer client.CloseIdleConnections()
+	s, err := NewSender(client, ep, a.userAgent, RealClock)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusUnprocessableEntity, "no_secret", "secrets: "+err.Error())
 		return
