@@ -77,10 +77,11 @@ func (a *app) startIngest() error {
 	a.onClose(func() { _ = w.Close() })
 	log := a.log.Named("ingest")
 	in, err := ingest.New(a.cfg.Ingest, a.serde, w, ingest.Options{
-		Metrics: a.metrics,
-		Log:     log,
-		Journal: ingest.KafkaJournal(a.kafka, a.cfg.Ingest.DedupTopic, a.cfg.Ingest.DedupWindow+time.Hour, log),
-		Backoff: a.kafka.Backoff(),
+		Metrics:   a.metrics,
+		Log:       log,
+		Journal:   ingest.KafkaJournal(a.kafka, a.cfg.Ingest.DedupTopic, a.cfg.Ingest.DedupWindow+time.Hour, log),
+		Responses: ingest.KafkaResponses(a.kafka, a.cfg.Ingest.IdempotencyTopic, a.cfg.Ingest.IdempotencyWindow+time.Hour, log),
+		Backoff:   a.kafka.Backoff(),
 	})
 	if err != nil {
 		return err

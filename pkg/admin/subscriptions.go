@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -31,6 +32,10 @@ func NewSubscriptions(store *subscription.Store, log *zap.Logger) *Subscriptions
 type WithSecret struct {
 	subscription.Subscription
 	Secret string `json:"secret,omitempty"`
+	// PublicKey is the current Ed25519 public key ("whpk_…") of a
+	// subscription signing with "ed25519"; it is no secret (also at
+	// GET /v1/subscriptions/{id}/public-key).
+	PublicKey string `json:"publicKey,omitempty"`
 }
 
 // List is the body of GET /v1/subscriptions.
@@ -53,6 +58,7 @@ func (s *Subscriptions) Routes() []httpapi.Route {
 		route(http.MethodPatch, "/v1/subscriptions/{id}", "update a subscription with a JSON merge patch", s.patch),
 		route(http.MethodDelete, "/v1/subscriptions/{id}", "delete a subscription; its delivery topic is deleted after a grace period", s.delete),
 		route(http.MethodPost, "/v1/subscriptions/{id}/secret/rotate", "rotate the signing secret; the old one keeps signing for a grace period", s.rotate),
+		route(http.MethodGet, "/v1/subscriptions/{id}/public-key", "the Ed25519 public keys receivers verify v1a signatures with (signature: ed25519)", s.publicKey),
 	}
 }
 
@@ -97,6 +103,28 @@ func (s *Subscriptions) rotate(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, http.StatusOK)(s.store.RotateSecret(r.Context(), r.PathValue("id")))
 }
 
+// PublicKeys is the body of GET /v1/subscriptions/{id}/public-key.
+type PublicKeys struct {
+	// PublicKey is the current key.
+	PublicKey string `json:"publicKey"`
+	// Keys are every key signing now, newest first: during a rotation's
+	// grace period the previous one too, with its expiry.
+	Keys []subscription.PublicKey `json:"keys"`
+}
+
+func (s *Subscriptions) publicKey(w http.ResponseWriter, r *http.Request) {
+	sub, err := s.store.Get(r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if sub.CurrentPublicKey() == "" {
+		httpapi.WriteError(w, http.StatusNotFound, "no_public_key", `signature: subscription `+sub.ID+` signs with "`+sub.Signature+`", not "ed25519"; it has no public key`)
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, PublicKeys{PublicKey: sub.CurrentPublicKey(), Keys: sub.PublicKeys(time.Now())})
+}
+
 func (s *Subscriptions) delete(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Delete(r.Context(), r.PathValue("id")); err != nil {
 		s.fail(w, err)
@@ -126,7 +154,7 @@ func (s *Subscriptions) respond(w http.ResponseWriter, status int) func(subscrip
 			s.fail(w, err)
 			return
 		}
-		httpapi.WriteJSON(w, status, WithSecret{Subscription: sub, Secret: secret})
+		httpapi.WriteJSON(w, status, WithSecret{Subscription: sub, Secret: secret, PublicKey: sub.CurrentPublicKey()})
 	}
 }
 

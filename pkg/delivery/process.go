@@ -27,14 +27,14 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 		if !ok {
 			return verdict{}
 		}
-		out := Classify(res.Status, res.RetryAfter, res.Err, w.clock.Now())
+		out := ClassifyResult(res, w.clock.Now())
 		j.attempts++
 		w.observe(j, res, out)
 		switch out.Kind {
 		case Delivered:
 			return verdict{settled: true}
 		case Disable:
-			w.disable(ctx, "receiver answered 410 Gone")
+			w.disable(ctx, disableReason(out))
 			return verdict{}
 		case DeadLetter:
 			return w.deadLetter(ctx, j, res, out)
@@ -104,6 +104,8 @@ func (w *Worker) retry(ctx context.Context, j *job, res Result, out Outcome) (ve
 	nominal, _ := w.sched.Nominal(j.attempts)
 	if out.After > 0 {
 		d, nominal = out.After, out.After
+	} else if d > w.cfg.MemoryRetryMax {
+		d, nominal = w.tierWait(d, nominal)
 	}
 	if d > w.cfg.MemoryRetryMax && len(w.tiers) > 0 {
 		return w.toTier(ctx, j, d, nominal), true

@@ -134,7 +134,15 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 
 // ping sends a signed engagehub.ping event synchronously.
 func (a *Admin) ping(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	s, err := NewSender(a.http, ep, a.userAgent, RealClock)
+	client, err := withClientCert(a.http, ep.Auth, nil)
+	if err != nil {
+		httpapi.WriteError(w, http.StatusUnprocessableEntity, "bad_client_certificate", "destination.auth.mtls: "+err.Error())
+		return
+	}
+	if client != a.http {
+		defer client.CloseIdleConnections() // the certificate's own transport
+	}
+	s, err := NewSender(client, ep, a.userAgent, RealClock)
 	if err != nil {
 		httpapi.WriteError(w, http.StatusUnprocessableEntity, "no_secret", "secrets: "+err.Error())
 		return
@@ -146,7 +154,7 @@ func (a *Admin) ping(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 	ctx, cancel := context.WithTimeout(r.Context(), ep.Timeout+time.Second)
 	defer cancel()
 	res := s.Send(ctx, MessageID(id), body)
-	out := Classify(res.Status, res.RetryAfter, res.Err, now)
+	out := ClassifyResult(res, now)
 	resp := map[string]any{"eventId": id, "status": res.Status, "outcome": out.Kind.String(), "class": out.Class,
 		"latencyMs": float64(res.Latency) / float64(time.Millisecond)}
 	if res.Err != nil {

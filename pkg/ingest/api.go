@@ -42,6 +42,18 @@ func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer,
 	if f := checkContentType(r); f != nil {
 		return f
 	}
+	key, f := idempotencyKey(r)
+	if f != nil {
+		return f
+	}
+	if key != "" {
+		return in.idempotentAPI(w, r, key, body)
+	}
+	return in.publishAPI(w, r, body)
+}
+
+// publishAPI is the rest of api: source → parse → encode → write → accept.
+func (in *Ingest) publishAPI(w http.ResponseWriter, r *http.Request, body []byte) *failure {
 	source, f := sourceOf(r)
 	if f != nil {
 		return f
