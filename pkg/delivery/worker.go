@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // Deps are what the sender's subscriptions share. Deliveries, Tiers,
@@ -28,6 +29,10 @@ type Deps struct {
 	Log        *zap.Logger     // nil: no logging
 	Clock      Clock           // nil: RealClock
 	UserAgent  string          // "engagehub/<version>"
+
+	// Tracer makes a span per attempt. nil: no spans, and requests carry
+	// the record's traceparent as it is.
+	Tracer *telemetry.Tracer
 }
 
 func (d Deps) withDefaults() Deps {

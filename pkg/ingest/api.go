@@ -25,12 +25,14 @@ func (in *Ingest) serveAPI(w http.ResponseWriter, r *http.Request) {
 	buf, l := getBuffer(), in.budget.lease()
 	defer l.release()
 	defer putBuffer(buf)
-	if f := in.api(w, r, buf, l); f != nil {
+	tr, w, r := in.startTrace(w, r, "/v1/events")
+	if f := in.api(w, r, buf, l, tr); f != nil {
 		in.reject(w, doorAPI, f)
 	}
+	tr.end()
 }
 
-func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
+func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease, tr *traced) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
@@ -50,7 +52,7 @@ func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer,
 	if f != nil {
 		return f
 	}
-	msgs, f := in.records(events)
+	msgs, f := in.records(r.Context(), events, tr)
 	if f != nil {
 		return f
 	}
