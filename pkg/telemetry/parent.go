@@ -19,11 +19,19 @@ func (p Parent) Empty() bool { return p.TraceParent == "" }
 // ParentFromHTTP is h's trace context, kept only when its traceparent is
 // well formed (W3C: an invalid one is ignored, and its tracestate with it).
 func ParentFromHTTP(h http.Header) Parent {
-	tp := h.Get(HeaderTraceParent)
+	tp := first(h[canonicalParent])
 	if !ValidTraceParent(tp) {
 		return Parent{}
 	}
-	return Parent{TraceParent: tp, TraceState: h.Get(HeaderTraceState)}
+	return Parent{TraceParent: tp, TraceState: first(h[canonicalState])}
+}
+
+// first is a header's first value (h.Get without canonicalising the name).
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
 
 // ParentFromRecord is a record's trace context, read from its headers.
@@ -43,14 +51,20 @@ func ParentFromRecord(hs []kafka.Header) Parent {
 	return p
 }
 
+// The headers' canonical HTTP names (http.Header keys).
+const (
+	canonicalParent = "Traceparent"
+	canonicalState  = "Tracestate"
+)
+
 // SetHTTP sets p's headers on h; nothing when p is empty.
 func (p Parent) SetHTTP(h http.Header) {
 	if p.TraceParent == "" {
 		return
 	}
-	h[HeaderTraceParent] = []string{p.TraceParent}
+	h[canonicalParent] = []string{p.TraceParent}
 	if p.TraceState != "" {
-		h[HeaderTraceState] = []string{p.TraceState}
+		h[canonicalState] = []string{p.TraceState}
 	}
 }
 

@@ -47,7 +47,13 @@ func (t *Tracer) FromRecord(ctx context.Context, hs []kafka.Header) context.Cont
 	if t == nil {
 		return ctx
 	}
-	return t.prop.Extract(ctx, (*RecordCarrier)(&hs))
+	return t.extractRecord(ctx, hs)
+}
+
+// extractRecord is FromRecord's work, apart so that hs escapes only when on.
+func (t *Tracer) extractRecord(ctx context.Context, hs []kafka.Header) context.Context {
+	c := RecordCarrier(hs)
+	return t.prop.Extract(ctx, &c)
 }
 
 // ParentOf is the trace context of the span in ctx, as headers: what a
