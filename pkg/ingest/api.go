@@ -26,7 +26,7 @@ func (in *Ingest) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer l.release()
 	defer putBuffer(buf)
 	tr, w, r := in.startTrace(w, r, "/v1/events")
-	if f := in.api(w, r, buf, l, tr); f != nil {
+	if f := in.api(w, r, buf, l, &tr); f != nil {
 		in.reject(w, doorAPI, f)
 	}
 	tr.end()

@@ -18,7 +18,7 @@ func (in *Ingest) serveEngage(w http.ResponseWriter, r *http.Request) {
 	defer l.release()
 	defer putBuffer(buf)
 	tr, w, r := in.startTrace(w, r, "/ingest/engage")
-	if f := in.engage(w, r, buf, l, tr); f != nil {
+	if f := in.engage(w, r, buf, l, &tr); f != nil {
 		in.reject(w, doorEngage, f)
 	}
 	tr.end()

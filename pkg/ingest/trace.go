@@ -30,15 +30,15 @@ var noSpan = trace.SpanFromContext(context.Background())
 // startTrace starts the server span of r on route, a child of the
 // caller's traceparent; with tracing off it only reads that traceparent.
 // It returns the request and writer to serve with (unchanged when off).
-func (in *Ingest) startTrace(w http.ResponseWriter, r *http.Request, route string) (*traced, http.ResponseWriter, *http.Request) {
+func (in *Ingest) startTrace(w http.ResponseWriter, r *http.Request, route string) (traced, http.ResponseWriter, *http.Request) {
 	if !in.tracer.On() {
-		return &traced{span: noSpan, parent: telemetry.ParentFromHTTP(r.Header)}, w, r
+		return traced{span: noSpan, parent: telemetry.ParentFromHTTP(r.Header)}, w, r
 	}
 	ctx := in.tracer.FromHTTP(r.Context(), r.Header)
 	ctx, span := in.tracer.Start(ctx, "POST "+route, trace.WithSpanKind(trace.SpanKindServer),
 		trace.WithAttributes(semconv.HTTPRequestMethodPost, semconv.HTTPRoute(route), semconv.URLPath(route)))
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	return &traced{tracer: in.tracer, span: span, parent: telemetry.ParentOf(ctx), status: sw}, sw, r.WithContext(ctx)
+	return traced{tracer: in.tracer, span: span, parent: telemetry.ParentOf(ctx), status: sw}, sw, r.WithContext(ctx)
 }
 
 // step starts a child span of the request's (verify, encode); a no-op off.
