@@ -57,4 +57,5 @@ func (m *Metrics) forget(id string) {
 	}
 	m.duration.Delete(l)
 	m.deadLetters.Delete(l)
+	m.panics.Delete(l)
 }

@@ -101,6 +101,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	w.inFlight = m.inFlight.WithLabelValues(ep.ID)
 	w.latency = m.duration.WithLabelValues(ep.ID)
 	w.pending = m.retry.WithLabelValues(ep.ID)
+	m.panics.WithLabelValues(ep.ID) // exported at 0, so rate() and alerts see it
 	circuit := m.circuit.WithLabelValues(ep.ID)
 	circuit.Set(circuitClosed)
 	w.breaker = newBreaker(cfg.Circuit, deps.Clock, func(s int) {
