@@ -106,4 +106,3 @@ func TestEachAttemptIsAClientSpanWhoseContextTheReceiverGets(t *testing.T) {
 		}
 	}
 }
-

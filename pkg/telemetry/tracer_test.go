@@ -144,4 +144,3 @@ func TestTracesURLAppendsTheOTLPPathOnlyWhenThereIsNone(t *testing.T) {
 		}
 	}
 }
-
