@@ -14,7 +14,7 @@ import (
 // tracingFlush.
 func (a *app) startTracing(ctx context.Context) error {
 	if a.tracing == nil {
-		t, err := telemetry.Setup(ctx, a.cfg.Telemetry, version)
+		t, err := telemetry.Setup(ctx, a.cfg.Telemetry, version, a.log.Named("telemetry"))
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/url"
 
+	"go.opentelemetry.io/otel"
+	"go.uber.org/zap"
+
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -22,11 +25,15 @@ type Tracing struct {
 
 // Setup builds the tracing of cfg for a process of version. With no
 // endpoint it returns a Tracing that makes no spans. The exporter connects
-// lazily: a collector that is away costs dropped spans, never a failed start.
-func Setup(ctx context.Context, cfg Config, version string) (*Tracing, error) {
+// lazily: a collector that is away costs dropped spans, never a failed
+// start; the SDK's errors (a failed export) are logged to log.
+func Setup(ctx context.Context, cfg Config, version string, log *zap.Logger) (*Tracing, error) {
 	if !cfg.Enabled() {
 		return &Tracing{}, nil
 	}
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		log.Warn("tracing: span export failed", zap.Error(err))
+	}))
 	exp, err := exporter(ctx, cfg.OTLP)
 	if err != nil {
 		return nil, fmt.Errorf("telemetry: create exporter: %w", err)

@@ -9,6 +9,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
@@ -23,7 +24,7 @@ func recording(t *testing.T) (*Tracer, *tracetest.InMemoryExporter) {
 
 func TestSetupWithoutEndpointMakesNoTracer(t *testing.T) {
 	t.Parallel()
-	tr, err := Setup(context.Background(), DefaultConfig(), "test")
+	tr, err := Setup(context.Background(), DefaultConfig(), "test", zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func TestSetupWithEndpointMakesATracerForEitherProtocol(t *testing.T) {
 		t.Run(proto, func(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.OTLP.Endpoint, cfg.OTLP.Protocol, cfg.OTLP.Headers = "http://127.0.0.1:1", proto, "x-key=a%20b"
-			tr, err := Setup(context.Background(), cfg, "test")
+			tr, err := Setup(context.Background(), cfg, "test", zap.NewNop())
 			if err != nil {
 				t.Fatal(err)
 			}
