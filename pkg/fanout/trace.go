@@ -1,8 +1,6 @@
 package fanout
 
 import (
-	"context"
-
 	"go.opentelemetry.io/otel/trace"
 
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
@@ -17,26 +15,17 @@ import (
 // attempts to deliver the copy are its children. With tracing off the
 // copy keeps the event's headers, traceparent included, as they are.
 // The span marks the copy being made; its write is batched with others.
-func (f *Fanout) traceCopy(ctx context.Context, m *kafka.Message, tg *target, headers []kafka.Header) []kafka.Header {
+func (f *Fanout) traceCopy(rec *record, tg *target, headers []kafka.Header) []kafka.Header {
 	t := f.deps.Tracer
 	if !t.On() {
 		return headers
 	}
-	ctx = t.FromRecord(ctx, m.Headers)
+	ctx := t.FromRecord(rec.ctx, rec.m.Headers)
 	ctx, span := t.Start(ctx, "copy "+tg.topic, trace.WithSpanKind(trace.SpanKindProducer), trace.WithAttributes(
 		semconv.MessagingSystemKafka, semconv.MessagingOperationTypeSend, semconv.MessagingOperationName("copy"),
-		semconv.MessagingDestinationName(tg.topic), semconv.MessagingMessageID(recordHeader(m, event.HeaderEventID)),
+		semconv.MessagingDestinationName(tg.topic), semconv.MessagingMessageID(rec.header(event.HeaderEventID)),
 		telemetry.AttrSubscription.String(tg.sub.ID)))
 	headers = telemetry.ParentOf(ctx).AppendTo(headers)
 	span.End()
 	return headers
-}
-
-func recordHeader(m *kafka.Message, name string) string {
-	for _, h := range m.Headers {
-		if h.Key == name {
-			return string(h.Value)
-		}
-	}
-	return ""
 }
