@@ -22,6 +22,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // app is one engagehub process: the concrete parts, wired once, and the
@@ -41,6 +42,10 @@ type app struct {
 	serde   *schema.Serde
 	cipher  *subscription.Cipher        // set by preflight for admin, fanout and sender
 	seeds   []subscription.Subscription // subscriptions.seed, decoded by preflight
+
+	// tracing is set up by run from cfg.Telemetry unless already set (tests
+	// set one over an in-memory exporter).
+	tracing *telemetry.Tracing
 
 	runners []runner
 	closers []func()
@@ -76,6 +81,9 @@ func (a *app) onClose(f func()) { a.closers = append(a.closers, f) }
 func (a *app) run(ctx context.Context) error {
 	defer a.close()
 	if err := a.preflight(); err != nil {
+		return err
+	}
+	if err := a.startTracing(ctx); err != nil {
 		return err
 	}
 	server, err := httpapi.Listen(a.cfg.HTTP, a.router, a.log.Named("http"))

@@ -82,6 +82,7 @@ func (a *app) startIngest() error {
 		Journal:   ingest.KafkaJournal(a.kafka, a.cfg.Ingest.DedupTopic, a.cfg.Ingest.DedupWindow+time.Hour, log),
 		Responses: ingest.KafkaResponses(a.kafka, a.cfg.Ingest.IdempotencyTopic, a.cfg.Ingest.IdempotencyWindow+time.Hour, log),
 		Backoff:   a.kafka.Backoff(),
+		Tracer:    a.tracer("ingest"),
 	})
 	if err != nil {
 		return err
@@ -126,6 +127,7 @@ func (a *app) startFanout(store *subscription.Store) {
 		Registerer:         a.metrics,
 		Log:                a.log.Named("fanout"),
 		Backoff:            a.kafka.Backoff(),
+		Tracer:             a.tracer("fanout"),
 	})
 	a.onClose(func() { _ = f.Close() })
 	a.add("fanout", f.Run)

@@ -51,6 +51,7 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 		Metrics:    metrics,
 		Log:        log,
 		UserAgent:  "engagehub/" + version,
+		Tracer:     a.tracer("sender"),
 	})
 	a.add("attempt-log", attempts.Run)
 	a.add("sender", sup.Run)

@@ -10,6 +10,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 	"github.com/engagehub/engagehub/pkg/transform"
 )
 
@@ -25,6 +26,7 @@ func Default() Config {
 		Fanout:        fanout.DefaultConfig(),
 		Sender:        delivery.DefaultConfig(),
 		Transform:     transform.DefaultConfig(),
+		Telemetry:     telemetry.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
 		Runtime:       RuntimeConfig{GCPercent: 400},
 	}

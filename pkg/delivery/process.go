@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
 
@@ -23,11 +24,13 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 		return v
 	}
 	for {
-		res, ok := w.attempt(ctx, j, req)
+		res, span, ok := w.attempt(ctx, j, req)
 		if !ok {
+			span.End()
 			return verdict{}
 		}
 		out := ClassifyResult(res, w.clock.Now())
+		endAttempt(span, res, out)
 		j.attempts++
 		w.observe(j, res, out)
 		switch out.Kind {
@@ -50,26 +53,27 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 }
 
 // attempt takes an in-flight slot, then waits for the rate limit, then to
-// be admitted (a shared send slot and the circuit), then sends once. ok is
-// false when ctx ended first.
-func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool) {
+// be admitted (a shared send slot and the circuit), then sends once in the
+// attempt's span, which the caller ends. ok is false when ctx ended first.
+func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, trace.Span, bool) {
 	select {
 	case w.slots <- struct{}{}:
 	case <-ctx.Done():
-		return Result{}, false
+		return Result{}, noSpan, false
 	}
 	defer func() { <-w.slots }()
 	if !w.throttle(ctx) || !w.admitted(ctx) {
-		return Result{}, false
+		return Result{}, noSpan, false
 	}
 	defer w.sup.releaseSend()
 	if j.attempts == 0 && !j.returning && !j.msg.Time.IsZero() {
 		w.deps.Metrics.delay.Observe(max(w.clock.Now().Sub(j.msg.Time).Seconds(), 0))
 	}
+	ctx, span := w.startAttempt(ctx, j, &req)
 	w.inFlight.Inc()
 	res := w.sender.Load().SendRequest(ctx, MessageID(j.id), req)
 	w.inFlight.Dec()
-	return res, ctx.Err() == nil
+	return res, span, ctx.Err() == nil
 }
 
 // admitted takes one of the sender's MaxInFlightTotal send slots and then

@@ -129,6 +129,7 @@ func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.T
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.userAgent)
+	r.Trace.SetHTTP(req.Header)
 	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, r.Body), s.ep.SvixHeaders)
 	return req, nil
 }

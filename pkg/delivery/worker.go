@@ -11,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // Deps are what the sender's subscriptions share. Deliveries, Tiers,
@@ -29,6 +30,10 @@ type Deps struct {
 	Log        *zap.Logger     // nil: no logging
 	Clock      Clock           // nil: RealClock
 	UserAgent  string          // "engagehub/<version>"
+
+	// Tracer makes a span per attempt. nil: no spans, and requests carry
+	// the record's traceparent as it is.
+	Tracer *telemetry.Tracer
 }
 
 func (d Deps) withDefaults() Deps {
@@ -100,6 +105,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	w.inFlight = m.inFlight.WithLabelValues(ep.ID)
 	w.latency = m.duration.WithLabelValues(ep.ID)
 	w.pending = m.retry.WithLabelValues(ep.ID)
+	m.panics.WithLabelValues(ep.ID) // exported at 0, so rate() and alerts see it
 	circuit := m.circuit.WithLabelValues(ep.ID)
 	circuit.Set(circuitClosed)
 	w.breaker = newBreaker(cfg.Circuit, deps.Clock, func(s int) {

@@ -153,7 +153,7 @@ func badKey(reason string) *failure {
 // when key was answered before with the same body, 422 when with another
 // body, else the request is served, and its 2xx response stored (and
 // shared with the other replicas) before it is sent.
-func (in *Ingest) idempotentAPI(w http.ResponseWriter, r *http.Request, key string, body []byte) *failure {
+func (in *Ingest) idempotentAPI(w http.ResponseWriter, r *http.Request, key string, body []byte, tr *traced) *failure {
 	if !in.idemReady.Load() {
 		return unavailable("starting", "ingest is rebuilding its idempotency window", 1)
 	}
@@ -168,7 +168,7 @@ func (in *Ingest) idempotentAPI(w http.ResponseWriter, r *http.Request, key stri
 	var first *stored
 	defer func() { in.responses.release(key, first) }()
 	rec := &capture{header: http.Header{}}
-	if f := in.publishAPI(rec, r, body); f != nil {
+	if f := in.publishAPI(rec, r, body, tr); f != nil {
 		return f
 	}
 	first = &stored{sum: sum, status: rec.status, response: rec.body.Bytes(), at: in.now()}

@@ -15,6 +15,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/producer"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -41,6 +42,10 @@ type Options struct {
 	// Backoff paces the attempts to replay, follow and publish the journal
 	// while Kafka is away. Default: kafka.Backoff's defaults.
 	Backoff kafka.Backoff
+	// Tracer makes the spans of each request (verify, encode, produce)
+	// whose context the records carry. Default nil: no spans, and a
+	// caller's well-formed traceparent is carried as it came.
+	Tracer *telemetry.Tracer
 }
 
 // Ingest serves the two ingest doors. Build it with New, mount Routes, and
@@ -61,6 +66,7 @@ type Ingest struct {
 	log        *zap.Logger
 	now        func() time.Time
 	retryAfter int
+	tracer     *telemetry.Tracer
 	ready      atomic.Bool
 
 	responses      *responses
@@ -77,7 +83,7 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 	}
 	opts = withDefaults(opts)
 	in := &Ingest{
-		cfg: cfg, sink: sink, journal: opts.Journal, log: opts.Log, now: opts.Now, backoff: opts.Backoff,
+		cfg: cfg, sink: sink, journal: opts.Journal, log: opts.Log, now: opts.Now, backoff: opts.Backoff, tracer: opts.Tracer,
 		outbox:         newOutbox(cfg.DedupCapacity),
 		rebuild:        kafka.NewOutage("rebuild dedup window", opts.Backoff, opts.Log, opts.Now),
 		prod:           producer.New(enc, sink, producer.WithClock(opts.Now)),
