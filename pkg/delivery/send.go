@@ -24,6 +24,13 @@ type Result struct {
 	Control    string // the receiver's webhook-delivery header (ClassifyResult)
 	Err        error
 	Latency    time.Duration
+	// Header is the request's header as sent (not a copy: read it only);
+	// nil when no request was made.
+	Header http.Header
+	// Body is the first MaxExcerpt bytes of the response body; Truncated
+	// says there was more.
+	Body      string
+	Truncated bool
 }
 
 // Sender signs and POSTs webhook bodies to one endpoint. It is safe for
@@ -108,11 +115,13 @@ func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Resul
 	}
 	resp, err := s.do(req)
 	if err != nil {
-		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start)}
+		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start), Header: req.Header}
 	}
-	drain(resp)
+	body, more := readExcerpt(resp.Body)
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	_ = resp.Body.Close()
 	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Control: resp.Header.Get(HeaderDeliveryControl),
-		Latency: s.clock.Now().Sub(start)}
+		Latency: s.clock.Now().Sub(start), Header: req.Header, Body: body, Truncated: more}
 }
 
 func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.Time) (*http.Request, error) {
@@ -149,6 +158,7 @@ func (s *Sender) newRequest(ctx context.Context, method string, r Request) (*htt
 	req.URL, req.Host = &u, u.Host
 	return req, nil
 }
+
 
 // drain reads (and discards) what is left of resp's body, so the
 // connection can be reused, and closes it.
