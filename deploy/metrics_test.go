@@ -142,6 +142,7 @@ func allHit(rs map[string]*counter) bool {
 type hub struct {
 	proc  *proc
 	base  string
+	kafka string // the embedded broker's address (SASL/SCRAM-SHA-256)
 	token string
 	seq   int
 }
@@ -149,10 +150,10 @@ type hub struct {
 func startHub(t *testing.T) *hub {
 	t.Helper()
 	httpAddr := freeAddr(t)
-	h := &hub{base: "http://" + httpAddr, token: "deploy-test-token-0123456789abcdef"}
+	h := &hub{base: "http://" + httpAddr, kafka: freeAddr(t), token: "deploy-test-token-0123456789abcdef"}
 	env := map[string]string{
 		"ENGAGEHUB_HTTP_LISTEN":                   httpAddr,
-		"ENGAGEHUB_KAFKA_EMBEDDED_LISTEN":         freeAddr(t),
+		"ENGAGEHUB_KAFKA_EMBEDDED_LISTEN":         h.kafka,
 		"ENGAGEHUB_KAFKA_EMBEDDED_DIR":            filepath.Join(t.TempDir(), "kafka"),
 		"ENGAGEHUB_KAFKA_PARTITIONS":              "1",
 		"ENGAGEHUB_AUTH_TOKENS":                   h.token,

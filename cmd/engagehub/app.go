@@ -18,10 +18,13 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/config"
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // app is one engagehub process: the concrete parts, wired once, and the
@@ -41,6 +44,12 @@ type app struct {
 	serde   *schema.Serde
 	cipher  *subscription.Cipher        // set by preflight for admin, fanout and sender
 	seeds   []subscription.Subscription // subscriptions.seed, decoded by preflight
+	ingest  *ingest.Ingest              // set when the ingest role runs here
+	ops     *ops.Service                // the operator service layer (admin role)
+
+	// tracing is set up by run from cfg.Telemetry unless already set (tests
+	// set one over an in-memory exporter).
+	tracing *telemetry.Tracing
 
 	runners []runner
 	closers []func()
@@ -76,6 +85,9 @@ func (a *app) onClose(f func()) { a.closers = append(a.closers, f) }
 func (a *app) run(ctx context.Context) error {
 	defer a.close()
 	if err := a.preflight(); err != nil {
+		return err
+	}
+	if err := a.startTracing(ctx); err != nil {
 		return err
 	}
 	server, err := httpapi.Listen(a.cfg.HTTP, a.router, a.log.Named("http"))

@@ -99,7 +99,13 @@ func startApp(t *testing.T, cfg config.Config, roles ...string) (a *app, stop fu
 	if len(roles) == 0 {
 		roles = allRoles
 	}
-	a = newApp(cfg, roles, zap.NewNop())
+	return runBuilt(t, newApp(cfg, roles, zap.NewNop()))
+}
+
+// runBuilt runs a (built by the caller) like startApp.
+func runBuilt(t *testing.T, a *app) (_ *app, stop func()) {
+	t.Helper()
+	cfg := a.cfg
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.run(ctx) }()

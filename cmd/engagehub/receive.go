@@ -22,23 +22,29 @@ import (
 // separated; an argument would show in the process list.
 const receiveSecretEnv = "ENGAGEHUB_RECEIVE_SECRET"
 
+// receivePublicKeyEnv holds the whpk_ public key(s) v1a (Ed25519)
+// signatures are verified with, comma separated; --public-key does the same.
+const receivePublicKeyEnv = "ENGAGEHUB_RECEIVE_PUBLIC_KEY"
+
 // newReceiveCmd runs a verifying webhook receiver for demos.
 func newReceiveCmd() *cobra.Command {
 	var (
 		listen, path string
 		secrets      []string
+		publicKeys   []string
 		status       int
 	)
 	cmd := &cobra.Command{
 		Use:   "receive",
 		Short: "a verifying webhook receiver for demos: checks signatures, prints what arrives",
 		Long: "receive verifies Standard Webhooks signatures with the whsec_ secret(s) in " + receiveSecretEnv +
-			" (comma separated during a rotation); without one it accepts unsigned requests.",
+			" (comma separated during a rotation) and Ed25519 (v1a) signatures with the whpk_ public key(s) in " +
+			receivePublicKeyEnv + " or --public-key; without either it accepts unsigned requests.",
 		Example: `  ` + receiveSecretEnv + `=whsec_... engagehub receive --listen 127.0.0.1:9000
   # then subscribe http://127.0.0.1:9000/hook`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			v, err := verifier(receiveSecrets(secrets, cmd.ErrOrStderr()))
+			v, err := verifier(receiveSecrets(secrets, cmd.ErrOrStderr()), receivePublicKeys(publicKeys))
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -56,6 +62,7 @@ func newReceiveCmd() *cobra.Command {
 	f.StringVar(&listen, "listen", "127.0.0.1:9000", "address to listen on")
 	f.StringVar(&path, "path", "/", "path to receive on")
 	f.StringSliceVar(&secrets, "secret", nil, "deprecated, shows in ps: set "+receiveSecretEnv+" instead")
+	f.StringSliceVar(&publicKeys, "public-key", nil, "whpk_ Ed25519 public key(s) to verify v1a signatures with (default "+receivePublicKeyEnv+")")
 	f.IntVar(&status, "status", http.StatusNoContent, "status to answer verified requests with (e.g. 503 to watch retries)")
 	return cmd
 }
@@ -67,8 +74,21 @@ func receiveSecrets(flag []string, warn io.Writer) []string {
 		fmt.Fprintf(warn, "engagehub receive: warning: --secret shows in the process list (ps); set %s instead\n", receiveSecretEnv)
 		return flag
 	}
+	return envList(receiveSecretEnv)
+}
+
+// receivePublicKeys returns the --public-key values, or else those of
+// ENGAGEHUB_RECEIVE_PUBLIC_KEY.
+func receivePublicKeys(flag []string) []string {
+	if len(flag) > 0 {
+		return flag
+	}
+	return envList(receivePublicKeyEnv)
+}
+
+func envList(name string) []string {
 	var out []string
-	for _, s := range strings.Split(os.Getenv(receiveSecretEnv), ",") {
+	for _, s := range strings.Split(os.Getenv(name), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
@@ -91,8 +111,8 @@ func serveUntilSignal(ctx context.Context, srv *http.Server) error {
 	return nil
 }
 
-func verifier(secrets []string) (*webhook.Verifier, error) {
-	if len(secrets) == 0 {
+func verifier(secrets, publicKeys []string) (*webhook.Verifier, error) {
+	if len(secrets) == 0 && len(publicKeys) == 0 {
 		return nil, nil
 	}
 	parsed := make([]webhook.Secret, 0, len(secrets))
@@ -103,12 +123,20 @@ func verifier(secrets []string) (*webhook.Verifier, error) {
 		}
 		parsed = append(parsed, sec)
 	}
-	return webhook.NewVerifier(parsed, 0, nil)
+	keys := make([]webhook.PublicKey, 0, len(publicKeys))
+	for i, s := range publicKeys {
+		k, err := webhook.ParsePublicKey(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", receivePublicKeyEnv, i, err)
+		}
+		keys = append(keys, k)
+	}
+	return webhook.NewKeyVerifier(parsed, keys, 0, nil)
 }
 
 func verdict(v *webhook.Verifier) string {
 	if v == nil {
-		return "not checked: no " + receiveSecretEnv
+		return "not checked: no " + receiveSecretEnv + " nor " + receivePublicKeyEnv
 	}
 	return "verified"
 }

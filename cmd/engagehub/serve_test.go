@@ -99,6 +99,17 @@ func subjectIDs(t *testing.T, base string) map[string]int {
 // readOne finds the record keyed key on topic and decodes it.
 func readOne(ctx context.Context, t *testing.T, a *app, topic, key string) event.Event {
 	t.Helper()
+	m := readRecord(ctx, t, a, topic, key)
+	ev, err := a.serde.Unmarshal(ctx, m.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// readRecord finds the record keyed key on topic (the first of each partition).
+func readRecord(ctx context.Context, t *testing.T, a *app, topic, key string) kafka.Message {
+	t.Helper()
 	ends, err := a.kafka.Ends(ctx, topic)
 	if err != nil {
 		t.Fatal(err)
@@ -117,15 +128,11 @@ func readOne(ctx context.Context, t *testing.T, a *app, topic, key string) event
 			t.Fatal(err)
 		}
 		if string(m.Key) == key {
-			ev, err := a.serde.Unmarshal(ctx, m.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ev
+			return m
 		}
 	}
 	t.Fatalf("no record keyed %s on %s", key, topic)
-	return event.Event{}
+	return kafka.Message{}
 }
 
 func equalMaps(a, b map[string]int) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
+	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"go.uber.org/zap"
 )
@@ -50,6 +51,7 @@ func (a *app) startSender(store *subscription.Store, parts senderParts) {
 		Metrics:    metrics,
 		Log:        log,
 		UserAgent:  "engagehub/" + version,
+		Tracer:     a.tracer("sender"),
 	})
 	a.add("attempt-log", attempts.Run)
 	a.add("sender", sup.Run)
@@ -104,18 +106,39 @@ func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) 
 		return delivery.Endpoint{}, false
 	}
 	return delivery.Endpoint{
-		ID:          s.ID,
-		URL:         s.Destination.URL,
-		Headers:     s.Destination.Headers,
-		Timeout:     time.Duration(s.Destination.Timeout),
-		Ordering:    delivery.Ordering(s.Ordering),
-		RateLimit:   s.RateLimit,
-		MaxInFlight: s.MaxInFlight,
-		SvixHeaders: s.SvixHeaders,
-		Secrets:     s.ActiveSecrets(now),
-		EventTypes:  s.EventTypes,
-		Transform:   scripts.of(s),
+		ID:            s.ID,
+		URL:           s.Destination.URL,
+		Headers:       s.Destination.Headers,
+		Timeout:       time.Duration(s.Destination.Timeout),
+		Ordering:      delivery.Ordering(s.Ordering),
+		RateLimit:     s.RateLimit,
+		MaxInFlight:   s.MaxInFlight,
+		RetrySchedule: retrySchedule(s.RetrySchedule),
+		SvixHeaders:   s.SvixHeaders,
+		Secrets:       s.ActiveSecrets(now),
+		SigningKeys:   s.ActiveSigningKeys(now),
+		EventTypes:    s.EventTypes,
+		Transform:     scripts.of(s),
+		Auth:          deliveryAuth(s.DestinationAuth()),
 	}, true
+}
+
+// deliveryAuth translates a destination's authentication, secrets included.
+func deliveryAuth(a *subscription.Auth) *delivery.Auth {
+	if a == nil {
+		return nil
+	}
+	out := &delivery.Auth{}
+	if a.Basic != nil {
+		out.BasicUser, out.BasicPassword = a.Basic.Username, secret.String(a.Basic.Password)
+	}
+	if o := a.OAuth2; o != nil {
+		out.OAuth2 = &delivery.OAuth2{TokenURL: o.TokenURL, ClientID: o.ClientID, ClientSecret: secret.String(o.ClientSecret), Scopes: o.Scopes}
+	}
+	if m := a.MTLS; m != nil {
+		out.ClientCert, out.ClientKey = secret.String(m.Certificate), secret.String(m.PrivateKey)
+	}
+	return out
 }
 
 // storeLookup finds any webhook subscription's endpoint (enabled or not) for
@@ -172,4 +195,16 @@ type storeDisabler struct{ store *subscription.Store }
 
 func (d storeDisabler) DisableSubscription(ctx context.Context, id, reason string) error {
 	return d.store.Disable(ctx, id, reason)
+}
+
+// retrySchedule is a subscription's retry schedule override (nil: the sender's).
+func retrySchedule(ds []subscription.RetryDelay) []time.Duration {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.Std()
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
+	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
 func TestBodyDecoderMarksOnlyPermanentFailures(t *testing.T) {
@@ -41,5 +43,22 @@ func TestBodyDecoderMarksOnlyPermanentFailures(t *testing.T) {
 		if _, err := d.Body(ctx, v); !errors.Is(err, delivery.ErrUndecodable) && !errors.Is(err, schema.ErrBadFraming) {
 			t.Errorf("%s: err = %v, want it marked permanent", name, err)
 		}
+	}
+}
+
+func TestEndpointCarriesTheSubscriptionsOverrides(t *testing.T) {
+	sub, err := subscription.Decode([]byte(`{"id":"o","eventTypes":["*"],"maxInFlight":3,"retrySchedule":["0s","1m"],
+		"destination":{"type":"webhook","url":"https://x.example","timeout":"2s"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep, ok := endpoint(&sub, time.Now(), nil)
+	if !ok || ep.MaxInFlight != 3 || ep.Timeout != 2*time.Second || !slices.Equal(ep.RetrySchedule, []time.Duration{0, time.Minute}) {
+		t.Fatalf("endpoint = %+v", ep)
+	}
+	plain, _ := subscription.Decode([]byte(`{"id":"p","eventTypes":["*"],"destination":{"type":"webhook","url":"https://x.example"}}`))
+	ep, _ = endpoint(&plain, time.Now(), nil)
+	if ep.MaxInFlight != 0 || ep.Timeout != 0 || ep.RetrySchedule != nil {
+		t.Fatalf("without overrides endpoint = %+v, want zero values (the sender's defaults)", ep)
 	}
 }

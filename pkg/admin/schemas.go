@@ -73,9 +73,20 @@ func schemas() map[string]any {
 				"type":    map[string]any{"enum": []string{"webhook", "kafka"}},
 				"url":     map[string]any{"type": "string", "format": "uri", "description": "webhook: absolute http(s) URL"},
 				"headers": map[string]any{"type": "object", "additionalProperties": str, "description": "webhook: extra request headers"},
-				"timeout": map[string]any{"type": "string", "description": `webhook: Go duration, 1s..60s; default "15s"`, "examples": []string{"15s"}},
+				"timeout": map[string]any{"type": "string", "description": `webhook: Go duration, 1s..60s; absent: sender.timeout (default "15s")`, "examples": []string{"15s"}},
 				"topic":   map[string]any{"type": "string", "description": "kafka: destination topic"},
 				"format":  map[string]any{"enum": []string{"avro", "json"}, "description": "kafka: default avro"},
+				"auth": map[string]any{"type": "object", "description": "webhook: how the sender authenticates; password, clientSecret, certificate and privateKey are write-only " +
+					"(sealed; never returned; a write leaving one out keeps the stored one)", "properties": map[string]any{
+					"basic": map[string]any{"type": "object", "required": []string{"username"}, "properties": map[string]any{"username": str, "password": map[string]any{"type": "string", "writeOnly": true}}},
+					"oauth2": map[string]any{"type": "object", "required": []string{"tokenUrl", "clientId"}, "description": "client credentials; the token is cached until it expires and fetched again once after a 401",
+						"properties": map[string]any{"tokenUrl": map[string]any{"type": "string", "format": "uri"}, "clientId": str,
+							"clientSecret": map[string]any{"type": "string", "writeOnly": true}, "scopes": map[string]any{"type": "array", "items": str}}},
+					"mtls": map[string]any{"type": "object", "description": "TLS client certificate", "properties": map[string]any{
+						"certificate": map[string]any{"type": "string", "writeOnly": true, "description": "PEM, leaf first"},
+						"privateKey":  map[string]any{"type": "string", "writeOnly": true, "description": "PEM"},
+						"subject":     map[string]any{"type": "string", "readOnly": true}, "notAfter": map[string]any{"type": "string", "format": "date-time", "readOnly": true}}},
+				}},
 			},
 		},
 		"Subscription": map[string]any{
@@ -87,8 +98,13 @@ func schemas() map[string]any {
 				"destination": ref("Destination"),
 				"ordering":    map[string]any{"enum": []string{"key", "none"}, "default": "key"},
 				"rateLimit":   map[string]any{"type": "number", "minimum": 0, "description": "events/s; 0 = unlimited"},
-				"maxInFlight": map[string]any{"type": "integer", "minimum": 0},
+				"maxInFlight": map[string]any{"type": "integer", "minimum": 0, "maximum": 1000, "description": "concurrent requests; 0 or absent: sender.max_in_flight"},
+				"retrySchedule": map[string]any{"type": "array", "maxItems": 20, "items": map[string]any{"type": "string", "examples": []string{"5m"}},
+					"description": "webhook destinations: Go durations, 0s..24h, the wait before each attempt (its length is the number of attempts); absent: sender.retry_schedule. " +
+						"A delay longer than sender.memory_retry_max is rounded up to the next retry tier"},
 				"svixHeaders": map[string]any{"type": "boolean", "default": false},
+				"signature": map[string]any{"enum": []string{"hmac-sha256", "ed25519"}, "default": "hmac-sha256",
+					"description": `webhook destinations: Standard Webhooks "v1," (HMAC-SHA256, whsec_ secret) or "v1a," (Ed25519; public key whpk_ at GET /v1/subscriptions/{id}/public-key)`},
 				"filter": map[string]any{"type": "string", "maxLength": 4096, "description": "CEL expression over type, contactId, source, receivedAt, " +
 					`headers and payload (typed fields; payload.unknown for fields the schema lacks), e.g. type == "point.balance.updated" && payload.balance > 1000.0; ` +
 					"type-checked on save (422 naming line:column)"},
@@ -101,7 +117,8 @@ func schemas() map[string]any {
 			},
 		},
 		"SubscriptionWithSecret": map[string]any{"allOf": []any{ref("Subscription"), map[string]any{
-			"type": "object", "properties": map[string]any{"secret": map[string]any{"type": "string", "description": "whsec_…: shown only in this response"}},
+			"type": "object", "properties": map[string]any{"secret": map[string]any{"type": "string", "description": "whsec_…: shown only in this response"},
+				"publicKey": map[string]any{"type": "string", "description": "whpk_…: the Ed25519 public key (signature: ed25519)"}},
 		}}},
 		"SubscriptionList": map[string]any{"type": "object", "properties": map[string]any{
 			"subscriptions": map[string]any{"type": "array", "items": ref("Subscription")},

@@ -8,8 +8,10 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/ops/attemptindex"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 	"github.com/engagehub/engagehub/pkg/transform"
 )
 
@@ -25,8 +27,10 @@ func Default() Config {
 		Fanout:        fanout.DefaultConfig(),
 		Sender:        delivery.DefaultConfig(),
 		Transform:     transform.DefaultConfig(),
+		Telemetry:     telemetry.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
 		Runtime:       RuntimeConfig{GCPercent: 400},
+		AttemptIndex:  attemptindex.DefaultConfig(),
 	}
 }
 

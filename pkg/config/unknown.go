@@ -16,6 +16,7 @@ const EnvPrefix = "ENGAGEHUB_"
 var otherEnv = []string{
 	"ENGAGEHUB_TOKEN",              // the CLI's bearer token
 	"ENGAGEHUB_RECEIVE_SECRET",     // engagehub receive's signing secret(s)
+	"ENGAGEHUB_RECEIVE_PUBLIC_KEY", // engagehub receive's Ed25519 public key(s)
 	"ENGAGEHUB_TEST_KAFKA_BROKERS", // tests and bench: an Apache Kafka to run against
 }
 

@@ -49,6 +49,9 @@ func classifyError(err error) Outcome {
 	if errors.Is(err, ErrBadDestination) {
 		return Outcome{Kind: DeadLetter, Class: "destination"}
 	}
+	if errors.Is(err, ErrAuth) {
+		return Outcome{Kind: Retry, Class: "auth"}
+	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
 		return Outcome{Kind: Retry, Class: "timeout"}

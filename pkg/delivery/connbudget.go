@@ -48,6 +48,16 @@ func (b *connBudget) adopt(t *http.Transport) {
 	b.mu.Unlock()
 }
 
+// forget stops tracking t (its worker stopped).
+func (b *connBudget) forget(t *http.Transport) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	delete(b.pools, t)
+	b.mu.Unlock()
+}
+
 func (b *connBudget) acquire(ctx context.Context) bool {
 	select {
 	case b.tokens <- struct{}{}:

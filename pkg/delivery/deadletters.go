@@ -2,13 +2,10 @@ package delivery
 
 import (
 	"context"
-	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/event"
-	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -22,6 +19,10 @@ type DeadLetterView struct {
 	At         time.Time `json:"at"`
 	Partition  int       `json:"partition"`
 	Offset     int64     `json:"offset"`
+	// Redriven says the dead letter was put back for delivery since;
+	// RedrivenAt when, if known (a redrive of all records only its progress).
+	Redriven   bool       `json:"redriven"`
+	RedrivenAt *time.Time `json:"redrivenAt,omitempty"`
 }
 
 func viewDeadLetter(m kafka.Message) DeadLetterView {
@@ -32,21 +33,68 @@ func viewDeadLetter(m kafka.Message) DeadLetterView {
 
 func (a *Admin) dlqTopic(id string) string { return a.cfg.Topics.DLQPrefix + id }
 
-func (a *Admin) deadLetters(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	limit, ok := limitParam(w, r)
-	if !ok {
-		return
+// DeadLetters lists up to limit dead letters of subscription id, oldest
+// first, from the end of its dead-letter topic.
+func (a *Admin) DeadLetters(ctx context.Context, id string, limit int) ([]DeadLetterView, error) {
+	if _, err := a.endpoint(id); err != nil {
+		return nil, err
 	}
-	out, err := a.readDeadLetters(r.Context(), ep.ID, int64(limit))
-	if a.failed(w, err) {
-		return
+	out, err := a.readDeadLetters(ctx, id, int64(limit))
+	if err != nil || len(out) == 0 {
+		return []DeadLetterView{}, err
 	}
+	done, err := a.client.GroupOffsets(ctx, redriveGroup(id), a.dlqTopic(id))
+	if err != nil {
+		return nil, err
+	}
+	markers := redriveMarkers(out)
 	views := make([]DeadLetterView, 0, len(out))
 	for _, m := range out {
-		views = append(views, viewDeadLetter(m))
+		if isMarker(m) {
+			continue
+		}
+		v := viewDeadLetter(m)
+		if at, ok := markers[v.EventID]; ok && v.At.Before(at) {
+			v.Redriven, v.RedrivenAt = true, &at
+		}
+		if c, ok := done[m.Partition]; ok && m.Offset < c {
+			v.Redriven = true
+		}
+		views = append(views, v)
 	}
 	sortByTime(views, func(v DeadLetterView) time.Time { return v.At })
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"deadLetters": lastN(views, limit)})
+	return lastN(views, limit), nil
+}
+
+func redriveGroup(id string) string { return "engagehub-redrive-" + id }
+
+// isMarker reports whether m is a redrive marker, not a dead letter.
+func isMarker(m kafka.Message) bool {
+	_, ok := lookupHeader(m, event.HeaderDLQRedriven)
+	return ok
+}
+
+// redriveMarkers maps each event id with a marker among msgs to the latest
+// marker's time.
+func redriveMarkers(msgs []kafka.Message) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, m := range msgs {
+		if !isMarker(m) {
+			continue
+		}
+		id, at := header(m, event.HeaderEventID), headerTime(m, event.HeaderDLQRedriven)
+		if at.After(out[id]) {
+			out[id] = at
+		}
+	}
+	return out
+}
+
+// marker is the redrive marker of dead letter m, redriven at.
+func (a *Admin) marker(id string, m kafka.Message, at time.Time) kafka.Message {
+	return kafka.Message{Topic: a.dlqTopic(id), Key: m.Key, Headers: []kafka.Header{
+		{Key: event.HeaderEventID, Value: []byte(header(m, event.HeaderEventID))},
+		{Key: event.HeaderDLQRedriven, Value: []byte(at.UTC().Format(time.RFC3339Nano))}}}
 }
 
 // readDeadLetters reads up to window records per partition from the end of
@@ -63,39 +111,22 @@ func (a *Admin) readDeadLetters(ctx context.Context, id string, window int64) ([
 	return out, err
 }
 
-type redriveRequest struct {
-	EventIDs []string `json:"eventIds"`
-}
-
-// redrive re-enqueues dead letters onto the delivery topic with their
-// attempts reset. Without eventIds it takes every dead letter not redriven
-// before: progress is a consumer group's committed offsets
-// (engagehub-redrive-<id>), so a redrive is never repeated. With eventIds
-// it takes those events wherever they are in the topic.
-func (a *Admin) redrive(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	var req redriveRequest
-	if !decodeBody(w, r, &req) {
-		return
+// Redrive re-enqueues dead letters of subscription id onto its delivery
+// topic with their attempts reset and reports how many. Without eventIDs it
+// takes every dead letter not redriven before: progress is a consumer
+// group's committed offsets (engagehub-redrive-<id>), so a redrive is never
+// repeated. With eventIDs it takes those events wherever they are in the
+// topic. It gives up after two minutes.
+func (a *Admin) Redrive(ctx context.Context, id string, eventIDs []string) (int, error) {
+	if _, err := a.endpoint(id); err != nil {
+		return 0, err
 	}
-	for i, id := range req.EventIDs {
-		if id == "" {
-			httpapi.WriteError(w, http.StatusUnprocessableEntity, "invalid_event_id", "eventIds["+strconv.Itoa(i)+"]: must not be empty")
-			return
-		}
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	var n int
-	var err error
-	if len(req.EventIDs) > 0 {
-		n, err = a.redriveIDs(ctx, ep.ID, req.EventIDs)
-	} else {
-		n, err = a.redriveAll(ctx, ep.ID)
+	if len(eventIDs) > 0 {
+		return a.redriveIDs(ctx, id, eventIDs)
 	}
-	if a.failed(w, err) {
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"redriven": n})
+	return a.redriveAll(ctx, id)
 }
 
 func (a *Admin) redriveIDs(ctx context.Context, id string, ids []string) (int, error) {
@@ -103,13 +134,17 @@ func (a *Admin) redriveIDs(ctx context.Context, id string, ids []string) (int, e
 	if err != nil {
 		return 0, err
 	}
-	var msgs []kafka.Message
+	var msgs, marks []kafka.Message
+	now := time.Now()
 	for _, m := range all {
-		if slices.Contains(ids, header(m, event.HeaderEventID)) {
-			msgs = append(msgs, a.redriven(id, m))
+		if !isMarker(m) && slices.Contains(ids, header(m, event.HeaderEventID)) {
+			msgs, marks = append(msgs, a.redriven(id, m)), append(marks, a.marker(id, m, now))
 		}
 	}
-	return len(msgs), a.writeBatches(ctx, msgs)
+	if err := a.writeBatches(ctx, msgs); err != nil {
+		return 0, err
+	}
+	return len(msgs), a.writeBatches(ctx, marks) // after the copies: a marker never claims a redrive that did not happen
 }
 
 func (a *Admin) redriven(id string, m kafka.Message) kafka.Message {
@@ -131,7 +166,7 @@ func (a *Admin) writeBatches(ctx context.Context, msgs []kafka.Message) error {
 // up to the end present at the call, committing after each batch of
 // replayBatch records (a failure redrives at most one batch twice).
 func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
-	topic, group := a.dlqTopic(id), "engagehub-redrive-"+id
+	topic, group := a.dlqTopic(id), redriveGroup(id)
 	names, err := a.client.Topics(ctx, topic)
 	if err != nil || !slices.Contains(names, topic) {
 		return 0, err
@@ -153,11 +188,14 @@ func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 		if !ok || m.Offset >= end {
 			continue
 		}
-		read, out = append(read, m), append(out, a.redriven(id, m))
+		read = append(read, m)
+		if !isMarker(m) {
+			out = append(out, a.redriven(id, m))
+		}
 		if m.Offset >= end-1 {
 			delete(todo, m.Partition)
 		}
-		if len(out) == replayBatch || len(todo) == 0 {
+		if len(read) >= replayBatch || len(todo) == 0 {
 			if err := a.redriveBatch(ctx, rd, read, out); err != nil {
 				return n, err
 			}
@@ -169,7 +207,7 @@ func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 
 // redriveBatch writes out, then commits the dead letters it came from.
 func (a *Admin) redriveBatch(ctx context.Context, rd *kafka.Reader, read, out []kafka.Message) error {
-	if err := a.sink.WriteMessages(ctx, out...); err != nil {
+	if err := a.writeBatches(ctx, out); err != nil {
 		return err
 	}
 	return rd.Commit(ctx, read...)

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"slices"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/webhook"
@@ -27,14 +28,21 @@ type Endpoint struct {
 	Ordering    Ordering          // OrderingKey (default) or OrderingNone
 	RateLimit   float64           // events/s; 0 means unlimited
 	MaxInFlight int               // concurrent requests; 0 means Config.MaxInFlight
-	SvixHeaders bool              // also send the svix-* header names
-	Secrets     []webhook.Secret  // active signing secrets, newest first
-	EventTypes  []string          // patterns the subscription matches (for replay)
+	// RetrySchedule replaces Config.RetrySchedule for this subscription
+	// (nil: the config's). Its delays wait in memory up to
+	// Config.MemoryRetryMax; a longer one is rounded up to the shared
+	// retry tier of the next configured delay (capped at the longest).
+	RetrySchedule []time.Duration
+	SvixHeaders   bool                 // also send the svix-* header names
+	Secrets       []webhook.Secret     // active signing secrets, newest first
+	SigningKeys   []webhook.SigningKey // active Ed25519 signing keys (v1a), newest first
+	EventTypes    []string             // patterns the subscription matches (for replay)
 	// Transform, when set, rewrites each request before it is signed; a
 	// change of transformation must come with a new value (endpoints
 	// compare it by identity).
 	Transform Transformer
 	Filter    RecordFilter // replay keeps only what it keeps (fan-out filters live events); nil: all
+	Auth      *Auth        // destination authentication; nil: none
 }
 
 // MessageID is the webhook-id of an event sent to a subscription: stable across
@@ -51,6 +59,9 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 	if e.Ordering == "" {
 		e.Ordering = OrderingKey
 	}
+	if len(e.RetrySchedule) == 0 {
+		e.RetrySchedule = cfg.RetrySchedule
+	}
 	return e
 }
 
@@ -58,14 +69,16 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 // its sender (secrets, URL, headers, timeout): ordering, rate limit and
 // concurrency are the worker's own structure.
 func (e Endpoint) sameShape(o Endpoint) bool {
-	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight
+	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight &&
+		slices.Equal(e.RetrySchedule, o.RetrySchedule) && e.Auth.sameCert(o.Auth)
 }
 
 // same reports whether two endpoints configure a worker identically.
 func (e Endpoint) same(o Endpoint) bool {
 	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||
 		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.SvixHeaders != o.SvixHeaders ||
-		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform {
+		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform ||
+		!slices.Equal(e.RetrySchedule, o.RetrySchedule) || !e.Auth.equal(o.Auth) {
 		return false
 	}
 	for k, v := range e.Headers {
@@ -78,5 +91,5 @@ func (e Endpoint) same(o Endpoint) bool {
 			return false
 		}
 	}
-	return true
+	return slices.EqualFunc(e.SigningKeys, o.SigningKeys, webhook.SigningKey.Equal)
 }

@@ -61,4 +61,5 @@ func (m *Metrics) forget(id string) {
 	}
 	m.duration.Delete(l)
 	m.deadLetters.Delete(l)
+	m.panics.Delete(l)
 }

@@ -15,10 +15,11 @@ const (
 	// Retry: 408, 429, 5xx, a timeout or a connection error; try again later.
 	Retry
 	// DeadLetter: another 4xx (or 3xx), an address the dial policy refuses, a
-	// malformed destination URL, an undecodable record, or a failed
-	// transformation.
+	// malformed destination URL, an undecodable record, a failed
+	// transformation, or a receiver's webhook-delivery: abort-message.
 	DeadLetter
-	// Disable: 410 Gone; the subscription is disabled.
+	// Disable: 410 Gone, or a receiver's webhook-delivery: disable; the
+	// subscription is disabled.
 	Disable
 )
 
@@ -44,6 +45,6 @@ type Outcome struct {
 	After time.Duration
 	// Class names the cause for logs and metrics: "2xx", "429", "5xx",
 	// "timeout", "connection", "ssrf", "destination", "decode", "transform",
-	// "4xx", "3xx", "gone".
+	// "4xx", "3xx", "gone", "aborted", "disabled".
 	Class string
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
 
@@ -23,18 +24,20 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 		return v
 	}
 	for {
-		res, ok := w.attempt(ctx, j, req)
+		res, span, ok := w.attempt(ctx, j, req)
 		if !ok {
+			span.End()
 			return verdict{}
 		}
-		out := Classify(res.Status, res.RetryAfter, res.Err, w.clock.Now())
+		out := ClassifyResult(res, w.clock.Now())
+		endAttempt(span, res, out)
 		j.attempts++
 		w.observe(j, res, out)
 		switch out.Kind {
 		case Delivered:
 			return verdict{settled: true}
 		case Disable:
-			w.disable(ctx, "receiver answered 410 Gone")
+			w.disable(ctx, disableReason(out))
 			return verdict{}
 		case DeadLetter:
 			return w.deadLetter(ctx, j, res, out)
@@ -50,26 +53,27 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 }
 
 // attempt takes an in-flight slot, then waits for the rate limit, then to
-// be admitted (a shared send slot and the circuit), then sends once. ok is
-// false when ctx ended first.
-func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool) {
+// be admitted (a shared send slot and the circuit), then sends once in the
+// attempt's span, which the caller ends. ok is false when ctx ended first.
+func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, trace.Span, bool) {
 	select {
 	case w.slots <- struct{}{}:
 	case <-ctx.Done():
-		return Result{}, false
+		return Result{}, noSpan, false
 	}
 	defer func() { <-w.slots }()
 	if !w.throttle(ctx) || !w.admitted(ctx) {
-		return Result{}, false
+		return Result{}, noSpan, false
 	}
 	defer w.sup.releaseSend()
 	if j.attempts == 0 && !j.returning && !j.msg.Time.IsZero() {
 		w.deps.Metrics.delay.Observe(max(w.clock.Now().Sub(j.msg.Time).Seconds(), 0))
 	}
+	ctx, span := w.startAttempt(ctx, j, &req)
 	w.inFlight.Inc()
 	res := w.sender.Load().SendRequest(ctx, MessageID(j.id), req)
 	w.inFlight.Dec()
-	return res, ctx.Err() == nil
+	return res, span, ctx.Err() == nil
 }
 
 // admitted takes one of the sender's MaxInFlightTotal send slots and then
@@ -104,6 +108,8 @@ func (w *Worker) retry(ctx context.Context, j *job, res Result, out Outcome) (ve
 	nominal, _ := w.sched.Nominal(j.attempts)
 	if out.After > 0 {
 		d, nominal = out.After, out.After
+	} else if d > w.cfg.MemoryRetryMax {
+		d, nominal = w.tierWait(d, nominal)
 	}
 	if d > w.cfg.MemoryRetryMax && len(w.tiers) > 0 {
 		return w.toTier(ctx, j, d, nominal), true
@@ -140,12 +146,33 @@ func (w *Worker) observe(j *job, res Result, out Outcome) {
 	if w.deps.Attempts == nil {
 		return
 	}
-	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, Attempt: j.attempts, Status: res.Status,
-		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now()}
+	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, ContactID: j.key, Attempt: j.attempts, Status: res.Status,
+		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now(),
+		Topic: j.msg.Topic, Partition: j.msg.Partition, Offset: j.msg.Offset,
+		ResponseBody: res.Body, ResponseTruncated: res.Truncated, header: res.Header}
 	if res.Err != nil {
 		a.Error = res.Err.Error()
 	}
+	a.NextRetryAt = w.nextRetryAt(j, out, a.At)
 	w.deps.Attempts.Record(a)
+}
+
+// nextRetryAt is when a retried attempt is tried again: the receiver's
+// Retry-After, else the schedule's nominal delay; nil when it is not
+// retried (delivered, dead-lettered, or the schedule is exhausted).
+func (w *Worker) nextRetryAt(j *job, out Outcome, now time.Time) *time.Time {
+	if out.Kind != Retry {
+		return nil
+	}
+	d, ok := w.sched.Nominal(j.attempts)
+	if out.After > 0 {
+		d, ok = out.After, true
+	}
+	if !ok {
+		return nil
+	}
+	at := now.Add(d)
+	return &at
 }
 
 // safeProcess is process behind the worker boundary: a panic while handling

@@ -21,8 +21,16 @@ const maxDrain = 64 << 10
 type Result struct {
 	Status     int
 	RetryAfter string
+	Control    string // the receiver's webhook-delivery header (ClassifyResult)
 	Err        error
 	Latency    time.Duration
+	// Header is the request's header as sent (not a copy: read it only);
+	// nil when no request was made.
+	Header http.Header
+	// Body is the first MaxExcerpt bytes of the response body; Truncated
+	// says there was more.
+	Body      string
+	Truncated bool
 }
 
 // Sender signs and POSTs webhook bodies to one endpoint. It is safe for
@@ -33,6 +41,7 @@ type Sender struct {
 	url       *url.URL // ep.URL parsed once; nil when it cannot be posted to
 	badURL    error    // why ep.URL cannot be posted to; nil when it can
 	signer    *webhook.Signer
+	tokens    *tokens // the endpoint's OAuth2 token cache; nil without OAuth2
 	userAgent string
 	clock     Clock
 }
@@ -40,7 +49,7 @@ type Sender struct {
 // NewSender returns a Sender for ep through client (shared by every sender,
 // built with webhook.NewHTTPClient and the dial policy).
 func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) (*Sender, error) {
-	signer, err := webhook.NewSigner(ep.Secrets...)
+	signer, err := webhook.NewKeySigner(ep.Secrets, ep.SigningKeys)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
 	}
@@ -50,6 +59,9 @@ func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) 
 	s := &Sender{client: client, ep: ep, badURL: checkDestination(ep.URL), signer: signer, userAgent: userAgent, clock: clock}
 	if s.badURL == nil {
 		s.url, _ = url.Parse(ep.URL)
+	}
+	if ep.Auth != nil && ep.Auth.OAuth2 != nil {
+		s.tokens = newTokens(ep.Auth.OAuth2, client)
 	}
 	return s, nil
 }
@@ -101,13 +113,15 @@ func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Resul
 	if err != nil {
 		return Result{Err: err}
 	}
-	resp, err := s.client.Do(req)
+	resp, err := s.do(req)
 	if err != nil {
-		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start)}
+		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start), Header: req.Header}
 	}
+	body, more := readExcerpt(resp.Body)
 	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
 	_ = resp.Body.Close()
-	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Latency: s.clock.Now().Sub(start)}
+	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Control: resp.Header.Get(HeaderDeliveryControl),
+		Latency: s.clock.Now().Sub(start), Header: req.Header, Body: body, Truncated: more}
 }
 
 func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.Time) (*http.Request, error) {
@@ -124,6 +138,7 @@ func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.T
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.userAgent)
+	r.Trace.SetHTTP(req.Header)
 	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, r.Body), s.ep.SvixHeaders)
 	return req, nil
 }
@@ -142,4 +157,12 @@ func (s *Sender) newRequest(ctx context.Context, method string, r Request) (*htt
 	}
 	req.URL, req.Host = &u, u.Host
 	return req, nil
+}
+
+
+// drain reads (and discards) what is left of resp's body, so the
+// connection can be reused, and closes it.
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
+	_ = resp.Body.Close()
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // Request is one webhook request before it is signed: what a Transformer
@@ -16,6 +18,9 @@ type Request struct {
 	Headers   map[string]string // the endpoint's custom headers
 	Body      []byte            // the event's envelope JSON
 	EventType string            // read-only
+	// Trace is the attempt's trace context, sent as traceparent and
+	// tracestate; set per attempt, after any transformation.
+	Trace telemetry.Parent
 }
 
 // Transformer is a subscription's transformation (cmd wires package

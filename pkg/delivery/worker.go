@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync/atomic"
 
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // Deps are what the sender's subscriptions share. Deliveries, Tiers,
@@ -28,6 +30,10 @@ type Deps struct {
 	Log        *zap.Logger     // nil: no logging
 	Clock      Clock           // nil: RealClock
 	UserAgent  string          // "engagehub/<version>"
+
+	// Tracer makes a span per attempt. nil: no spans, and requests carry
+	// the record's traceparent as it is.
+	Tracer *telemetry.Tracer
 }
 
 func (d Deps) withDefaults() Deps {
@@ -80,7 +86,10 @@ type Worker struct {
 // newWorker returns the worker for ep, owned by sup.
 func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	cfg, deps := sup.cfg, sup.deps
-	client := deps.Client
+	client, err := withClientCert(deps.Client, ep.Auth, sup.conns)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
+	}
 	sender, err := NewSender(client, ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
@@ -88,7 +97,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	ctx, cancel := context.WithCancel(sup.hard)
 	w := &Worker{cfg: cfg, ep: ep, sup: sup, deps: deps, clock: deps.Clock, client: client,
 		log:   deps.Log.With(zap.String("subscription", ep.ID)),
-		sched: Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter, rand: sup.rand},
+		sched: Schedule{Delays: ep.RetrySchedule, Jitter: cfg.RetryJitter, rand: sup.rand},
 		tiers: sup.tiers, ctx: ctx, cancel: cancel, slots: make(chan struct{}, min(ep.MaxInFlight, cfg.MaxConnsPerHost))}
 	w.sender.Store(sender)
 	w.limiter = newLimiter(ep.RateLimit)
@@ -96,6 +105,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	w.inFlight = m.inFlight.WithLabelValues(ep.ID)
 	w.latency = m.duration.WithLabelValues(ep.ID)
 	w.pending = m.retry.WithLabelValues(ep.ID)
+	m.panics.WithLabelValues(ep.ID) // exported at 0, so rate() and alerts see it
 	circuit := m.circuit.WithLabelValues(ep.ID)
 	circuit.Set(circuitClosed)
 	w.breaker = newBreaker(cfg.Circuit, deps.Clock, func(s int) {
@@ -135,7 +145,7 @@ func (w *Worker) ready() bool {
 func (w *Worker) take(m kafka.Message) {
 	w.buffered.Add(1)
 	w.sup.buffered.Add(1)
-	j := newJob(m, len(w.cfg.RetrySchedule))
+	j := newJob(m, len(w.sched.Delays))
 	if j.returning {
 		w.pending.Dec()
 	}
@@ -158,4 +168,10 @@ func (w *Worker) finish(j *job, v verdict) {
 // records are delivered again when the subscription comes back).
 func (w *Worker) stop() {
 	w.cancel()
+	if w.client != w.deps.Client { // a transport of its own (a client certificate)
+		w.client.CloseIdleConnections()
+		if t, ok := w.client.Transport.(*http.Transport); ok {
+			w.sup.conns.forget(t)
+		}
+	}
 }

@@ -107,6 +107,7 @@ func (f *Fanout) copyFor(tg *target, rec *record, ahead verdict) (kafka.Message,
 	headers := f.buf.headers(len(m.Headers) + 1)
 	copy(headers, m.Headers)
 	headers[len(m.Headers)] = tg.header
+	headers = f.traceCopy(rec, tg, headers)
 	tg.n++
 	return kafka.Message{Key: m.Key, Value: value, Headers: headers, Topic: tg.topic}, true, nil
 }

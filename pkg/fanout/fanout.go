@@ -13,6 +13,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/subscription"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // Source is where event records come from: a consumer-group reader.
@@ -84,6 +85,10 @@ type Deps struct {
 	// (cmd passes kafka.retry_backoff_max as Max). A zero Min is
 	// fanout.retry_backoff.
 	Backoff kafka.Backoff
+	// Tracer makes a span per copy, a child of the event's traceparent,
+	// whose context the copy carries. Default nil: no spans; copies keep
+	// the event's headers, its traceparent included.
+	Tracer *telemetry.Tracer
 }
 
 // Fanout is the fan-out role.

@@ -14,6 +14,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // The Kafka-backed tests below are a conformance harness: they take a
@@ -35,6 +36,7 @@ type env struct {
 	eventPrefix    string
 	deliveryPrefix string
 	group          string
+	tracer         *telemetry.Tracer // nil: tracing off
 }
 
 func newEnv(tb testing.TB, client *kafka.Client) env {
@@ -66,7 +68,8 @@ func (e env) openStore(ctx context.Context, tb testing.TB) *subscription.Store {
 func (e env) start(ctx context.Context, m *subscription.Matcher, src Source, sink Sink) (*Fanout, <-chan struct{}) {
 	cfg := DefaultConfig()
 	cfg.Group, cfg.ShutdownTimeout, cfg.RetryBackoff = e.group, 300*time.Millisecond, 50*time.Millisecond
-	f := NewKafka(e.client, cfg, Deps{Source: src, Sink: sink, Matcher: m, EventPrefix: e.eventPrefix, DeliveryPrefix: e.deliveryPrefix})
+	f := NewKafka(e.client, cfg, Deps{Source: src, Sink: sink, Matcher: m, EventPrefix: e.eventPrefix, DeliveryPrefix: e.deliveryPrefix,
+		Tracer: e.tracer})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -131,6 +134,7 @@ type copyRecord struct {
 	id, contact, subscription string
 	seq                       int
 	value                     string
+	traceparent               string
 }
 
 // readTopic returns every record of topic, partition by partition in
@@ -175,6 +179,8 @@ func toCopyRecord(m kafka.Message) copyRecord {
 			c.subscription = string(h.Value)
 		case "seq":
 			c.seq, _ = strconv.Atoi(string(h.Value))
+		case telemetry.HeaderTraceParent:
+			c.traceparent = string(h.Value)
 		}
 	}
 	return c

@@ -25,12 +25,14 @@ func (in *Ingest) serveAPI(w http.ResponseWriter, r *http.Request) {
 	buf, l := getBuffer(), in.budget.lease()
 	defer l.release()
 	defer putBuffer(buf)
-	if f := in.api(w, r, buf, l); f != nil {
+	tr, w, r := in.startTrace(w, r, "/v1/events")
+	if f := in.api(w, r, buf, l, &tr); f != nil {
 		in.reject(w, doorAPI, f)
 	}
+	tr.end()
 }
 
-func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
+func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease, tr *traced) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
@@ -42,6 +44,18 @@ func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer,
 	if f := checkContentType(r); f != nil {
 		return f
 	}
+	key, f := idempotencyKey(r)
+	if f != nil {
+		return f
+	}
+	if key != "" {
+		return in.idempotentAPI(w, r, key, body, tr)
+	}
+	return in.publishAPI(w, r, body, tr)
+}
+
+// publishAPI is the rest of api: source → parse → encode → write → accept.
+func (in *Ingest) publishAPI(w http.ResponseWriter, r *http.Request, body []byte, tr *traced) *failure {
 	source, f := sourceOf(r)
 	if f != nil {
 		return f
@@ -50,7 +64,7 @@ func (in *Ingest) api(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer,
 	if f != nil {
 		return f
 	}
-	msgs, f := in.records(events)
+	msgs, f := in.records(r.Context(), events, tr)
 	if f != nil {
 		return f
 	}

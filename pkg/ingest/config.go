@@ -33,6 +33,17 @@ type Config struct {
 	// an id this long (plus their fetch wait) after it was written, and a
 	// restart reads at most a day's worth of seconds in records. Default 1s.
 	DedupPublishInterval time.Duration `mapstructure:"dedup_publish_interval"`
+	// IdempotencyWindow is how long the first response to a POST /v1/events
+	// with an Idempotency-Key is given again to a request with the same key
+	// and body. Default 12h.
+	IdempotencyWindow time.Duration `mapstructure:"idempotency_window"`
+	// IdempotencyMaxBytes bounds the memory of the remembered responses
+	// (the oldest forgotten first). Default 33554432 (32 MiB).
+	IdempotencyMaxBytes int `mapstructure:"idempotency_max_bytes"`
+	// IdempotencyTopic holds the responses shared by every ingest replica,
+	// kept for idempotency_window plus an hour. Default
+	// "engagehub.ingest.idempotency".
+	IdempotencyTopic string `mapstructure:"idempotency_topic"`
 	// MaxBatch caps the events of one POST /v1/events request; more get 413.
 	// Default 500.
 	MaxBatch int `mapstructure:"max_batch"`
@@ -69,6 +80,9 @@ func DefaultConfig() Config {
 		DedupTopic:    "engagehub.ingest.dedup",
 
 		DedupPublishInterval: time.Second,
+		IdempotencyWindow:    12 * time.Hour,
+		IdempotencyMaxBytes:  32 << 20,
+		IdempotencyTopic:     "engagehub.ingest.idempotency",
 		MaxBatch:             500,
 		MaxInFlightBytes:     64 << 20,
 	}
@@ -87,6 +101,11 @@ func (c Config) Validate() error {
 	positive("dedup_window", c.DedupWindow > 0, c.DedupWindow)
 	positive("dedup_capacity", c.DedupCapacity > 0, c.DedupCapacity)
 	positive("max_batch", c.MaxBatch > 0, c.MaxBatch)
+	positive("idempotency_window", c.IdempotencyWindow > 0, c.IdempotencyWindow)
+	positive("idempotency_max_bytes", c.IdempotencyMaxBytes > 0, c.IdempotencyMaxBytes)
+	if c.IdempotencyTopic == "" {
+		errs = append(errs, errors.New("ingest.idempotency_topic: must not be empty"))
+	}
 	positive("dedup_publish_interval", c.DedupPublishInterval > 0, c.DedupPublishInterval)
 	if c.DedupPublishInterval > time.Minute {
 		errs = append(errs, fmt.Errorf("ingest.dedup_publish_interval: at most 1m (Engage retries after 5s), got %s", c.DedupPublishInterval))

@@ -17,12 +17,14 @@ func (in *Ingest) serveEngage(w http.ResponseWriter, r *http.Request) {
 	buf, l := getBuffer(), in.budget.lease()
 	defer l.release()
 	defer putBuffer(buf)
-	if f := in.engage(w, r, buf, l); f != nil {
+	tr, w, r := in.startTrace(w, r, "/ingest/engage")
+	if f := in.engage(w, r, buf, l, &tr); f != nil {
 		in.reject(w, doorEngage, f)
 	}
+	tr.end()
 }
 
-func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease) *failure {
+func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer, l *lease, tr *traced) *failure {
 	if !in.ready.Load() {
 		return unavailable("starting", "ingest is rebuilding its dedup window", 1)
 	}
@@ -31,7 +33,9 @@ func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buff
 		return f
 	}
 	in.metrics.bytes.WithLabelValues(doorEngage).Add(float64(len(body)))
+	span := tr.step(r.Context(), "verify")
 	msgID, f := in.verify(r.Header, body)
+	span.End()
 	if f != nil {
 		return f
 	}
@@ -42,7 +46,7 @@ func (in *Ingest) engage(w http.ResponseWriter, r *http.Request, buf *bytes.Buff
 	if f != nil {
 		return f
 	}
-	return in.publishOnce(r.Context(), w, msgID, ev)
+	return in.publishOnce(r.Context(), w, msgID, ev, tr)
 }
 
 // verify checks the Svix / Standard Webhooks signature: 401 on any failure.
@@ -114,7 +118,7 @@ func (in *Ingest) decrypted(env event.Envelope) (event.Envelope, bool) {
 
 // publishOnce writes ev unless its message id was already written (2xx,
 // nothing written) or is being written by another request (wait for it).
-func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID string, ev event.Event) *failure {
+func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID string, ev event.Event, tr *traced) *failure {
 	dup, err := in.dedup.Acquire(ctx, msgID)
 	if err != nil {
 		return unavailable("in_flight", "a delivery of this message is still being written; retry later", in.retryAfter)
@@ -127,7 +131,7 @@ func (in *Ingest) publishOnce(ctx context.Context, w http.ResponseWriter, msgID 
 		return nil
 	}
 	events := []event.Event{ev}
-	msgs, f := in.records(events)
+	msgs, f := in.records(ctx, events, tr)
 	if f == nil {
 		msgs[0].Headers = append(msgs[0].Headers, kafka.Header{Key: event.HeaderWebhookID, Value: []byte(msgID)})
 		f = in.write(ctx, doorEngage, msgs)

@@ -15,6 +15,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/producer"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
@@ -33,9 +34,18 @@ type Options struct {
 	// share one window. Default nil: the window is this process's alone,
 	// starts empty, and the doors are open at once.
 	Journal JournalOpener
+	// Responses opens the idempotency window's shared copy
+	// (KafkaResponses): Run replays it (idempotent requests get 503 until
+	// then), follows it, and publishes each first response before it is
+	// sent. Default nil: the window is this process's alone.
+	Responses ResponseLogOpener
 	// Backoff paces the attempts to replay, follow and publish the journal
 	// while Kafka is away. Default: kafka.Backoff's defaults.
 	Backoff kafka.Backoff
+	// Tracer makes the spans of each request (verify, encode, produce)
+	// whose context the records carry. Default nil: no spans, and a
+	// caller's well-formed traceparent is carried as it came.
+	Tracer *telemetry.Tracer
 }
 
 // Ingest serves the two ingest doors. Build it with New, mount Routes, and
@@ -56,7 +66,13 @@ type Ingest struct {
 	log        *zap.Logger
 	now        func() time.Time
 	retryAfter int
+	tracer     *telemetry.Tracer
 	ready      atomic.Bool
+
+	responses      *responses
+	responseOpener ResponseLogOpener
+	responseLog    atomic.Pointer[ResponseLog]
+	idemReady      atomic.Bool
 }
 
 // New returns an Ingest encoding with enc (a *schema.Serde, prepared) and
@@ -67,14 +83,17 @@ func New(cfg Config, enc producer.Encoder, sink producer.Sink, opts Options) (*I
 	}
 	opts = withDefaults(opts)
 	in := &Ingest{
-		cfg: cfg, sink: sink, journal: opts.Journal, log: opts.Log, now: opts.Now, backoff: opts.Backoff,
-		outbox:     newOutbox(cfg.DedupCapacity),
-		rebuild:    kafka.NewOutage("rebuild dedup window", opts.Backoff, opts.Log, opts.Now),
-		prod:       producer.New(enc, sink, producer.WithClock(opts.Now)),
-		dedup:      NewDedup(cfg.DedupWindow, cfg.DedupCapacity, opts.Now),
-		budget:     newBudget(cfg.MaxInFlightBytes),
-		retryAfter: max(1, int((cfg.WriteTimeout+time.Second-1)/time.Second)),
+		cfg: cfg, sink: sink, journal: opts.Journal, log: opts.Log, now: opts.Now, backoff: opts.Backoff, tracer: opts.Tracer,
+		outbox:         newOutbox(cfg.DedupCapacity),
+		rebuild:        kafka.NewOutage("rebuild dedup window", opts.Backoff, opts.Log, opts.Now),
+		prod:           producer.New(enc, sink, producer.WithClock(opts.Now)),
+		dedup:          NewDedup(cfg.DedupWindow, cfg.DedupCapacity, opts.Now),
+		budget:         newBudget(cfg.MaxInFlightBytes),
+		retryAfter:     max(1, int((cfg.WriteTimeout+time.Second-1)/time.Second)),
+		responses:      newResponses(cfg.IdempotencyWindow, cfg.IdempotencyMaxBytes, opts.Now),
+		responseOpener: opts.Responses,
 	}
+	in.idemReady.Store(opts.Responses == nil)
 	var err error
 	if in.metrics, err = newMetrics(opts.Metrics, in.budget); err != nil {
 		return nil, fmt.Errorf("ingest: metrics: %w", err)
@@ -133,6 +152,17 @@ func (in *Ingest) Routes() []httpapi.Route {
 // Retry-After; a Kafka outage meanwhile (or later) is waited out, retrying
 // with Options.Backoff, so Run returns only when ctx is done, and then nil.
 func (in *Ingest) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	if in.responseOpener != nil {
+		wg.Go(func() { in.runResponses(ctx) })
+	}
+	err := in.runJournal(ctx)
+	wg.Wait()
+	return err
+}
+
+// runJournal is Run for the dedup window.
+func (in *Ingest) runJournal(ctx context.Context) error {
 	if in.journal == nil {
 		<-ctx.Done()
 		return nil
@@ -167,6 +197,9 @@ func (in *Ingest) openJournal(ctx context.Context) (Journal, bool) {
 
 // Ready is a readiness check: nil once the dedup window is rebuilt.
 func (in *Ingest) Ready(context.Context) error {
+	if !in.idemReady.Load() {
+		return errors.New("ingest: rebuilding idempotency window")
+	}
 	if in.ready.Load() {
 		return nil
 	}

@@ -26,9 +26,12 @@ type response struct {
 }
 
 // records encodes events (filling missing ids and receive times) into
-// their Kafka records; an encoding failure is 500, as the event validated.
-func (in *Ingest) records(events []event.Event) ([]kafka.Message, *failure) {
+// their Kafka records, each carrying the request's trace context; an
+// encoding failure is 500, as the event validated.
+func (in *Ingest) records(ctx context.Context, events []event.Event, tr *traced) ([]kafka.Message, *failure) {
+	span := tr.step(ctx, "encode")
 	msgs, err := in.prod.Records(events)
+	span.End()
 	if err != nil {
 		in.log.Error("encode failed", zap.Error(err))
 		return nil, &failure{status: http.StatusInternalServerError, code: "encode_failed",
@@ -39,6 +42,7 @@ func (in *Ingest) records(events []event.Event) ([]kafka.Message, *failure) {
 			return nil, f
 		}
 	}
+	tr.stamp(msgs)
 	return msgs, nil
 }
 
@@ -71,15 +75,18 @@ func tooLargeForKafka(i, n int, m kafka.Message) *failure {
 func (in *Ingest) write(ctx context.Context, door string, msgs []kafka.Message) *failure {
 	ctx, cancel := context.WithTimeout(ctx, in.cfg.WriteTimeout)
 	defer cancel()
+	span := in.produceSpan(ctx, msgs)
 	start := in.now()
 	err := in.sink.WriteMessages(ctx, msgs...)
 	took := in.now().Sub(start)
 	in.metrics.write.WithLabelValues(door).Observe(took.Seconds())
+	var f *failure
 	if err != nil {
 		in.log.Warn("kafka write failed", zap.Int("records", len(msgs)), zap.Duration("duration", took), zap.Error(err))
-		return unavailable("kafka_unavailable", "Kafka did not acknowledge the write; retry later", in.retryAfter)
+		f = unavailable("kafka_unavailable", "Kafka did not acknowledge the write; retry later", in.retryAfter)
 	}
-	return nil
+	endProduce(span, f)
+	return f
 }
 
 // accept answers 200 (202 when any event is outside the catalog, or for the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/telemetry"
 )
 
 // Encoder turns an event into its topic and framed Avro value; *schema.Serde
@@ -61,7 +62,9 @@ func New(enc Encoder, sink Sink, opts ...Option) *Producer {
 // either every record is acknowledged or an error is returned (after which
 // some may have landed: retry the whole call). Events without an ID get a
 // fresh UUIDv7, events without ReceivedAt get the clock's time; events is
-// updated in place so callers can report the ids.
+// updated in place so callers can report the ids. When ctx holds an
+// OpenTelemetry span, every record carries its traceparent, so the
+// deliveries of the events continue the caller's trace.
 func (p *Producer) Publish(ctx context.Context, events ...event.Event) error {
 	if len(events) == 0 {
 		return ErrNoEvents
@@ -69,6 +72,11 @@ func (p *Producer) Publish(ctx context.Context, events ...event.Event) error {
 	msgs, err := p.Records(events)
 	if err != nil {
 		return err
+	}
+	if parent := telemetry.ParentOf(ctx); !parent.Empty() {
+		for i := range msgs {
+			msgs[i].Headers = parent.AppendTo(msgs[i].Headers)
+		}
 	}
 	if err := p.sink.WriteMessages(ctx, msgs...); err != nil {
 		return fmt.Errorf("producer: publish %d events: %w", len(events), err)

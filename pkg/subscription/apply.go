@@ -36,9 +36,15 @@ func (s *Store) applySubscription(id string, value []byte) {
 		// Keep the subscription (fan-out still works); its sender cannot sign.
 		s.log.Error("cannot open signing secrets", zap.String("subscription", id), zap.Error(err))
 	}
+	auth, err := openAuth(s.cipher, id, r.Auth)
+	if err != nil {
+		// Keep the subscription; its sender sends without the secrets.
+		s.log.Error("cannot open destination auth", zap.String("subscription", id), zap.Error(err))
+	}
 	r.Subscription.ID = id
 	r.Subscription.secrets = secrets
-	s.subs[id] = &entry{sub: r.Subscription, sealed: r.Secrets}
+	r.Subscription.auth = r.Subscription.Destination.Auth.withSecrets(auth)
+	s.subs[id] = &entry{sub: r.Subscription, sealed: r.Secrets, auth: r.Auth}
 }
 
 func (s *Store) applyDeletion(id string, value []byte) {

@@ -10,8 +10,9 @@ import (
 )
 
 // Decode reads a subscription from the admin API's JSON. Absent fields take
-// their defaults (enabled true, ordering key, webhook timeout 15s, kafka
-// format avro). Syntax errors wrap ErrMalformed; an unknown field or a
+// their defaults (enabled true, ordering key, webhook signature
+// hmac-sha256, kafka format avro; timeout, maxInFlight and retrySchedule
+// absent mean the sender's). Syntax errors wrap ErrMalformed; an unknown field or a
 // value of the wrong type is a *ValidationError naming the field. Decode
 // does not validate: call Validate.
 func Decode(data []byte) (Subscription, error) {
@@ -42,6 +43,9 @@ func classifyDecodeError(err error) error {
 	}
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		return fieldErr(strings.Trim(field, `"`), "unknown field")
+	}
+	if errors.Is(err, errRetryDelaySyntax) {
+		return fieldErr("retrySchedule", errRetryDelaySyntax.Error())
 	}
 	if errors.Is(err, errDurationSyntax) {
 		return fieldErr("destination.timeout", errDurationSyntax.Error())

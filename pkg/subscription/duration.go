@@ -31,5 +31,28 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// RetryDelay is one wait of a retry schedule, written like Duration; a
+// separate type so that a malformed one is reported as retrySchedule.
+type RetryDelay time.Duration
+
+// errRetryDelaySyntax is reported, as a field error, for a retry delay that is not a duration string.
+var errRetryDelaySyntax = errors.New(`every entry must be a duration string such as "5m"`)
+
+// MarshalJSON writes d as a duration string.
+func (d RetryDelay) MarshalJSON() ([]byte, error) { return Duration(d).MarshalJSON() }
+
+// UnmarshalJSON reads a duration string.
+func (d *RetryDelay) UnmarshalJSON(b []byte) error {
+	var v Duration
+	if err := v.UnmarshalJSON(b); err != nil {
+		return errRetryDelaySyntax
+	}
+	*d = RetryDelay(v)
+	return nil
+}
+
+// Std returns d as a time.Duration.
+func (d RetryDelay) Std() time.Duration { return time.Duration(d) }
+
 // Std returns d as a time.Duration.
 func (d Duration) Std() time.Duration { return time.Duration(d) }

@@ -16,6 +16,8 @@ const deletedPrefix = "~deleted/"
 type record struct {
 	Subscription
 	Secrets []sealedSecret `json:"secrets,omitempty"`
+	// Auth is the sealed authSecrets of Destination.Auth.
+	Auth []byte `json:"auth,omitempty"`
 }
 
 // deletion is the value of a deletion marker.
@@ -23,8 +25,8 @@ type deletion struct {
 	DeletedAt time.Time `json:"deletedAt"`
 }
 
-func encodeRecord(s Subscription, secrets []sealedSecret) ([]byte, error) {
-	return json.Marshal(record{Subscription: s, Secrets: secrets})
+func encodeRecord(s Subscription, secrets []sealedSecret, auth []byte) ([]byte, error) {
+	return json.Marshal(record{Subscription: s, Secrets: secrets, Auth: auth})
 }
 
 func decodeRecord(value []byte) (record, error) {

@@ -61,6 +61,7 @@ type Store struct {
 type entry struct {
 	sub    Subscription // secrets decrypted
 	sealed []sealedSecret
+	auth   []byte // sealed authSecrets
 }
 
 // Open opens the log through open, replays it, and returns the Store. Call

@@ -103,7 +103,7 @@ func TestStoreReplacePatchAndDisable(t *testing.T) {
 	if err != nil || text == "" {
 		t.Fatalf("Patch to webhook = %v, secret %q (want a fresh one)", err, text)
 	}
-	if patched.RateLimit != 5 || patched.Destination.URL != "https://n.example/h" || patched.Destination.Timeout.Std() != subscription.DefaultTimeout {
+	if patched.RateLimit != 5 || patched.Destination.URL != "https://n.example/h" || patched.Destination.Timeout != 0 {
 		t.Fatalf("Patch result %+v", patched)
 	}
 	if _, _, err := s.Patch(ctx, "pos-sync", []byte(`{"id":"other"}`)); !subscription.IsValidation(err) {

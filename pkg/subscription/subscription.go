@@ -31,8 +31,20 @@ const (
 	OrderingNone Ordering = "none"
 )
 
-// DefaultTimeout is a webhook destination's request timeout when none is given.
-const DefaultTimeout = 15 * time.Second
+// Signature schemes.
+const (
+	SignatureHMAC    = "hmac-sha256"
+	SignatureEd25519 = "ed25519"
+)
+
+// Bounds of the per-subscription overrides (the sender's configuration
+// gives the defaults: sender.retry_schedule, sender.max_in_flight,
+// sender.timeout).
+const (
+	MaxRetryAttempts = 20             // retrySchedule entries
+	MaxRetryDelay    = 24 * time.Hour // one retrySchedule entry
+	MaxInFlightLimit = 1000           // maxInFlight
+)
 
 // Subscription is one subscriber: which event types it wants and where they
 // go. Its JSON form is the admin API's (DESIGN.md §3). Values returned by
@@ -49,8 +61,19 @@ type Subscription struct {
 	Ordering Ordering `json:"ordering"`
 	// RateLimit caps deliveries per second; 0 means unlimited.
 	RateLimit float64 `json:"rateLimit"`
-	// MaxInFlight caps concurrent deliveries; 0 means the sender's default.
+	// MaxInFlight caps concurrent deliveries, at most MaxInFlightLimit; 0
+	// means the sender's default (sender.max_in_flight).
 	MaxInFlight int `json:"maxInFlight,omitempty"`
+	// RetrySchedule, when set, replaces the sender's retry schedule
+	// (sender.retry_schedule) for this subscription: the wait before each
+	// attempt, the first usually 0; its length is the number of attempts
+	// (at most MaxRetryAttempts, each at most MaxRetryDelay). Webhook
+	// destinations only.
+	RetrySchedule []RetryDelay `json:"retrySchedule,omitempty"`
+	// Signature is how webhooks are signed: SignatureHMAC (Standard
+	// Webhooks "v1,", the default) or SignatureEd25519 ("v1a,"). Webhook
+	// destinations only.
+	Signature string `json:"signature,omitempty"`
 	// SvixHeaders makes the sender add the svix-* header names too.
 	SvixHeaders bool `json:"svixHeaders"`
 	// Filter is a CEL expression over the event (package filter): only
@@ -72,6 +95,9 @@ type Subscription struct {
 
 	// secrets are the decrypted signing secrets, newest first; never serialized.
 	secrets []secret
+	// auth is Destination.Auth with its secrets (Destination.Auth has none
+	// once stored); never serialized.
+	auth *Auth
 }
 
 // Destination is where a subscription's events go: a webhook endpoint or a
@@ -79,10 +105,15 @@ type Subscription struct {
 type Destination struct {
 	// Type is DestinationWebhook or DestinationKafka.
 	Type string `json:"type"`
-	// URL, Headers and Timeout apply to webhook destinations.
+	// URL, Headers and Timeout apply to webhook destinations. Timeout is
+	// per request, MinTimeout..MaxTimeout; 0 (absent) means the sender's
+	// (sender.timeout, default 15s).
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Timeout Duration          `json:"timeout,omitempty"`
+	// Auth authenticates the sender to a webhook destination; its secrets
+	// are write-only (see Auth).
+	Auth *Auth `json:"auth,omitempty"`
 	// Topic and Format apply to Kafka destinations; Format defaults to avro.
 	Topic  string `json:"topic,omitempty"`
 	Format string `json:"format,omitempty"`
@@ -104,25 +135,73 @@ func (s *Subscription) Wants(t event.Type) bool {
 	return false
 }
 
-// ActiveSecrets returns the secrets that sign deliveries at now, newest
-// first: the current one, plus rotated-out ones still in their grace
-// period. It is empty for Kafka destinations, and when the stored secrets
-// could not be decrypted (wrong auth.secret_key).
+// ActiveSecrets returns the HMAC secrets that sign deliveries at now,
+// newest first: the current one, plus rotated-out ones still in their
+// grace period. It is empty for Kafka destinations, and when the stored
+// secrets could not be decrypted (wrong auth.secret_key).
 func (s *Subscription) ActiveSecrets(now time.Time) []webhook.Secret {
 	out := make([]webhook.Secret, 0, len(s.secrets))
 	for _, sec := range s.secrets {
-		if sec.expiresAt.IsZero() || now.Before(sec.expiresAt) {
+		if sec.active(now) && sec.signing.IsZero() {
 			out = append(out, sec.key)
 		}
 	}
 	return out
 }
 
+// ActiveSigningKeys returns the Ed25519 keys that sign deliveries at now,
+// newest first, as ActiveSecrets does for HMAC secrets.
+func (s *Subscription) ActiveSigningKeys(now time.Time) []webhook.SigningKey {
+	var out []webhook.SigningKey
+	for _, sec := range s.secrets {
+		if sec.active(now) && !sec.signing.IsZero() {
+			out = append(out, sec.signing)
+		}
+	}
+	return out
+}
+
+// PublicKey is one Ed25519 public key a receiver may verify with.
+type PublicKey struct {
+	// Key is the text form, "whpk_…".
+	Key string `json:"publicKey"`
+	// ExpiresAt is when a rotated-out key stops signing; zero for the current one.
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+}
+
+// PublicKeys returns the public keys of the Ed25519 keys signing at now,
+// newest first; empty for an HMAC subscription.
+func (s *Subscription) PublicKeys(now time.Time) []PublicKey {
+	out := []PublicKey{}
+	for _, sec := range s.secrets {
+		if sec.active(now) && !sec.signing.IsZero() {
+			out = append(out, PublicKey{Key: sec.signing.Public().String(), ExpiresAt: sec.expiresAt})
+		}
+	}
+	return out
+}
+
+// CurrentPublicKey returns the public key of the current Ed25519 signing
+// key, "" when the subscription signs with HMAC.
+func (s *Subscription) CurrentPublicKey() string {
+	if len(s.secrets) == 0 || s.secrets[0].signing.IsZero() {
+		return ""
+	}
+	return s.secrets[0].signing.Public().String()
+}
+
+// DestinationAuth returns the webhook destination's authentication with
+// its secrets, for the sender; nil when there is none. Never serialize it.
+func (s *Subscription) DestinationAuth() *Auth { return s.auth.clone() }
+
 // Clone returns a deep copy of s, safe to modify.
 func (s Subscription) Clone() Subscription {
 	s.EventTypes = slices.Clone(s.EventTypes)
+	s.RetrySchedule = slices.Clone(s.RetrySchedule)
 	s.Destination.Headers = maps.Clone(s.Destination.Headers)
 	s.secrets = slices.Clone(s.secrets)
+	s.Destination.Auth = s.Destination.Auth.clone()
+	s.auth = s.auth.clone()
 	return s
 }
 
@@ -133,8 +212,8 @@ func (s Subscription) withDefaults() Subscription {
 	}
 	switch s.Destination.Type {
 	case DestinationWebhook:
-		if s.Destination.Timeout == 0 {
-			s.Destination.Timeout = Duration(DefaultTimeout)
+		if s.Signature == "" {
+			s.Signature = SignatureHMAC
 		}
 	case DestinationKafka:
 		if s.Destination.Format == "" {

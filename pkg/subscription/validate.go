@@ -53,9 +53,11 @@ func validate(s Subscription, limits transform.Config, reservedTopics []string) 
 	if s.RateLimit < 0 {
 		p.add("rateLimit", "must not be negative")
 	}
-	if s.MaxInFlight < 0 {
-		p.add("maxInFlight", "must not be negative")
+	if s.MaxInFlight < 0 || s.MaxInFlight > MaxInFlightLimit {
+		p.add("maxInFlight", fmt.Sprintf("must be between 0 (the sender's default) and %d", MaxInFlightLimit))
 	}
+	validateRetrySchedule(&p, s)
+	validateSignature(&p, s)
 	validateFilter(&p, s)
 	validateTransform(&p, s, limits)
 	return p.err()
@@ -104,9 +106,10 @@ func validateWebhook(p *problems, d Destination) {
 			p.add(field, "value must not contain CR, LF or NUL")
 		}
 	}
-	if t := d.Timeout.Std(); t < MinTimeout || t > MaxTimeout {
-		p.add("destination.timeout", "must be between 1s and 60s")
+	if t := d.Timeout.Std(); t != 0 && (t < MinTimeout || t > MaxTimeout) {
+		p.add("destination.timeout", "must be between 1s and 60s (absent: the sender's sender.timeout)")
 	}
+	validateAuth(p, d)
 	if d.Topic != "" {
 		p.add("destination.topic", "only applies to kafka destinations")
 	}
@@ -141,6 +144,9 @@ func validateKafka(p *problems, d Destination, reservedTopics []string) {
 	if d.Timeout != 0 {
 		p.add("destination.timeout", "only applies to webhook destinations")
 	}
+	if d.Auth != nil {
+		p.add("destination.auth", "only applies to webhook destinations")
+	}
 }
 
 // validHeaderName reports whether name is an RFC 9110 token.
@@ -167,4 +173,32 @@ func isReservedHeader(name string) bool {
 		}
 	}
 	return false
+}
+
+func validateSignature(p *problems, s Subscription) {
+	switch {
+	case s.Destination.Type == DestinationKafka:
+		if s.Signature != "" {
+			p.add("signature", "only applies to webhook destinations")
+		}
+	case s.Destination.IsWebhook() && s.Signature != SignatureHMAC && s.Signature != SignatureEd25519:
+		p.add("signature", `must be "hmac-sha256" or "ed25519"`)
+	}
+}
+
+func validateRetrySchedule(p *problems, s Subscription) {
+	switch {
+	case len(s.RetrySchedule) == 0:
+		return
+	case s.Destination.Type == DestinationKafka:
+		p.add("retrySchedule", "only applies to webhook destinations")
+		return
+	case len(s.RetrySchedule) > MaxRetryAttempts:
+		p.add("retrySchedule", fmt.Sprintf("must list at most %d attempts, got %d", MaxRetryAttempts, len(s.RetrySchedule)))
+	}
+	for i, d := range s.RetrySchedule {
+		if d.Std() < 0 || d.Std() > MaxRetryDelay {
+			p.add(fmt.Sprintf("retrySchedule[%d]", i), fmt.Sprintf("must be between 0s and %s, got %s", MaxRetryDelay, d.Std()))
+		}
+	}
 }

@@ -108,7 +108,7 @@ func TestDecodeAppliesDefaultsAndNamesBadFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s.Enabled || s.Ordering != OrderingKey || s.Destination.Timeout.Std() != DefaultTimeout {
+	if !s.Enabled || s.Ordering != OrderingKey || s.Destination.Timeout != 0 || s.Signature != SignatureHMAC {
 		t.Fatalf("defaults not applied: %+v", s)
 	}
 	tests := []struct{ name, body, field string }{

@@ -68,14 +68,16 @@ func (s *Store) replaceLocked(ctx context.Context, id string, sub Subscription) 
 	if sub.ID != id {
 		return Subscription{}, "", &ValidationError{Problems: []FieldError{{Field: "id", Reason: fmt.Sprintf("cannot change (the path names %q)", id)}}}
 	}
-	if err := s.validate(sub); err != nil {
-		return Subscription{}, "", err
-	}
 	s.mu.RLock()
 	cur, ok := s.subs[id]
 	s.mu.RUnlock()
 	if !ok {
 		return Subscription{}, "", fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	// secrets left out of the write keep their stored values
+	sub.Destination.Auth = sub.Destination.Auth.withSecrets(cur.sub.auth.secrets())
+	if err := s.validate(sub); err != nil {
+		return Subscription{}, "", err
 	}
 	sub.CreatedAt, sub.UpdatedAt, sub.DisabledReason = cur.sub.CreatedAt, s.now().UTC(), cur.sub.DisabledReason
 	if sub.Enabled {
@@ -91,22 +93,32 @@ func (s *Store) store(ctx context.Context, sub Subscription, sealed []sealedSecr
 	switch {
 	case !sub.Destination.IsWebhook():
 		sealed = nil
-	case len(sealed) == 0:
-		t, fresh, err := newSealedSecret(s.cipher, sub.ID, s.now().UTC())
+	case len(sealed) == 0 || sealed[0].scheme() != sub.Signature:
+		// a new webhook, or a change of scheme: the previous scheme's key
+		// keeps signing for the grace period, as after a rotation
+		now := s.now().UTC()
+		t, fresh, err := newSealedSecret(s.cipher, sub.ID, sub.Signature, now)
 		if err != nil {
 			return Subscription{}, "", err
 		}
-		text, sealed = t, []sealedSecret{fresh}
+		text, sealed = t, rotate(sealed, fresh, now, s.cfg.SecretGrace)
 	}
-	if err := s.put(ctx, sub, sealed); err != nil {
+	auth, err := sealAuth(s.cipher, sub.ID, sub.Destination.Auth)
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	sub.Destination.Auth = sub.Destination.Auth.redacted()
+	if err := s.put(ctx, sub, sealed, auth); err != nil {
 		return Subscription{}, "", err
 	}
 	got, err := s.Get(sub.ID)
 	return got, text, err
 }
 
-func (s *Store) put(ctx context.Context, sub Subscription, sealed []sealedSecret) error {
-	value, err := encodeRecord(sub, sealed)
+// put writes sub (its Destination.Auth without secrets) with its sealed
+// signing secrets and sealed auth secrets.
+func (s *Store) put(ctx context.Context, sub Subscription, sealed []sealedSecret, auth []byte) error {
+	value, err := encodeRecord(sub, sealed, auth)
 	if err != nil {
 		return fmt.Errorf("subscription: encode %s: %w", sub.ID, err)
 	}
@@ -116,8 +128,9 @@ func (s *Store) put(ctx context.Context, sub Subscription, sealed []sealedSecret
 	return nil
 }
 
-// RotateSecret makes a fresh signing secret current and returns it in text
-// form (shown once). The previous secret keeps signing for
+// RotateSecret makes a fresh signing secret (or Ed25519 key, by the
+// subscription's Signature) current and returns an HMAC secret in text
+// form (shown once; "" for a key: its public key is no secret). The previous secret keeps signing for
 // subscriptions.secret_grace, so receivers can switch without losing a
 // delivery. Kafka destinations have no secret: a *ValidationError.
 func (s *Store) RotateSecret(ctx context.Context, id string) (Subscription, string, error) {
@@ -133,13 +146,13 @@ func (s *Store) RotateSecret(ctx context.Context, id string) (Subscription, stri
 		return Subscription{}, "", &ValidationError{Problems: []FieldError{{Field: "destination.type", Reason: "kafka destinations have no signing secret"}}}
 	}
 	now := s.now().UTC()
-	text, fresh, err := newSealedSecret(s.cipher, id, now)
+	text, fresh, err := newSealedSecret(s.cipher, id, cur.sub.Signature, now)
 	if err != nil {
 		return Subscription{}, "", err
 	}
 	sub := cur.sub.Clone()
 	sub.UpdatedAt = now
-	if err := s.put(ctx, sub, rotate(cur.sealed, fresh, now, s.cfg.SecretGrace)); err != nil {
+	if err := s.put(ctx, sub, rotate(cur.sealed, fresh, now, s.cfg.SecretGrace), cur.auth); err != nil {
 		return Subscription{}, "", err
 	}
 	got, err := s.Get(id)
@@ -160,5 +173,5 @@ func (s *Store) Disable(ctx context.Context, id, reason string) error {
 	}
 	sub := cur.sub.Clone()
 	sub.Enabled, sub.DisabledReason, sub.UpdatedAt = false, reason, s.now().UTC()
-	return s.put(ctx, sub, cur.sealed)
+	return s.put(ctx, sub, cur.sealed, cur.auth)
 }

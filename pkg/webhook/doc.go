@@ -22,6 +22,10 @@
 //     IPv6, after DNS resolution (so DNS rebinding cannot reach them)
 //     unless a [DialPolicy] allow-lists them.
 //     A refusal wraps [ErrAddressNotAllowed] and is not worth retrying.
+//   - a subscription may sign with Ed25519 instead (Standard Webhooks
+//     "v1a,", keys "whsk_…" and "whpk_…"): [NewSigningKey], [ParseSigningKey],
+//     [NewKeySigner] (HMAC and Ed25519 keys together, for a change of scheme
+//     mid-rotation) and, at the receiving end, [NewKeyVerifier].
 //   - admin uses [NewSecret] to mint a subscription's signing secret, and
 //     the subscription store [DialPolicy.Refusal] to reject a literal
 //     internal IP in a destination URL when it is written;

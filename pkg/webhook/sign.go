@@ -29,6 +29,7 @@ func Sign(secret Secret, msgID string, ts time.Time, body []byte) string {
 // rotation builds a new one.
 type Signer struct {
 	keys []*macKey
+	ed   []SigningKey
 }
 
 // NewSigner returns a Signer for secrets, newest first by convention. The
@@ -41,11 +42,37 @@ func NewSigner(secrets ...Secret) (*Signer, error) {
 	return &Signer{keys: keys}, nil
 }
 
+// NewKeySigner returns a Signer for HMAC secrets and Ed25519 signing keys,
+// each newest first: the header lists the "v1," signatures, then the
+// "v1a," ones. Either list may be empty, not both (a subscription moving
+// from one scheme to the other signs with both during the grace period).
+func NewKeySigner(secrets []Secret, keys []SigningKey) (*Signer, error) {
+	s := &Signer{}
+	if len(secrets) > 0 {
+		macs, err := newMACKeys(secrets)
+		if err != nil {
+			return nil, err
+		}
+		s.keys = macs
+	}
+	for i, k := range keys {
+		if k.IsZero() {
+			return nil, fmt.Errorf("%w: signing key %d is empty", ErrInvalidSecret, i)
+		}
+	}
+	s.ed = append([]SigningKey(nil), keys...)
+	if len(s.keys) == 0 && len(s.ed) == 0 {
+		return nil, ErrNoSecrets
+	}
+	return s, nil
+}
+
 // Sign returns the webhook-signature header value: one "v1,<base64>" entry
-// per secret, separated by single spaces. It makes one allocation.
+// per secret, then one "v1a,<base64>" per signing key, separated by single
+// spaces. With HMAC secrets only it makes one allocation.
 func (s *Signer) Sign(msgID string, ts time.Time, body []byte) string {
 	var b strings.Builder
-	b.Grow(len(s.keys)*(len(versionPrefix)+encodedSumLen+1) - 1)
+	b.Grow(len(s.keys)*(len(versionPrefix)+encodedSumLen+1) + len(s.ed)*(len(asymmetricPrefix)+encodedEd25519Len+1))
 	var sum encodedSum
 	unix := ts.Unix()
 	for i, k := range s.keys {
@@ -55,6 +82,12 @@ func (s *Signer) Sign(msgID string, ts time.Time, body []byte) string {
 		b.WriteString(versionPrefix)
 		k.encode(&sum, msgID, unix, body)
 		b.Write(sum[:])
+	}
+	for _, k := range s.ed {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(SignEd25519(k, msgID, ts, body))
 	}
 	return b.String()
 }

@@ -1,8 +1,11 @@
 package webhook
 
 import (
+	"crypto/ed25519"
 	"crypto/hmac"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,6 +31,7 @@ var (
 // use and immutable; a rotation builds a new one.
 type Verifier struct {
 	keys      []*macKey
+	pub       []PublicKey
 	tolerance time.Duration
 	now       func() time.Time
 }
@@ -49,10 +53,40 @@ func NewVerifier(secrets []Secret, tolerance time.Duration, now func() time.Time
 	return &Verifier{keys: keys, tolerance: tolerance, now: now}, nil
 }
 
+// NewKeyVerifier returns a Verifier that accepts a "v1," signature under
+// one of secrets or a "v1a," (Ed25519) signature under one of keys.
+// Either list may be empty, not both.
+func NewKeyVerifier(secrets []Secret, keys []PublicKey, tolerance time.Duration, now func() time.Time) (*Verifier, error) {
+	if len(secrets) == 0 && len(keys) == 0 {
+		return nil, ErrNoSecrets
+	}
+	v := &Verifier{tolerance: tolerance, now: now}
+	if len(secrets) > 0 {
+		var err error
+		if v, err = NewVerifier(secrets, tolerance, now); err != nil {
+			return nil, err
+		}
+	}
+	for i, k := range keys {
+		if len(k) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("%w: public key %d must be %d bytes", ErrInvalidSecret, i, ed25519.PublicKeySize)
+		}
+	}
+	v.pub = append([]PublicKey(nil), keys...)
+	if v.tolerance <= 0 {
+		v.tolerance = DefaultTolerance
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	return v, nil
+}
+
 // Verify checks body against the webhook-* headers in h, or, when those are
 // not all present, the svix-* headers. The timestamp must be within the
 // tolerance of now, and one "v1," entry of the space-separated signature
-// list must match one secret; other versions are ignored. On success it
+// list must match one secret, or one "v1a," entry verify under one public
+// key; other versions are ignored. On success it
 // returns the message id, for deduplication.
 func (v *Verifier) Verify(h http.Header, body []byte) (msgID string, err error) {
 	msgID, rawTS, sigs, ok := signedHeaders(h)
@@ -105,6 +139,34 @@ func (v *Verifier) matches(msgID string, ts int64, body []byte, sigs string) boo
 		for entry := range strings.FieldsSeq(sigs) {
 			got, ok := strings.CutPrefix(entry, versionPrefix)
 			if ok && len(got) == encodedSumLen && hmac.Equal([]byte(got), want[:]) {
+				return true
+			}
+		}
+	}
+	return v.matchesEd25519(msgID, ts, body, sigs)
+}
+
+// matchesEd25519 reports whether any "v1a," entry in sigs verifies under
+// any public key.
+func (v *Verifier) matchesEd25519(msgID string, ts int64, body []byte, sigs string) bool {
+	if len(v.pub) == 0 {
+		return false
+	}
+	var content []byte
+	for entry := range strings.FieldsSeq(sigs) {
+		b64, ok := strings.CutPrefix(entry, asymmetricPrefix)
+		if !ok {
+			continue
+		}
+		sig, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil || len(sig) != ed25519.SignatureSize {
+			continue
+		}
+		if content == nil {
+			content = signedContent(msgID, ts, body)
+		}
+		for _, k := range v.pub {
+			if ed25519.Verify(ed25519.PublicKey(k), content, sig) {
 				return true
 			}
 		}
