@@ -41,6 +41,13 @@
 // subscription is disabled through a Disabler and an operational event is
 // published. Every attempt is logged, in batches, on engagehub.attempts.
 //
+// A receiver steers its deliveries with the webhook-delivery response
+// header (ClassifyResult): abort-message dead-letters the message,
+// disable disables the subscription. An Endpoint may carry its own retry
+// schedule, timeout and concurrency (overrides of Config), and an Auth:
+// basic, an OAuth2 client-credentials token (cached, fetched again once
+// after a 401) and a TLS client certificate on the subscription's pool.
+//
 // Routes serves the per-subscription attempts, dead letters, redrive, replay
 // and test-ping endpoints. Package receiver is a verifying receiver for demos.
 package delivery

@@ -29,6 +29,12 @@
 // (a million ids in under a second) before it opens the doors. Records from
 // Engage also carry the message id in a webhook-id header.
 //
+// POST /v1/events with an Idempotency-Key is idempotent: the first 2xx
+// response to a key is remembered for ingest.idempotency_window, published
+// to ingest.idempotency_topic (ResponseLog) before it is sent and replayed
+// at start-up, so the same key and body get it again on any replica and
+// write nothing; another body with the key gets 422.
+//
 // Kafka outages are waited out: writes answer 503 with Retry-After within
 // ingest.write_timeout, and the replay, the journal's follower and its
 // publisher retry with capped backoff until Kafka answers again.

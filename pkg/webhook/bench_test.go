@@ -75,3 +75,16 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSignerEd25519 is one v1a signature of a typical envelope.
+func BenchmarkSignerEd25519(b *testing.B) {
+	k, err := webhook.ParseSigningKey(vectorSigningKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, _ := webhook.NewKeySigner(nil, []webhook.SigningKey{k})
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = s.Sign(vectorMsgID, vectorTime, benchBody)
+	}
+}
