@@ -66,9 +66,8 @@ func (a *Auth) sameCert(o *Auth) bool {
 
 // withClientCert returns, for a's client certificate, a client over a
 // clone of shared's transport presenting it (connections with it are the
-// subscription's own, adopted into budget when not nil); shared itself
-// without one.
-func withClientCert(shared *http.Client, a *Auth, budget *connBudget) (*http.Client, error) {
+// subscription's own); shared itself without one.
+func withClientCert(shared *http.Client, a *Auth) (*http.Client, error) {
 	if a == nil || a.ClientCert == "" {
 		return shared, nil
 	}
@@ -87,9 +86,6 @@ func withClientCert(shared *http.Client, a *Auth, budget *connBudget) (*http.Cli
 		t.TLSClientConfig = t.TLSClientConfig.Clone()
 	}
 	t.TLSClientConfig.Certificates = []tls.Certificate{cert}
-	if budget != nil {
-		budget.adopt(t)
-	}
 	c := *shared
 	c.Transport = t
 	return &c, nil

@@ -1,11 +1,13 @@
 package delivery
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -70,38 +72,51 @@ func mustNetworks(t *testing.T, cidrs ...string) []netip.Prefix {
 }
 
 // The webhook connections to every receiver together stay within
-// sender.max_conns_total: a dial past it closes the idle ones first, so a
-// subscription that needs a connection gets one.
+// sender.max_conns_total: at most max_in_flight_total in use and the rest
+// idle, the least recently used idle one closed first.
 func TestConnectionsOfAllReceiversStayWithinTheBudget(t *testing.T) {
 	t.Parallel()
-	var open, peak atomic.Int64
-	count := func(_ net.Conn, s http.ConnState) {
-		switch s {
-		case http.StateNew:
-			if n := open.Add(1); n > peak.Load() {
-				peak.Store(n)
-			}
-		case http.StateClosed, http.StateHijacked:
-			open.Add(-1)
-		}
-	}
 	cfg := DefaultConfig()
-	cfg.AllowNetworks, cfg.MaxConnsTotal = []string{"127.0.0.0/8"}, 3
+	cfg.AllowNetworks, cfg.MaxInFlightTotal, cfg.MaxConnsTotal = []string{"127.0.0.0/8"}, 2, 3
 	shared := NewHTTPClient(cfg)
-	NewSupervisor(cfg, Deps{Client: shared}) // adopts the client's transport into its budget
-	// ten receivers, one after another, each connection kept idle
+	tr := shared.Transport.(*http.Transport)
+	var open, dialed atomic.Int64
+	dial := tr.DialContext
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err == nil {
+			open.Add(1)
+			dialed.Add(1)
+			c = &countedConn{Conn: c, open: &open}
+		}
+		return c, err
+	}
+	// ten receivers, one after another, each connection left idle
 	for i := range 10 {
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-		srv.Config.ConnState = count
-		srv.Start()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 		defer srv.Close()
 		res, err := shared.Get(srv.URL + fmt.Sprintf("/s%d", i))
 		if err != nil {
 			t.Fatalf("receiver %d: %v", i, err)
 		}
 		res.Body.Close()
+		if n := open.Load(); n > 1 { // none in use: max_conns_total − max_in_flight_total = 1 idle
+			t.Fatalf("after receiver %d: %d connections open, want at most the 1 idle the budget leaves", i, n)
+		}
 	}
-	if p := peak.Load(); p > 4 { // 3, plus one a server may not have seen close yet
-		t.Fatalf("%d connections open at once, budget 3", p)
+	if n := dialed.Load(); n != 10 {
+		t.Fatalf("%d connections dialed, want one per receiver (10)", n)
 	}
+}
+
+// countedConn counts itself out of open when closed.
+type countedConn struct {
+	net.Conn
+	open *atomic.Int64
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() { c.open.Add(-1) })
+	return c.Conn.Close()
 }

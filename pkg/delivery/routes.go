@@ -107,7 +107,7 @@ func (a *Admin) Ping(ctx context.Context, id string) (PingResult, error) {
 	if err != nil {
 		return PingResult{}, err
 	}
-	client, err := withClientCert(a.http, ep.Auth, nil)
+	client, err := withClientCert(a.http, ep.Auth)
 	if err != nil {
 		return PingResult{}, fmt.Errorf("%w: destination.auth.mtls: %w", ErrBadClientCert, err)
 	}

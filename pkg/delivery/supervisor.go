@@ -21,9 +21,10 @@ const lagInterval = 15 * time.Second
 // NewHTTPClient is the delivery client every worker shares: the dial
 // policy from AllowNetworks, no redirects, keep-alive connections pooled
 // per receiver host across subscriptions — at most MaxIdleConns idle per
-// host, twice MaxInFlightTotal idle in all, each closed after
-// IdleConnTimeout unused — so the connections open follow the requests in
-// flight, not the number of subscriptions. It sets no per-host connection
+// host, twice MaxInFlightTotal idle in all (MaxConnsTotal less
+// MaxInFlightTotal when set, so that in use plus idle stay within it),
+// each closed after IdleConnTimeout unused — so the connections open
+// follow the requests in flight, not the number of subscriptions. It sets no per-host connection
 // limit: each subscription's concurrency, min(maxInFlight,
 // MaxConnsPerHost), bounds the connections it holds, so a slow endpoint
 // holds only its own requests' connections and never waits for, or keeps
@@ -35,6 +36,10 @@ func NewHTTPClient(cfg Config) *http.Client {
 		t.MaxConnsPerHost = 0
 		t.MaxIdleConnsPerHost = max(1, cfg.MaxIdleConns)
 		t.MaxIdleConns = max(t.MaxIdleConnsPerHost, 2*cfg.MaxInFlightTotal)
+		if cfg.MaxConnsTotal > 0 {
+			t.MaxIdleConns = max(1, cfg.MaxConnsTotal-cfg.MaxInFlightTotal)
+			t.MaxIdleConnsPerHost = min(t.MaxIdleConnsPerHost, t.MaxIdleConns)
+		}
 		if cfg.IdleConnTimeout > 0 {
 			t.IdleConnTimeout = cfg.IdleConnTimeout
 		}
@@ -67,7 +72,6 @@ type Supervisor struct {
 	runners  *runners        // reused goroutines that run them
 	commit   chan struct{}   // a settle moved a committable offset
 	sends    chan struct{}   // a token per request in flight, all subscriptions (MaxInFlightTotal)
-	conns    *connBudget     // webhook connections open, all subscriptions (MaxConnsTotal)
 
 	mu      sync.Mutex
 	desired map[string]Endpoint
@@ -81,14 +85,11 @@ type Supervisor struct {
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
 	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg), runners: newRunners(),
-		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)), conns: newConnBudget(cfg.MaxConnsTotal),
+		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)),
 		desired: map[string]Endpoint{}, workers: map[string]*Worker{},
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
 	s.hard, s.soft = context.Background(), context.Background()
 	s.mover = newMover(s)
-	if t, ok := deps.Client.Transport.(*http.Transport); ok && s.conns != nil {
-		s.conns.adopt(t)
-	}
 	return s
 }
 

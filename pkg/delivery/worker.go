@@ -86,7 +86,7 @@ type Worker struct {
 // newWorker returns the worker for ep, owned by sup.
 func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	cfg, deps := sup.cfg, sup.deps
-	client, err := withClientCert(deps.Client, ep.Auth, sup.conns)
+	client, err := withClientCert(deps.Client, ep.Auth)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
 	}
@@ -170,8 +170,5 @@ func (w *Worker) stop() {
 	w.cancel()
 	if w.client != w.deps.Client { // a transport of its own (a client certificate)
 		w.client.CloseIdleConnections()
-		if t, ok := w.client.Transport.(*http.Transport); ok {
-			w.sup.conns.forget(t)
-		}
 	}
 }
