@@ -159,7 +159,6 @@ func (s *Sender) newRequest(ctx context.Context, method string, r Request) (*htt
 	return req, nil
 }
 
-
 // drain reads (and discards) what is left of resp's body, so the
 // connection can be reused, and closes it.
 func drain(resp *http.Response) {
