@@ -3,6 +3,7 @@ package config
 import (
 	"reflect"
 
+	"github.com/engagehub/engagehub/pkg/console"
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
@@ -25,6 +26,7 @@ func Default() Config {
 		Fanout:        fanout.DefaultConfig(),
 		Sender:        delivery.DefaultConfig(),
 		Transform:     transform.DefaultConfig(),
+		Console:       console.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
 		Runtime:       RuntimeConfig{GCPercent: 400},
 	}
