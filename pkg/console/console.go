@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -103,3 +104,7 @@ func (c *Console) Routes() []Route {
 func (c *Console) notFound(w http.ResponseWriter, r *http.Request) {
 	c.renderError(w, r, http.StatusNotFound, "No page at "+r.URL.Path+".")
 }
+
+// Run keeps the overview's rates (a sample of the metrics every few
+// seconds) until ctx is done.
+func (c *Console) Run(ctx context.Context) error { return c.rates.Run(ctx) }

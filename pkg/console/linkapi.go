@@ -97,3 +97,18 @@ func (c *Console) baseURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host
 }
+
+// subscriptionExists answers 404 (or the store's error) unless id exists.
+func (c *Console) subscriptionExists(w http.ResponseWriter, r *http.Request, id string) bool {
+	_, err := c.deps.Ops.Subscription(r.Context(), id)
+	if err == nil {
+		return true
+	}
+	status, msg := statusOf(err)
+	code := "unavailable"
+	if status == http.StatusNotFound {
+		code = "not_found"
+	}
+	httpapi.WriteError(w, status, code, msg)
+	return false
+}

@@ -52,3 +52,17 @@ func (c *Console) overviewFragment(w http.ResponseWriter, r *http.Request) {
 func (c *Console) consoleView(r *http.Request, title string) view {
 	return view{Title: title, Nav: "console", CSRF: sessionOf(r).csrf}
 }
+
+// overviewSubscriptions are the rows' subscriptions (none when the store
+// cannot be read: the figures still show).
+func (c *Console) overviewSubscriptions(r *http.Request) []overviewRow {
+	subs, err := c.deps.Ops.Subscriptions(r.Context())
+	if err != nil {
+		return nil
+	}
+	rows := make([]overviewRow, 0, len(subs))
+	for _, s := range subs {
+		rows = append(rows, overviewRow{ID: s.ID, Enabled: s.Enabled, Disabled: s.DisabledReason})
+	}
+	return rows
+}

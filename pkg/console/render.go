@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -51,16 +52,15 @@ func mustParsePages() *pages {
 }
 
 var funcs = template.FuncMap{
-	"when": func(t time.Time) string {
-		if t.IsZero() {
-			return "—"
-		}
-		return t.UTC().Format("2006-01-02 15:04:05Z")
-	},
+	"when": when,
 	"ms":   func(d float64) string { return fmt.Sprintf("%.1f ms", d) },
 	"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 	"rate": func(f float64) string { return fmt.Sprintf("%.1f/s", f) },
-	"join": strings.Join,
+	"join":    strings.Join,
+	"list":    func(v ...string) []string { return v },
+	"pretty":  pretty,
+	"outcome": outcomeClass,
+	"dur":     func(d time.Duration) string { return d.Round(time.Second).String() },
 	"has": func(list []string, s string) bool {
 		for _, v := range list {
 			if v == s {
@@ -102,4 +102,30 @@ func (c *Console) execute(w http.ResponseWriter, status int, name, tmpl string, 
 // renderError shows a page with only a message.
 func (c *Console) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	c.render(w, r, status, "error", view{Title: http.StatusText(status), Error: msg})
+}
+
+// when formats a time.Time or *time.Time; zero or nil is "—".
+func when(v any) string {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x != nil {
+			t = *x
+		}
+	}
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+// pretty indents JSON for a <pre>; anything else is shown as it is.
+func pretty(raw []byte) string {
+	var buf bytes.Buffer
+	if json.Indent(&buf, raw, "", "  ") != nil {
+		return string(raw)
+	}
+	return buf.String()
 }
