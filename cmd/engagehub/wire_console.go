@@ -37,4 +37,3 @@ func (a *app) portalLinkLog(ctx context.Context, apply func(key, value []byte)) 
 	a.onClose(func() { _ = t.Close() })
 	return t, nil
 }
-

@@ -22,7 +22,7 @@ type attemptsView struct {
 // attemptFilter is the attempts page's filter form, as shown.
 type attemptFilter struct {
 	Outcome, EventType, ContactID, Since, Until, Limit string
-	Types                                             []string
+	Types                                              []string
 }
 
 // timeLayouts are what the time filters take: a datetime-local input's

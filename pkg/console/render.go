@@ -52,10 +52,10 @@ func mustParsePages() *pages {
 }
 
 var funcs = template.FuncMap{
-	"when": when,
-	"ms":   func(d float64) string { return fmt.Sprintf("%.1f ms", d) },
-	"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
-	"rate": func(f float64) string { return fmt.Sprintf("%.1f/s", f) },
+	"when":    when,
+	"ms":      func(d float64) string { return fmt.Sprintf("%.1f ms", d) },
+	"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"rate":    func(f float64) string { return fmt.Sprintf("%.1f/s", f) },
 	"join":    strings.Join,
 	"list":    func(v ...string) []string { return v },
 	"pretty":  pretty,

@@ -14,17 +14,17 @@ import (
 
 // subForm is the subscription form's fields, as shown and as posted.
 type subForm struct {
-	ID, Description          string
-	EventTypes               []string // catalog types ticked
-	Patterns                 string   // other patterns, comma-separated ("contact.*")
-	DestType, URL, Timeout   string
-	Headers                  string // "name: value" lines
-	Topic, Format            string
-	Ordering, RateLimit      string
-	Filter                   string
-	Enabled                  bool
-	Catalog                  []string // every catalog type, for the checkboxes
-	Editing                  bool
+	ID, Description        string
+	EventTypes             []string // catalog types ticked
+	Patterns               string   // other patterns, comma-separated ("contact.*")
+	DestType, URL, Timeout string
+	Headers                string // "name: value" lines
+	Topic, Format          string
+	Ordering, RateLimit    string
+	Filter                 string
+	Enabled                bool
+	Catalog                []string // every catalog type, for the checkboxes
+	Editing                bool
 }
 
 // formOf fills the form from sub (an empty one for a new subscription).
