@@ -18,7 +18,9 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/config"
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
@@ -41,6 +43,8 @@ type app struct {
 	serde   *schema.Serde
 	cipher  *subscription.Cipher        // set by preflight for admin, fanout and sender
 	seeds   []subscription.Subscription // subscriptions.seed, decoded by preflight
+	ingest  *ingest.Ingest              // set when the ingest role runs here
+	ops     *ops.Service                // the operator service layer (admin role)
 
 	runners []runner
 	closers []func()

@@ -11,6 +11,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/kafkatable"
 )
@@ -37,12 +38,14 @@ func (a *app) preflight() error {
 // startRoles wires the selected roles. The catalog and the OpenAPI
 // document are served by every process.
 func (a *app) startRoles(ctx context.Context) error {
-	a.router.Handle(admin.NewEventTypes(a.cfg.Kafka.TopicPrefix, a.schemas).Routes()...)
 	a.router.Handle(admin.NewOpenAPI(a.router, version).Routes()...)
 	if a.has("ingest") {
 		if err := a.startIngest(); err != nil {
 			return err
 		}
+	}
+	if !a.has("admin") {
+		a.router.Handle(admin.NewEventTypes(ops.New(a.catalogDeps())).Routes()...)
 	}
 	if !a.has("admin") && !a.has("fanout") && !a.has("sender") {
 		return nil
@@ -62,10 +65,7 @@ func (a *app) startRoles(ctx context.Context) error {
 		a.startSender(store, parts)
 	}
 	if a.has("admin") {
-		a.router.Handle(admin.NewSubscriptions(store, a.log.Named("admin")).Routes()...)
-		a.router.Handle(admin.NewTryout(a.cfg.Transform).Routes()...)
-		a.router.Handle(delivery.NewAdmin(parts.cfg, a.kafka, parts.sink, storeLookup{store: store, filter: a.replayFilter}, parts.client,
-			a.cfg.Kafka.TopicPrefix, "engagehub/"+version, a.log.Named("admin")).Routes()...)
+		return a.startAdmin(ctx, store, parts)
 	}
 	return nil
 }
@@ -83,6 +83,7 @@ func (a *app) startIngest() error {
 	if err != nil {
 		return err
 	}
+	a.ingest = in
 	a.router.Handle(in.Routes()...)
 	a.health.Add("ingest", in.Ready)
 	a.add("ingest", in.Run)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/subscriptiontest"
 	"github.com/engagehub/engagehub/pkg/webhook"
@@ -24,7 +25,7 @@ func TestCreateWithRefusedLiteralIPIs422NamingTheRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	router := httpapi.NewRouter(httpapi.NewAuth([]string{token}))
-	router.Handle(NewSubscriptions(store, nil).Routes()...)
+	router.Handle(NewSubscriptions(ops.New(ops.Deps{Store: store}), nil).Routes()...)
 	srv := httptest.NewServer(router)
 	defer srv.Close()
 	body := strings.Replace(validBody, "https://pos.example.com/hooks/engage", "http://192.0.0.192/latest/meta-data", 1)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/schema"
 )
 
@@ -13,7 +14,7 @@ func TestMissingResourcesAnswerOneCodeNamingTheID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	router.Handle(NewEventTypes("engage.", set).Routes()...)
+	router.Handle(NewEventTypes(ops.New(ops.Deps{TopicPrefix: "engage.", Schemas: set})).Routes()...)
 	for _, path := range []string{"/v1/subscriptions/nope-id", "/v1/event-types/nope-id"} {
 		status, body := call(t, srv, "GET", path, "", "")
 		if status != 404 || !strings.Contains(body, `"code":"not_found"`) || !strings.Contains(body, "nope-id") {

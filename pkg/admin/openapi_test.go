@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ops"
 )
 
 func asAPIError(err error, target **APIError) bool { return errors.As(err, target) }
@@ -17,7 +18,7 @@ func asAPIError(err error, target **APIError) bool { return errors.As(err, targe
 func TestOpenAPIListsExactlyTheRegisteredRoutes(t *testing.T) {
 	srv, router := newServer(t)
 	ok := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
-	router.Handle(NewEventTypes("engage.", nil).Routes()...)
+	router.Handle(NewEventTypes(ops.New(ops.Deps{TopicPrefix: "engage."})).Routes()...)
 	router.Handle(
 		httpapi.Route{Method: http.MethodPost, Path: "/v1/subscriptions/{id}/replay", Summary: "replay", Tag: "delivery", Authenticated: true, Handler: ok},
 		httpapi.Route{Path: "/registry/", Summary: "schema registry", Tag: "registry", Handler: ok},

@@ -1,37 +1,32 @@
 package admin
 
 import (
-	"context"
-	"errors"
 	"net/http"
 
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
-// Subscriptions serves /v1/subscriptions over a subscription.Store.
+// Subscriptions serves /v1/subscriptions: thin handlers over the ops
+// service (decode the request, call, answer or map the error).
 type Subscriptions struct {
-	store *subscription.Store
-	log   *zap.Logger
+	svc *ops.Service
+	log *zap.Logger
 }
 
 // NewSubscriptions returns the subscription handlers.
-func NewSubscriptions(store *subscription.Store, log *zap.Logger) *Subscriptions {
+func NewSubscriptions(svc *ops.Service, log *zap.Logger) *Subscriptions {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Subscriptions{store: store, log: log}
+	return &Subscriptions{svc: svc, log: log}
 }
 
-// WithSecret is a subscription as returned by create and rotate (and by
-// replace or patch when they mint a secret): the signing secret is shown
-// this once and never again.
-type WithSecret struct {
-	subscription.Subscription
-	Secret string `json:"secret,omitempty"`
-}
+// WithSecret is a subscription with its signing secret, shown once.
+type WithSecret = ops.WithSecret
 
 // List is the body of GET /v1/subscriptions.
 type List struct {
@@ -56,17 +51,14 @@ func (s *Subscriptions) Routes() []httpapi.Route {
 	}
 }
 
-func (s *Subscriptions) list(w http.ResponseWriter, _ *http.Request) {
-	httpapi.WriteJSON(w, http.StatusOK, List{Subscriptions: s.store.List()})
+func (s *Subscriptions) list(w http.ResponseWriter, r *http.Request) {
+	subs, err := s.svc.Subscriptions(r.Context())
+	s.answer(w, http.StatusOK, List{Subscriptions: subs}, err)
 }
 
 func (s *Subscriptions) get(w http.ResponseWriter, r *http.Request) {
-	sub, err := s.store.Get(r.PathValue("id"))
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusOK, sub)
+	sub, err := s.svc.Subscription(r.Context(), r.PathValue("id"))
+	s.answer(w, http.StatusOK, sub, err)
 }
 
 func (s *Subscriptions) create(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +66,8 @@ func (s *Subscriptions) create(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.respond(w, http.StatusCreated)(s.store.Create(r.Context(), sub))
+	out, err := s.svc.CreateSubscription(r.Context(), sub)
+	s.answer(w, http.StatusCreated, out, err)
 }
 
 func (s *Subscriptions) replace(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +75,8 @@ func (s *Subscriptions) replace(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.respond(w, http.StatusOK)(s.store.Replace(r.Context(), r.PathValue("id"), sub))
+	out, err := s.svc.UpdateSubscription(r.Context(), r.PathValue("id"), sub)
+	s.answer(w, http.StatusOK, out, err)
 }
 
 func (s *Subscriptions) patch(w http.ResponseWriter, r *http.Request) {
@@ -90,16 +84,18 @@ func (s *Subscriptions) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.respond(w, http.StatusOK)(s.store.Patch(r.Context(), r.PathValue("id"), body))
+	out, err := s.svc.PatchSubscription(r.Context(), r.PathValue("id"), body)
+	s.answer(w, http.StatusOK, out, err)
 }
 
 func (s *Subscriptions) rotate(w http.ResponseWriter, r *http.Request) {
-	s.respond(w, http.StatusOK)(s.store.RotateSecret(r.Context(), r.PathValue("id")))
+	out, err := s.svc.RotateSecret(r.Context(), r.PathValue("id"))
+	s.answer(w, http.StatusOK, out, err)
 }
 
 func (s *Subscriptions) delete(w http.ResponseWriter, r *http.Request) {
-	if err := s.store.Delete(r.Context(), r.PathValue("id")); err != nil {
-		s.fail(w, err)
+	if err := s.svc.DeleteSubscription(r.Context(), r.PathValue("id")); err != nil {
+		writeError(w, s.log, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -111,43 +107,23 @@ func (s *Subscriptions) decode(w http.ResponseWriter, r *http.Request) (subscrip
 	if !ok {
 		return subscription.Subscription{}, false
 	}
-	sub, err := subscription.Decode(body)
+	sub, err := ops.DecodeSubscription(body)
 	if err != nil {
-		s.fail(w, err)
+		writeError(w, s.log, err)
 		return subscription.Subscription{}, false
 	}
 	return sub, true
 }
 
-// respond returns a func writing a store result with status.
-func (s *Subscriptions) respond(w http.ResponseWriter, status int) func(subscription.Subscription, string, error) {
-	return func(sub subscription.Subscription, secret string, err error) {
-		if err != nil {
-			s.fail(w, err)
-			return
-		}
-		httpapi.WriteJSON(w, status, WithSecret{Subscription: sub, Secret: secret})
-	}
+// answer writes v with status, or err.
+func (s *Subscriptions) answer(w http.ResponseWriter, status int, v any, err error) {
+	answer(w, s.log, status, v, err)
 }
 
-// fail maps a store error to a status; anything unexpected is a 503 (the
-// store is Kafka: its failures are transient), logged without the body.
-func (s *Subscriptions) fail(w http.ResponseWriter, err error) {
-	var verr *subscription.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		httpapi.WriteError(w, http.StatusUnprocessableEntity, "invalid_subscription", verr.Error())
-	case errors.Is(err, subscription.ErrMalformed):
-		httpapi.WriteError(w, http.StatusBadRequest, "malformed_json", err.Error())
-	case errors.Is(err, subscription.ErrNotFound):
-		httpapi.WriteError(w, http.StatusNotFound, "not_found", err.Error())
-	case errors.Is(err, subscription.ErrExists):
-		httpapi.WriteError(w, http.StatusConflict, "subscription_exists", err.Error())
-	case errors.Is(err, context.Canceled):
-		httpapi.WriteError(w, http.StatusServiceUnavailable, "canceled", "request canceled")
-	default:
-		s.log.Error("subscription store failed", zap.Error(err))
-		w.Header().Set("Retry-After", "5") // the store is Kafka; it waits out an outage by itself
-		httpapi.WriteError(w, http.StatusServiceUnavailable, "store_unavailable", "the subscription store is unavailable; retry")
+func answer(w http.ResponseWriter, log *zap.Logger, status int, v any, err error) {
+	if err != nil {
+		writeError(w, log, err)
+		return
 	}
+	httpapi.WriteJSON(w, status, v)
 }

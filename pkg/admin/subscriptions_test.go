@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/subscription/subscriptiontest"
 )
@@ -30,7 +31,7 @@ func newServer(t *testing.T) (*httptest.Server, *httpapi.Router) {
 		t.Fatal(err)
 	}
 	router := httpapi.NewRouter(httpapi.NewAuth([]string{token}))
-	router.Handle(NewSubscriptions(store, nil).Routes()...)
+	router.Handle(NewSubscriptions(ops.New(ops.Deps{Store: store}), nil).Routes()...)
 	router.Handle(NewOpenAPI(router, "test").Routes()...)
 	srv := httptest.NewServer(router)
 	t.Cleanup(srv.Close)

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/httpapi"
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/transform"
 )
 
 func tryoutServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	srv, router := newServer(t)
-	router.Handle(NewTryout(transform.DefaultConfig()).Routes()...)
+	router.Handle(NewTryout(ops.New(ops.Deps{Transform: transform.DefaultConfig()})).Routes()...)
 	return srv
 }
 

@@ -11,11 +11,14 @@ import (
 )
 
 // Attempt is one delivery attempt as logged on engagehub.attempts. It never
-// carries the body, a secret or a signature.
+// carries the request body, a secret or a signature: request headers are
+// recorded with the signatures and credentials redacted, and the response
+// body only as an excerpt of at most MaxExcerpt bytes.
 type Attempt struct {
 	Subscription string    `json:"subscription"`
 	EventID      string    `json:"eventId"`
 	EventType    string    `json:"eventType"`
+	ContactID    string    `json:"contactId,omitempty"` // the record key
 	Attempt      int       `json:"attempt"`
 	Status       int       `json:"status,omitempty"`
 	LatencyMS    float64   `json:"latencyMs"`
@@ -23,6 +26,19 @@ type Attempt struct {
 	Class        string    `json:"class"`
 	Error        string    `json:"error,omitempty"`
 	At           time.Time `json:"at"`
+	// NextRetryAt is when the event is tried again (outcome retry): the
+	// schedule's nominal delay or the receiver's Retry-After.
+	NextRetryAt *time.Time `json:"nextRetryAt,omitempty"`
+	// Topic, Partition and Offset locate the fan-out copy attempted.
+	Topic     string `json:"topic,omitempty"`
+	Partition int    `json:"partition"`
+	Offset    int64  `json:"offset"`
+	// RequestHeaders are the headers sent, signatures and credentials redacted.
+	RequestHeaders map[string]string `json:"requestHeaders,omitempty"`
+	// ResponseBody is the first MaxExcerpt bytes of the response body;
+	// ResponseTruncated says there was more.
+	ResponseBody      string `json:"responseBody,omitempty"`
+	ResponseTruncated bool   `json:"responseTruncated,omitempty"`
 }
 
 // AttemptLog writes attempts to the attempt-log topic in batches. Record never

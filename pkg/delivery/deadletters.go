@@ -2,13 +2,10 @@ package delivery
 
 import (
 	"context"
-	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/event"
-	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -32,21 +29,22 @@ func viewDeadLetter(m kafka.Message) DeadLetterView {
 
 func (a *Admin) dlqTopic(id string) string { return a.cfg.Topics.DLQPrefix + id }
 
-func (a *Admin) deadLetters(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	limit, ok := limitParam(w, r)
-	if !ok {
-		return
+// DeadLetters lists up to limit dead letters of subscription id, oldest
+// first, from the end of its dead-letter topic.
+func (a *Admin) DeadLetters(ctx context.Context, id string, limit int) ([]DeadLetterView, error) {
+	if _, err := a.endpoint(id); err != nil {
+		return nil, err
 	}
-	out, err := a.readDeadLetters(r.Context(), ep.ID, int64(limit))
-	if a.failed(w, err) {
-		return
+	out, err := a.readDeadLetters(ctx, id, int64(limit))
+	if err != nil {
+		return nil, err
 	}
 	views := make([]DeadLetterView, 0, len(out))
 	for _, m := range out {
 		views = append(views, viewDeadLetter(m))
 	}
 	sortByTime(views, func(v DeadLetterView) time.Time { return v.At })
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"deadLetters": lastN(views, limit)})
+	return lastN(views, limit), nil
 }
 
 // readDeadLetters reads up to window records per partition from the end of
@@ -63,39 +61,22 @@ func (a *Admin) readDeadLetters(ctx context.Context, id string, window int64) ([
 	return out, err
 }
 
-type redriveRequest struct {
-	EventIDs []string `json:"eventIds"`
-}
-
-// redrive re-enqueues dead letters onto the delivery topic with their
-// attempts reset. Without eventIds it takes every dead letter not redriven
-// before: progress is a consumer group's committed offsets
-// (engagehub-redrive-<id>), so a redrive is never repeated. With eventIds
-// it takes those events wherever they are in the topic.
-func (a *Admin) redrive(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	var req redriveRequest
-	if !decodeBody(w, r, &req) {
-		return
+// Redrive re-enqueues dead letters of subscription id onto its delivery
+// topic with their attempts reset and reports how many. Without eventIDs it
+// takes every dead letter not redriven before: progress is a consumer
+// group's committed offsets (engagehub-redrive-<id>), so a redrive is never
+// repeated. With eventIDs it takes those events wherever they are in the
+// topic. It gives up after two minutes.
+func (a *Admin) Redrive(ctx context.Context, id string, eventIDs []string) (int, error) {
+	if _, err := a.endpoint(id); err != nil {
+		return 0, err
 	}
-	for i, id := range req.EventIDs {
-		if id == "" {
-			httpapi.WriteError(w, http.StatusUnprocessableEntity, "invalid_event_id", "eventIds["+strconv.Itoa(i)+"]: must not be empty")
-			return
-		}
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	var n int
-	var err error
-	if len(req.EventIDs) > 0 {
-		n, err = a.redriveIDs(ctx, ep.ID, req.EventIDs)
-	} else {
-		n, err = a.redriveAll(ctx, ep.ID)
+	if len(eventIDs) > 0 {
+		return a.redriveIDs(ctx, id, eventIDs)
 	}
-	if a.failed(w, err) {
-		return
-	}
-	httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"redriven": n})
+	return a.redriveAll(ctx, id)
 }
 
 func (a *Admin) redriveIDs(ctx context.Context, id string, ids []string) (int, error) {

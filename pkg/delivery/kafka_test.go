@@ -2,10 +2,8 @@ package delivery
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,7 +12,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
-	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 )
@@ -134,79 +131,53 @@ func TestDeadLetterRedrivenAndDelivered(t *testing.T) {
 	runWorker(t, cfg, Endpoint{URL: srv.URL}, deps)
 
 	ep := Endpoint{ID: "sub", URL: srv.URL, Secrets: nil}
-	admin := NewAdmin(cfg, c, sink, staticLookup{"sub": ep}, loopbackClient(), "engage.", "engagehub/test", zap.NewNop())
-	router := httpapi.NewRouter(httpapi.NewAuth([]string{"tok"}))
-	router.Handle(admin.Routes()...)
-	api := httptest.NewServer(router)
-	t.Cleanup(api.Close)
+	admin := newTestAdmin(cfg, c, sink, staticLookup{"sub": ep}, "engage.")
+	octx := ctxFor(t)
 
-	var dl struct{ DeadLetters []DeadLetterView }
+	var dl []DeadLetterView
 	eventually(t, 30*time.Second, func() bool {
-		call(t, api.URL, "GET", "/v1/subscriptions/sub/dead-letters", "", &dl)
-		return len(dl.DeadLetters) == 1
+		dl, _ = admin.DeadLetters(octx, "sub", 100)
+		return len(dl) == 1
 	}, "dead letter listed")
-	if d := dl.DeadLetters[0]; d.EventID != "e1" || d.LastStatus != 400 || d.Attempts != 1 || !strings.HasPrefix(d.Error, "4xx") {
+	if d := dl[0]; d.EventID != "e1" || d.LastStatus != 400 || d.Attempts != 1 || !strings.HasPrefix(d.Error, "4xx") {
 		t.Fatalf("dead letter = %+v", d)
 	}
-	var rd struct{ Redriven int }
-	if code := call(t, api.URL, "POST", "/v1/subscriptions/sub/dead-letters/redrive", "", &rd); code != 202 || rd.Redriven != 1 {
-		t.Fatalf("redrive = %d %+v, want 202 with 1", code, rd)
+	if n, err := admin.Redrive(octx, "sub", nil); err != nil || n != 1 {
+		t.Fatalf("redrive = %d, %v; want 1", n, err)
 	}
 	waitArrivals(t, rcv, 2)
 	if a := rcv.Arrivals()[1]; a.MsgID != "msg_e1" || a.Status != 200 || !a.Verified {
 		t.Fatalf("redriven arrival = %s status %d verified %v", a.MsgID, a.Status, a.Verified)
 	}
-	if code := call(t, api.URL, "POST", "/v1/subscriptions/sub/dead-letters/redrive", "", &rd); code != 202 || rd.Redriven != 0 {
-		t.Fatalf("second redrive = %d %+v, want nothing left to redrive", code, rd)
+	if n, err := admin.Redrive(octx, "sub", nil); err != nil || n != 0 {
+		t.Fatalf("second redrive = %d, %v; want nothing left to redrive", n, err)
 	}
-	var at struct{ Attempts []Attempt }
+	var at []Attempt
 	eventually(t, 30*time.Second, func() bool {
-		call(t, api.URL, "GET", "/v1/subscriptions/sub/attempts", "", &at)
-		return len(at.Attempts) == 2
+		at, _ = admin.Attempts(octx, "sub", 100)
+		return len(at) == 2
 	}, "two attempts logged")
-	if a := at.Attempts[0]; a.EventID != "e1" || a.Status != 400 || a.Outcome != "dead_letter" {
+	if a := at[0]; a.EventID != "e1" || a.Status != 400 || a.Outcome != "dead_letter" {
 		t.Fatalf("first attempt = %+v", a)
 	}
 }
 
-func TestAdminRoutesRejectUnknownAndBadInput(t *testing.T) {
+func TestAdminOperationsRefuseAnUnknownSubscription(t *testing.T) {
 	t.Parallel()
 	admin := NewAdmin(testConfig(), nil, nil, staticLookup{"sub": {ID: "sub"}}, loopbackClient(), "engage.", "ua", zap.NewNop())
-	router := httpapi.NewRouter(httpapi.NewAuth([]string{"tok"}))
-	router.Handle(admin.Routes()...)
-	api := httptest.NewServer(router)
-	t.Cleanup(api.Close)
-	cases := []struct {
-		name, method, path, body string
-		status                   int
-		field                    string
-	}{
-		{"unknown subscription", "GET", "/v1/subscriptions/nope/attempts", "", 404, "nope"},
-		{"replay without since", "POST", "/v1/subscriptions/sub/replay", `{}`, 422, "since"},
-		{"replay bad since", "POST", "/v1/subscriptions/sub/replay", `{"since":"yesterday"}`, 422, "since"},
-		{"redrive bad json", "POST", "/v1/subscriptions/sub/dead-letters/redrive", `{`, 400, "body"},
-		{"redrive empty id", "POST", "/v1/subscriptions/sub/dead-letters/redrive", `{"eventIds":[""]}`, 422, "eventIds[0]"},
-		{"bad limit", "GET", "/v1/subscriptions/sub/dead-letters?limit=0", "", 400, "limit"},
+	ctx := context.Background()
+	ops := map[string]func() error{
+		"attempts":     func() error { _, err := admin.Attempts(ctx, "nope", 1); return err },
+		"dead letters": func() error { _, err := admin.DeadLetters(ctx, "nope", 1); return err },
+		"redrive":      func() error { _, err := admin.Redrive(ctx, "nope", nil); return err },
+		"replay":       func() error { _, err := admin.Replay(ctx, "nope", time.Now(), nil); return err },
+		"ping":         func() error { _, err := admin.Ping(ctx, "nope"); return err },
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var e httpapi.ErrorBody
-			if code := call(t, api.URL, tc.method, tc.path, tc.body, &e); code != tc.status || !strings.Contains(e.Error.Message, tc.field) {
-				t.Fatalf("%s %s = %d %+v, want %d naming %q", tc.method, tc.path, code, e, tc.status, tc.field)
+	for name, op := range ops {
+		t.Run(name, func(t *testing.T) {
+			if err := op(); !errors.Is(err, ErrUnknownSubscription) || !strings.Contains(err.Error(), "nope") {
+				t.Fatalf("%s = %v, want ErrUnknownSubscription naming nope", name, err)
 			}
 		})
 	}
-}
-
-func call(t *testing.T, base, method, path, body string, out any) int {
-	t.Helper()
-	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer tok")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	_ = json.NewDecoder(resp.Body).Decode(out)
-	return resp.StatusCode
 }

@@ -4,54 +4,116 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"maps"
 	"strings"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/event"
-	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-type replayRequest struct {
-	Since string `json:"since"`
+// ReplayProgress is how far a replay got. Scanned counts the records read
+// so far of Total, the records between since and the end present at the
+// start (Total is an upper bound until every partition's start is known);
+// Copied those put on the delivery topic, per event topic in Topics.
+type ReplayProgress struct {
+	Since    time.Time      `json:"since"`
+	Scanned  int64          `json:"scanned"`
+	Total    int64          `json:"total"`
+	Copied   int            `json:"copied"`
+	Topics   map[string]int `json:"topics"`
+	Finished bool           `json:"finished"`
 }
 
-// replay copies, from every event topic the subscription matches, the records
-// since a time onto its delivery topic (up to the end present at the call,
-// known from the partitions' high watermarks), streaming in bounded batches.
-func (a *Admin) replay(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	var req replayRequest
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	since, err := time.Parse(time.RFC3339, req.Since)
+// Replay copies, from every event topic subscription id matches, the
+// records since a time onto its delivery topic (up to the end present at
+// the call, known from the partitions' high watermarks), streaming in
+// bounded batches, and calls report (when not nil) as it goes. It gives up
+// after five minutes; the progress returned says how far it got.
+func (a *Admin) Replay(ctx context.Context, id string, since time.Time, report func(ReplayProgress)) (ReplayProgress, error) {
+	ep, err := a.endpoint(id)
 	if err != nil {
-		httpapi.WriteError(w, http.StatusUnprocessableEntity, "invalid_since", "since: must be an RFC3339 time, got "+req.Since)
-		return
+		return ReplayProgress{}, err
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	topics, err := a.matchingTopics(ctx, ep)
-	if a.failed(w, err) {
-		return
+	r := &replayRun{a: a, ep: ep, since: since, report: report, p: ReplayProgress{Since: since, Topics: map[string]int{}}}
+	err = r.run(ctx)
+	r.p.Finished = err == nil
+	r.emit()
+	return r.p, err
+}
+
+// replayRun is one replay's state.
+type replayRun struct {
+	a      *Admin
+	ep     Endpoint
+	since  time.Time
+	report func(ReplayProgress)
+	p      ReplayProgress
+	ends   map[string][]kafka.PartitionEnds
+}
+
+func (r *replayRun) emit() {
+	if r.report != nil {
+		p := r.p
+		p.Topics = maps.Clone(r.p.Topics)
+		r.report(p)
+	}
+}
+
+func (r *replayRun) run(ctx context.Context) error {
+	topics, err := r.a.matchingTopics(ctx, r.ep)
+	if err != nil {
+		return err
 	}
 	// the delivery topic may not exist yet (a subscription created a moment ago)
-	if a.failed(w, a.client.EnsureTopics(ctx, kafka.TopicSpec{Name: a.cfg.Topics.DeliverPrefix + ep.ID, Partitions: a.cfg.Topics.DeliverPartitions})) {
-		return
+	spec := kafka.TopicSpec{Name: r.a.cfg.Topics.DeliverPrefix + r.ep.ID, Partitions: r.a.cfg.Topics.DeliverPartitions}
+	if err := r.a.client.EnsureTopics(ctx, spec); err != nil {
+		return err
 	}
-	counts, total := map[string]int{}, 0
+	if err := r.measure(ctx, topics); err != nil {
+		return err
+	}
 	for _, topic := range topics {
-		n, err := a.replayTopic(ctx, ep, topic, since)
-		if a.failed(w, err) {
-			return
+		if err := r.topic(ctx, topic); err != nil {
+			return err
 		}
-		counts[topic] = n
-		total += n
 	}
-	httpapi.WriteJSON(w, http.StatusAccepted, map[string]any{"since": since, "copied": total, "topics": counts})
+	return nil
+}
+
+// measure reads every partition's ends and sums the upper bound of Total.
+func (r *replayRun) measure(ctx context.Context, topics []string) error {
+	r.ends = map[string][]kafka.PartitionEnds{}
+	for _, topic := range topics {
+		ends, err := r.a.client.Ends(ctx, topic)
+		if err != nil {
+			return err
+		}
+		r.ends[topic] = ends
+		for _, e := range ends {
+			r.p.Total += e.Next - e.First
+		}
+		r.p.Topics[topic] = 0
+	}
+	r.emit()
+	return nil
+}
+
+func (r *replayRun) topic(ctx context.Context, topic string) error {
+	for _, e := range r.ends[topic] {
+		copied, err := r.a.replayPartition(ctx, r, topic, e)
+		r.p.Copied += copied
+		r.p.Topics[topic] += copied
+		r.emit()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (a *Admin) matchingTopics(ctx context.Context, ep Endpoint) ([]string, error) {
@@ -79,25 +141,10 @@ const replayIdle = time.Second
 // replayBatch bounds the records a replay or redrive holds in memory.
 const replayBatch = 500
 
-func (a *Admin) replayTopic(ctx context.Context, ep Endpoint, topic string, since time.Time) (int, error) {
-	ends, err := a.client.Ends(ctx, topic)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, e := range ends {
-		copied, err := a.replayPartition(ctx, ep, topic, e, since)
-		n += copied
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
-}
-
 // replayPartition copies one partition's records from since up to its end
 // at the call (e.Next), in batches of replayBatch.
-func (a *Admin) replayPartition(ctx context.Context, ep Endpoint, topic string, e kafka.PartitionEnds, since time.Time) (int, error) {
+func (a *Admin) replayPartition(ctx context.Context, run *replayRun, topic string, e kafka.PartitionEnds) (int, error) {
+	ep, since := run.ep, run.since
 	if e.Next <= e.First {
 		return 0, nil
 	}
@@ -114,16 +161,21 @@ func (a *Admin) replayPartition(ctx context.Context, ep Endpoint, topic string, 
 		return 0, err
 	}
 	n, batch := 0, make([]kafka.Message, 0, replayBatch)
-	mayBeEmpty := newest.Before(since)
+	mayBeEmpty, first := newest.Before(since), true
 	for {
 		m, err := fetchReplay(ctx, rd, mayBeEmpty)
 		if errors.Is(err, errNothingSince) {
+			run.p.Total -= e.Next - e.First // the seek landed at the end
 			return n, nil
 		}
 		if err != nil {
 			return n, fmt.Errorf("delivery: replay %s/%d: %w", topic, e.Partition, err)
 		}
-		mayBeEmpty = false
+		if first {
+			run.p.Total -= max(0, m.Offset-e.First) // the records before the seek are not scanned
+		}
+		first, mayBeEmpty = false, false
+		run.p.Scanned++
 		last := m.Offset >= e.Next-1
 		if m.Offset < e.Next && !m.Time.Before(since) && a.keep(ctx, ep, m) { // timestamps need not grow with offsets
 			batch = append(batch, a.replayed(ep.ID, m))
@@ -133,6 +185,7 @@ func (a *Admin) replayPartition(ctx context.Context, ep Endpoint, topic string, 
 				return n, err
 			}
 			n, batch = n+len(batch), batch[:0]
+			run.emit()
 		}
 		if last {
 			return n, nil

@@ -38,12 +38,11 @@ func TestReplayAppliesTheSubscriptionsCurrentFilter(t *testing.T) {
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
 	ep := Endpoint{ID: "sub", URL: "http://127.0.0.1:9/", EventTypes: []string{"contact.*"}, Filter: contactFilter{}}
-	api := adminAPI(t, cfg, c, sink, staticLookup{"sub": ep}, prefix)
+	admin := newTestAdmin(cfg, c, sink, staticLookup{"sub": ep}, prefix)
 
-	var out struct{ Copied int }
-	since := now.Add(-time.Hour).UTC().Format(time.RFC3339)
-	if code := call(t, api, "POST", "/v1/subscriptions/sub/replay", `{"since":"`+since+`"}`, &out); code != 202 || out.Copied != 5 {
-		t.Fatalf("replay = %d copied %d, want 202 copied the 5 the filter keeps", code, out.Copied)
+	out, err := admin.Replay(ctxFor(t), "sub", now.Add(-time.Hour), nil)
+	if err != nil || out.Copied != 5 {
+		t.Fatalf("replay = %+v, %v; want copied the 5 the filter keeps", out, err)
 	}
 	var got []string
 	for _, m := range readTopic(t, c, cfg.Topics.DeliverPrefix+"sub") {

@@ -4,7 +4,8 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"io"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,7 +13,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
@@ -21,8 +21,17 @@ type Lookup interface {
 	Endpoint(id string) (Endpoint, bool)
 }
 
-// Admin serves the per-subscription delivery endpoints: attempts, dead
-// letters, redrive, replay and test pings.
+// Errors of the operator operations; ops maps them to its typed errors.
+var (
+	// ErrUnknownSubscription: no webhook subscription has the id.
+	ErrUnknownSubscription = errors.New("delivery: subscription not found")
+	// ErrNoSecret: the subscription has no signing secret to sign a ping.
+	ErrNoSecret = errors.New("delivery: no signing secret")
+)
+
+// Admin carries out the per-subscription delivery operations an operator
+// asks for (package ops serves them): attempts, dead letters, redrive,
+// replay and test pings. Every method is safe for concurrent use.
 type Admin struct {
 	cfg         Config
 	client      *kafka.Client
@@ -34,73 +43,41 @@ type Admin struct {
 	log         *zap.Logger
 }
 
-// NewAdmin returns the handlers. sink is an acks=all writer; httpClient is
+// NewAdmin returns the operations. sink is an acks=all writer; httpClient is
 // the shared delivery client (for test pings).
 func NewAdmin(cfg Config, client *kafka.Client, sink Sink, lookup Lookup, httpClient *http.Client, eventPrefix, userAgent string, log *zap.Logger) *Admin {
 	return &Admin{cfg: cfg, client: client, sink: sink, lookup: lookup, http: httpClient,
 		eventPrefix: eventPrefix, userAgent: userAgent, log: log}
 }
 
-// Routes returns the authenticated routes to mount on the API router.
-func (a *Admin) Routes() []httpapi.Route {
-	r := func(method, path, summary string, h func(http.ResponseWriter, *http.Request, Endpoint)) httpapi.Route {
-		return httpapi.Route{Method: method, Path: path, Summary: summary, Tag: "deliveries",
-			Authenticated: true, Handler: a.withEndpoint(h)}
-	}
-	return []httpapi.Route{
-		r(http.MethodGet, "/v1/subscriptions/{id}/attempts", "Recent delivery attempts", a.attempts),
-		r(http.MethodGet, "/v1/subscriptions/{id}/dead-letters", "Dead-lettered events, newest last", a.deadLetters),
-		r(http.MethodPost, "/v1/subscriptions/{id}/dead-letters/redrive", "Redeliver dead letters (all, or by event id)", a.redrive),
-		r(http.MethodPost, "/v1/subscriptions/{id}/replay", "Redeliver events since a time", a.replay),
-		r(http.MethodPost, "/v1/subscriptions/{id}/test", "Send a signed ping and return the receiver's status", a.ping),
-	}
-}
-
-func (a *Admin) withEndpoint(h func(http.ResponseWriter, *http.Request, Endpoint)) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ep, ok := a.lookup.Endpoint(r.PathValue("id"))
-		if !ok {
-			httpapi.WriteError(w, http.StatusNotFound, "not_found", "subscription "+strconv.Quote(r.PathValue("id"))+" not found")
-			return
-		}
-		h(w, r, ep.withDefaults(a.cfg))
-	})
-}
-
-// limitParam reads ?limit= (default 100, at most 1000).
-func limitParam(w http.ResponseWriter, r *http.Request) (int, bool) {
-	v := r.URL.Query().Get("limit")
-	if v == "" {
-		return 100, true
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 1000 {
-		httpapi.WriteError(w, http.StatusBadRequest, "invalid_limit", "limit: must be an integer in [1, 1000]")
-		return 0, false
-	}
-	return n, true
-}
-
-// attempts reads the tail of the attempt-log topic rather than keeping a ring
-// in memory: any instance can answer (attempts are written by whichever
-// sender instance owns the partition), and nothing is paid per delivery.
-func (a *Admin) attempts(w http.ResponseWriter, r *http.Request, ep Endpoint) {
-	limit, ok := limitParam(w, r)
+// endpoint returns subscription id's endpoint with the sender's defaults.
+func (a *Admin) endpoint(id string) (Endpoint, error) {
+	ep, ok := a.lookup.Endpoint(id)
 	if !ok {
-		return
+		return Endpoint{}, fmt.Errorf("%w: %s", ErrUnknownSubscription, strconv.Quote(id))
+	}
+	return ep.withDefaults(a.cfg), nil
+}
+
+// Attempts reads the newest attempts of subscription id from the tail of
+// the attempt-log topic (window records per partition). It is the fallback
+// of the attempt index, which answers completely.
+func (a *Admin) Attempts(ctx context.Context, id string, limit int) ([]Attempt, error) {
+	if _, err := a.endpoint(id); err != nil {
+		return nil, err
 	}
 	var out []Attempt
-	err := tail(r.Context(), a.client, a.cfg.Topics.Attempts, 20*int64(limit), func(m kafka.Message) {
+	err := tail(ctx, a.client, a.cfg.Topics.Attempts, 20*int64(limit), func(m kafka.Message) {
 		var at Attempt
-		if string(m.Key) == ep.ID && json.Unmarshal(m.Value, &at) == nil {
+		if string(m.Key) == id && json.Unmarshal(m.Value, &at) == nil {
 			out = append(out, at)
 		}
 	})
-	if a.failed(w, err) {
-		return
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(out, func(x, y Attempt) int { return x.At.Compare(y.At) })
-	httpapi.WriteJSON(w, http.StatusOK, map[string]any{"attempts": lastN(out, limit)})
+	return lastN(out, limit), nil
 }
 
 func lastN[T any](s []T, n int) []T {
@@ -110,49 +87,42 @@ func lastN[T any](s []T, n int) []T {
 	return s[max(0, len(s)-n):]
 }
 
-func (a *Admin) failed(w http.ResponseWriter, err error) bool {
-	if err == nil {
-		return false
-	}
-	a.log.Warn("delivery admin request failed", zap.Error(err))
-	httpapi.WriteError(w, http.StatusServiceUnavailable, "kafka_unavailable", "reading Kafka failed; retry")
-	return true
+// PingResult is what a test ping produced.
+type PingResult struct {
+	EventID   string  `json:"eventId"`
+	Status    int     `json:"status"`
+	Outcome   string  `json:"outcome"`
+	Class     string  `json:"class"`
+	LatencyMS float64 `json:"latencyMs"`
+	Error     string  `json:"error,omitempty"`
 }
 
-// decodeBody decodes an optional JSON body into v; an empty body is fine.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err == nil && len(body) > 0 {
-		err = json.Unmarshal(body, v)
-	}
+// Ping sends a signed engagehub.ping event to subscription id synchronously
+// and reports what the receiver answered; a failing receiver is a result,
+// not an error.
+func (a *Admin) Ping(ctx context.Context, id string) (PingResult, error) {
+	ep, err := a.endpoint(id)
 	if err != nil {
-		httpapi.WriteError(w, http.StatusBadRequest, "invalid_json", "body: "+err.Error())
-		return false
+		return PingResult{}, err
 	}
-	return true
-}
-
-// ping sends a signed engagehub.ping event synchronously.
-func (a *Admin) ping(w http.ResponseWriter, r *http.Request, ep Endpoint) {
 	s, err := NewSender(a.http, ep, a.userAgent, RealClock)
 	if err != nil {
-		httpapi.WriteError(w, http.StatusUnprocessableEntity, "no_secret", "secrets: "+err.Error())
-		return
+		return PingResult{}, fmt.Errorf("%w: %w", ErrNoSecret, err)
 	}
 	now := time.Now().UTC()
-	id := "ping_" + strconv.FormatInt(now.UnixNano(), 36)
-	body, _ := json.Marshal(map[string]any{"id": id, "eventType": "engagehub.ping", "tenant": "", "isEncrypted": false,
+	evID := "ping_" + strconv.FormatInt(now.UnixNano(), 36)
+	body, _ := json.Marshal(map[string]any{"id": evID, "eventType": "engagehub.ping", "tenant": "", "isEncrypted": false,
 		"payload": map[string]any{"subscription": ep.ID, "sentAt": now}})
-	ctx, cancel := context.WithTimeout(r.Context(), ep.Timeout+time.Second)
+	ctx, cancel := context.WithTimeout(ctx, ep.Timeout+time.Second)
 	defer cancel()
-	res := s.Send(ctx, MessageID(id), body)
+	res := s.Send(ctx, MessageID(evID), body)
 	out := Classify(res.Status, res.RetryAfter, res.Err, now)
-	resp := map[string]any{"eventId": id, "status": res.Status, "outcome": out.Kind.String(), "class": out.Class,
-		"latencyMs": float64(res.Latency) / float64(time.Millisecond)}
+	pr := PingResult{EventID: evID, Status: res.Status, Outcome: out.Kind.String(), Class: out.Class,
+		LatencyMS: float64(res.Latency) / float64(time.Millisecond)}
 	if res.Err != nil {
-		resp["error"] = res.Err.Error()
+		pr.Error = res.Err.Error()
 	}
-	httpapi.WriteJSON(w, http.StatusOK, resp)
+	return pr, nil
 }
 
 func sortByTime[T any](s []T, at func(T) time.Time) {

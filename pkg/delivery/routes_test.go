@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -13,21 +12,14 @@ import (
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
 	"github.com/engagehub/engagehub/pkg/event"
-	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// adminAPI serves the delivery admin routes for lookup.
-func adminAPI(t *testing.T, cfg Config, c *kafka.Client, sink Sink, lookup Lookup, eventPrefix string) string {
-	t.Helper()
-	admin := NewAdmin(cfg, c, sink, lookup, loopbackClient(), eventPrefix, "engagehub/test", zap.NewNop())
-	router := httpapi.NewRouter(httpapi.NewAuth([]string{"tok"}))
-	router.Handle(admin.Routes()...)
-	api := httptest.NewServer(router)
-	t.Cleanup(api.Close)
-	return api.URL
+// newTestAdmin returns the delivery operations for lookup.
+func newTestAdmin(cfg Config, c *kafka.Client, sink Sink, lookup Lookup, eventPrefix string) *Admin {
+	return NewAdmin(cfg, c, sink, lookup, loopbackClient(), eventPrefix, "engagehub/test", zap.NewNop())
 }
 
 func eventRecord(topic, contact, id string, at time.Time) kafka.Message {
@@ -36,7 +28,7 @@ func eventRecord(topic, contact, id string, at time.Time) kafka.Message {
 	return m
 }
 
-// POST /replay copies onto the delivery topic exactly the events of the
+// Replay copies onto the delivery topic exactly the events of the
 // subscription's types written after `since` — from every partition, none
 // older, none of other types — and the running worker delivers them.
 func TestReplayRedeliversExactlyTheEventsSince(t *testing.T) {
@@ -66,12 +58,15 @@ func TestReplayRedeliversExactlyTheEventsSince(t *testing.T) {
 	t.Cleanup(func() { _ = sink.Close() })
 	ep := Endpoint{ID: "sub", URL: srv.URL, EventTypes: []string{"contact.*"}}
 	runWorker(t, cfg, ep, kafkaDeps(c, cfg, sink))
-	api := adminAPI(t, cfg, c, sink, staticLookup{"sub": ep}, prefix)
+	admin := newTestAdmin(cfg, c, sink, staticLookup{"sub": ep}, prefix)
 
-	var out struct{ Copied int }
-	since := now.Add(-time.Hour).UTC().Format(time.RFC3339)
-	if code := call(t, api, "POST", "/v1/subscriptions/sub/replay", `{"since":"`+since+`"}`, &out); code != 202 || out.Copied != len(want) {
-		t.Fatalf("replay = %d copied %d, want 202 copied %d", code, out.Copied, len(want))
+	var reports []ReplayProgress
+	out, err := admin.Replay(ctxFor(t), "sub", now.Add(-time.Hour), func(p ReplayProgress) { reports = append(reports, p) })
+	if err != nil || out.Copied != len(want) || !out.Finished {
+		t.Fatalf("replay = %+v, %v; want finished, copied %d", out, err, len(want))
+	}
+	if last := reports[len(reports)-1]; !last.Finished || last.Scanned != last.Total || last.Total < int64(len(want)) {
+		t.Fatalf("last progress = %+v, want finished with scanned == total ≥ %d", last, len(want))
 	}
 	if !rcv.Wait(30*time.Second, func(a []receiver.Arrival) bool { return len(a) >= len(want) }) {
 		t.Fatalf("arrivals = %d, want %d", len(rcv.Arrivals()), len(want))
@@ -101,7 +96,7 @@ func TestReplayRedeliversExactlyTheEventsSince(t *testing.T) {
 	}
 }
 
-// POST /test sends one signed engagehub.ping and answers the receiver's status.
+// Ping sends one signed engagehub.ping and answers the receiver's status.
 func TestTestPingArrivesSignedAndReportsTheStatus(t *testing.T) {
 	c := kafkatest.Client(t)
 	cfg := kafkaConfig(t)
@@ -109,14 +104,10 @@ func TestTestPingArrivesSignedAndReportsTheStatus(t *testing.T) {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			rcv, srv := testReceiver(t, statuses(status), nil)
 			ep := Endpoint{ID: "sub", URL: srv.URL, Secrets: []webhook.Secret{testSecret}}
-			api := adminAPI(t, cfg, c, nil, staticLookup{"sub": ep}, "engage.")
-			var out struct {
-				EventID string
-				Status  int
-				Outcome string
-			}
-			if code := call(t, api, "POST", "/v1/subscriptions/sub/test", "", &out); code != 200 || out.Status != status {
-				t.Fatalf("test ping = %d %+v, want 200 reporting %d", code, out, status)
+			admin := newTestAdmin(cfg, c, nil, staticLookup{"sub": ep}, "engage.")
+			out, err := admin.Ping(ctxFor(t), "sub")
+			if err != nil || out.Status != status {
+				t.Fatalf("test ping = %+v, %v; want reporting %d", out, err, status)
 			}
 			a := rcv.Arrivals()
 			if len(a) != 1 || !a[0].Verified || a[0].MsgID != MessageID(out.EventID) {
