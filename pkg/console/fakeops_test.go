@@ -212,6 +212,11 @@ func (f *fakeOps) PublishSample(_ context.Context, t event.Type, _ string) (ops.
 	return ops.PublishResult{Events: []ops.PublishedEvent{{EventID: "sample-1", EventType: t, Topic: "engage." + string(t)}}}, nil
 }
 
+func (f *fakeOps) Trace(_ context.Context, q ops.TraceQuery) (ops.Trace, error) {
+	return ops.Trace{Events: []ops.TracedEvent{{EventID: q.EventID, EventType: "contact.created", Topic: "engage.contact.created",
+		Copies: []ops.TracedCopy{{Subscription: "pos", Topic: "engagehub.deliver.pos", Outcome: "delivered"}}}}}, nil
+}
+
 // testConsole is a console over fake ops with two subscriptions, pos and
 // crm, served by an httptest server.
 type testConsole struct {

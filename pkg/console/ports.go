@@ -17,6 +17,8 @@ type Ops interface {
 	SubscriptionOps
 	DeliveryOps
 	CatalogOps
+	// Trace follows an event id or a contact id to every attempt.
+	Trace(ctx context.Context, q ops.TraceQuery) (ops.Trace, error)
 }
 
 // SubscriptionOps read and change subscriptions. A secret in a

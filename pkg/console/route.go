@@ -72,5 +72,6 @@ func (c *Console) consoleRoutes() []route {
 		get("/console/event-types", page, c.catalogPage),
 		get("/console/event-types/{type}", page, c.eventTypePage),
 		post("/console/event-types/{type}/send", c.sendSample),
+		get("/console/trace", page, c.tracePage),
 	}
 }
