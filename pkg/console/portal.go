@@ -40,7 +40,7 @@ func (c *Console) portalSubscription(w http.ResponseWriter, r *http.Request, fla
 	if flash == "" {
 		v.Flash = redriveNotice(r)
 	}
-	v.Data = subView{Sub: sub, Base: portalBase(id), Secret: secret, Portal: true}
+	v.Data = subView{Sub: sub, Base: portalBase(id), Secret: secret, Portal: true, Recent: c.recentAttempts(r, id)}
 	c.render(w, r, http.StatusOK, "subscription", v)
 }
 

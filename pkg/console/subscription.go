@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -20,6 +21,17 @@ type subView struct {
 	NewLink string
 	Links   []Link
 	Portal  bool
+	// Recent are the newest attempts (a failure to read them leaves it empty).
+	Recent []ops.Attempt
+}
+
+// recentAttempts are subscription id's newest few attempts.
+func (c *Console) recentAttempts(r *http.Request, id string) []ops.Attempt {
+	page, err := c.deps.Ops.Attempts(r.Context(), ops.AttemptQuery{Subscription: id, Limit: 10})
+	if err != nil {
+		return nil
+	}
+	return page.Attempts
 }
 
 // subscriptionPage shows one subscription and its actions.
@@ -35,7 +47,7 @@ func (c *Console) subscriptionPage(w http.ResponseWriter, r *http.Request) {
 func (c *Console) showSubscription(w http.ResponseWriter, r *http.Request, sub subscription.Subscription, flash, secret string) {
 	v := c.consoleView(r, "Subscription "+sub.ID)
 	v.Flash = flash
-	d := subView{Sub: sub, Base: "/console/subscriptions/" + sub.ID, Secret: secret}
+	d := subView{Sub: sub, Base: "/console/subscriptions/" + sub.ID, Secret: secret, Recent: c.recentAttempts(r, sub.ID)}
 	if c.deps.Links != nil {
 		d.Links = c.deps.Links.List(sub.ID)
 	}
