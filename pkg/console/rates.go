@@ -18,11 +18,15 @@ type rates struct {
 
 	mu      sync.Mutex
 	samples []reading // oldest first, at most rateWindow/rateEvery+1
+	latest  reading   // the newest reading, sampled or read for a page
 }
 
 const (
 	rateEvery  = 5 * time.Second
 	rateWindow = 5 * time.Minute
+	// rateFresh is how old a reading a page may show: pages and live
+	// refreshes within it share one gathering of the registry.
+	rateFresh = time.Second
 )
 
 func newRates(g prometheus.Gatherer, now func() time.Time) *rates {
@@ -48,7 +52,7 @@ func (r *rates) sample() reading {
 	cur := r.read()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.samples = append(r.samples, cur)
+	r.samples, r.latest = append(r.samples, cur), cur
 	for len(r.samples) > 1 && cur.at.Sub(r.samples[0].at) > rateWindow {
 		r.samples = r.samples[1:]
 	}
@@ -87,7 +91,7 @@ type TopicStats struct {
 // current reads the metrics now and compares them with the baseline.
 func (r *rates) current() (map[string]SubStats, []TopicStats) {
 	base, ok := r.baseline()
-	cur := r.read()
+	cur := r.fresh()
 	if !ok {
 		base = cur
 	}
@@ -97,6 +101,22 @@ func (r *rates) current() (map[string]SubStats, []TopicStats) {
 		subs[id] = c.since(base.subs[id], secs, cur.at.Sub(base.at))
 	}
 	return subs, topicStats(cur, base, secs)
+}
+
+// fresh is the latest reading when it is younger than rateFresh, else a
+// new one.
+func (r *rates) fresh() reading {
+	r.mu.Lock()
+	latest := r.latest
+	r.mu.Unlock()
+	if !latest.at.IsZero() && r.now().Sub(latest.at) < rateFresh {
+		return latest
+	}
+	cur := r.read()
+	r.mu.Lock()
+	r.latest = cur
+	r.mu.Unlock()
+	return cur
 }
 
 func topicStats(cur, base reading, secs float64) []TopicStats {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/engagehub/engagehub/pkg/ops"
 	"github.com/engagehub/engagehub/pkg/subscription"
@@ -16,7 +17,11 @@ func (c *Console) subscriptionsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v := c.consoleView(r, "Subscriptions")
 	v.Flash = notice(r)
-	v.Data = subs
+	rows := make([]subRow, len(subs))
+	for i, s := range subs {
+		rows[i] = rowOf(s)
+	}
+	v.Data = rows
 	c.render(w, r, http.StatusOK, "subscriptions", v)
 }
 
@@ -95,4 +100,19 @@ func (c *Console) catalogTypes(r *http.Request) []string {
 		out = append(out, string(t.Type))
 	}
 	return out
+}
+
+// subRow is one line of the subscriptions list, formatted.
+type subRow struct {
+	ID, Description, Destination, EventTypes, DisabledReason string
+	Webhook, Enabled                                         bool
+}
+
+func rowOf(s subscription.Subscription) subRow {
+	row := subRow{ID: s.ID, Description: s.Description, EventTypes: strings.Join(s.EventTypes, ", "),
+		DisabledReason: s.DisabledReason, Webhook: s.Destination.IsWebhook(), Enabled: s.Enabled, Destination: s.Destination.URL}
+	if !row.Webhook {
+		row.Destination = s.Destination.Topic + " (" + s.Destination.Format + ")"
+	}
+	return row
 }
