@@ -10,11 +10,11 @@ import (
 // overviewRow is one subscription on the overview, its figures formatted
 // (a thousand rows render without a template call per cell).
 type overviewRow struct {
-	ID       string
-	Enabled  bool
-	Disabled string // why the system disabled it, if it did
-	Failing  bool   // failed attempts in the window
-	Open     bool   // circuit not closed
+	ID                                            string
+	Enabled                                       bool
+	Disabled                                      string // why the system disabled it, if it did
+	Failing                                       bool   // failed attempts in the window
+	Open                                          bool   // circuit not closed
 	Delivered, Failed, Success, Lag, P99, Circuit string
 }
 
