@@ -169,3 +169,26 @@ func (b *browser) openLink(tc *testConsole, sub string) Link {
 	}
 	return ln
 }
+
+func TestEveryMountedAPIRouteWithoutABearerTokenAnswers401(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t)
+	srv := apiServer(t, tc)
+	n := 0
+	for _, rt := range tc.Mount() {
+		if rt.Method == "" { // the /console/ and /portal/ subtrees: their routes are Routes(), tested above
+			continue
+		}
+		if !rt.Authenticated {
+			t.Errorf("%s %s is mounted without authentication", rt.Method, rt.Path)
+		}
+		n++
+		status, _ := apiCall(t, rt.Method, srv.URL+concrete(rt.Path), "", "")
+		if status != http.StatusUnauthorized {
+			t.Errorf("%s %s without a token = %d, want 401", rt.Method, rt.Path, status)
+		}
+	}
+	if n != 3 {
+		t.Fatalf("%d portal-link API routes, want 3", n)
+	}
+}
