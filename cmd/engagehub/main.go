@@ -43,7 +43,8 @@ func newRootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "", "YAML config file (keys as in README; env ENGAGEHUB_* and flags override it)")
 	addKeyFlags(root)
-	root.AddCommand(newServeCmd(), newConfigCmd(), newVersionCmd(), newHealthcheckCmd(), newProduceCmd(), newSubscriptionsCmd(), newReceiveCmd(), newBenchCmd())
+	root.AddCommand(newServeCmd(), newConfigCmd(), newVersionCmd(), newHealthcheckCmd(), newProduceCmd(), newSubscriptionsCmd(), newReceiveCmd(), newBenchCmd(),
+		newAttemptsCmd(), newDeadLettersCmd(), newReplayCmd(), newEventsCmd(), newTraceCmd())
 	return root
 }
 

@@ -30,26 +30,14 @@ func cliToken(cfg config.Config, flag string) string {
 
 // newSubscriptionsCmd is the operator CLI over the admin API.
 func newSubscriptionsCmd() *cobra.Command {
-	var url, token string
 	cmd := &cobra.Command{
 		Use:     "subscriptions",
 		Aliases: []string{"subs"},
-		Short:   "list, show, create, delete and rotate subscriptions through the admin API",
+		Short:   "list, show, create, update, enable, disable, test, delete and rotate subscriptions through the admin API",
 	}
-	cmd.PersistentFlags().StringVar(&url, "url", "", "engagehub base URL (default http://<http.listen>)")
-	cmd.PersistentFlags().StringVar(&token, "token", "", "bearer token (default $ENGAGEHUB_TOKEN, then the first of auth.tokens)")
-	client := adminClient(func(cmd *cobra.Command) (*admin.Client, error) {
-		cfg, err := loadConfig(cmd)
-		if err != nil {
-			return nil, &exitError{code: 2, err: err}
-		}
-		base := url
-		if base == "" {
-			base = "http://" + cfg.HTTP.Listen
-		}
-		return admin.NewClient(base, cliToken(cfg, token)), nil
-	})
+	client := clientFlags(cmd)
 	cmd.AddCommand(newTestFilterCmd(client), newTestTransformCmd(client))
+	cmd.AddCommand(newUpdateCmd(client), newEnableCmd(client, true), newEnableCmd(client, false), newTestEventCmd(client))
 	cmd.AddCommand(
 		&cobra.Command{Use: "list", Short: "list subscriptions", Args: cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
@@ -111,6 +99,25 @@ func newSubscriptionsCmd() *cobra.Command {
 			}},
 	)
 	return cmd
+}
+
+// clientFlags adds --url and --token to cmd (for its subcommands too) and
+// returns the admin client factory they configure.
+func clientFlags(cmd *cobra.Command) adminClient {
+	var url, token string
+	cmd.PersistentFlags().StringVar(&url, "url", "", "engagehub base URL (default http://<http.listen>)")
+	cmd.PersistentFlags().StringVar(&token, "token", "", "bearer token (default $ENGAGEHUB_TOKEN, then the first of auth.tokens)")
+	return func(cmd *cobra.Command) (*admin.Client, error) {
+		cfg, err := loadConfig(cmd)
+		if err != nil {
+			return nil, &exitError{code: 2, err: err}
+		}
+		base := url
+		if base == "" {
+			base = "http://" + cfg.HTTP.Listen
+		}
+		return admin.NewClient(base, cliToken(cfg, token)), nil
+	}
 }
 
 func printJSON(w io.Writer, v any) error {

@@ -8,6 +8,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/ops"
+	"github.com/engagehub/engagehub/pkg/ops/attemptindex"
 	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
@@ -26,7 +27,9 @@ func (a *app) startAdmin(ctx context.Context, store *subscription.Store, parts s
 		a.cfg.Kafka.TopicPrefix, "engagehub/"+version, log)
 	d := a.catalogDeps()
 	d.Store, d.DeadLetters, d.Replayer, d.Pinger = store, dl, dl, dl
-	d.Attempts = tailAttempts{dl}
+	index := attemptindex.New(a.cfg.AttemptIndex, parts.cfg.Topics.Attempts, a.kafka)
+	a.add("attempt-index", attemptindex.NewFollower(a.kafka, index, a.log.Named("attempt-index")).Run)
+	d.Attempts = index
 	if a.ingest != nil {
 		d.Publisher = ingestPublisher{a.ingest}
 	}
@@ -53,18 +56,4 @@ func (p ingestPublisher) Publish(ctx context.Context, body []byte, source string
 		out[i] = ops.PublishedEvent{EventID: r.EventID, EventType: r.EventType, Topic: r.Topic}
 	}
 	return out, err
-}
-
-// tailAttempts answers attempt queries from the tail of the attempt log.
-type tailAttempts struct{ dl *delivery.Admin }
-
-func (t tailAttempts) Attempts(ctx context.Context, q ops.AttemptQuery) (ops.AttemptPage, error) {
-	all, err := t.dl.Attempts(ctx, q.Subscription, q.Limit)
-	var out []ops.Attempt
-	for i := len(all) - 1; i >= 0; i-- {
-		if q.Matches(all[i]) {
-			out = append(out, all[i])
-		}
-	}
-	return ops.AttemptPage{Attempts: out}, err
 }

@@ -90,9 +90,19 @@ func (c *Client) TestTransform(ctx context.Context, body json.RawMessage) (Trans
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
+	return c.doWith(ctx, method, path, body, out, nil)
+}
+
+// doWith is do with extra request headers (empty values are not sent).
+func (c *Client) doWith(ctx context.Context, method, path string, body []byte, out any, headers map[string]string) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("admin: %s %s: %w", method, path, err)
+	}
+	for k, v := range headers {
+		if v != "" {
+			req.Header.Set(k, v)
+		}
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	if body != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/engagehub/engagehub/pkg/httpapi"
 	"github.com/engagehub/engagehub/pkg/ingest"
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/ops/attemptindex"
 	"github.com/engagehub/engagehub/pkg/secret"
 	"github.com/engagehub/engagehub/pkg/subscription"
 	"github.com/engagehub/engagehub/pkg/transform"
@@ -31,6 +32,8 @@ type Config struct {
 	SchemaRegistry SchemaRegistryConfig `mapstructure:"schema_registry"`
 	Log            LogConfig            `mapstructure:"log"`
 	Runtime        RuntimeConfig        `mapstructure:"runtime"`
+	// AttemptIndex bounds the admin role's index of the attempt log.
+	AttemptIndex attemptindex.Config `mapstructure:"attempt_index"`
 }
 
 // RuntimeConfig is the `runtime` section: the Go garbage collector's pacing.
@@ -67,7 +70,8 @@ type LogConfig struct {
 
 // Validate returns every problem, each naming its key.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.Transform.Validate(), c.Console.Validate(), c.SchemaRegistry.validate(), c.Log.validate(), c.Runtime.validate()}
+	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.Transform.Validate(), c.SchemaRegistry.validate(), c.Log.validate(), c.Runtime.validate(), c.AttemptIndex.Validate()}
+	errs = append(errs, c.Console.Validate())
 	return errors.Join(errs...)
 }
 

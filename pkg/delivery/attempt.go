@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"time"
 
 	"go.uber.org/zap"
@@ -39,6 +40,10 @@ type Attempt struct {
 	// ResponseTruncated says there was more.
 	ResponseBody      string `json:"responseBody,omitempty"`
 	ResponseTruncated bool   `json:"responseTruncated,omitempty"`
+
+	// header is the request's header, redacted into RequestHeaders by the
+	// attempt log's goroutine (the worker pays nothing for it).
+	header http.Header
 }
 
 // AttemptLog writes attempts to the attempt-log topic in batches. Record never
@@ -102,6 +107,9 @@ func (l *AttemptLog) drain(batch *[]kafka.Message) {
 }
 
 func (l *AttemptLog) message(a Attempt) kafka.Message {
+	if a.header != nil {
+		a.RequestHeaders = redactHeaders(a.header)
+	}
 	v, _ := json.Marshal(a)
 	return kafka.Message{Topic: l.topic, Key: []byte(a.Subscription), Value: v}
 }

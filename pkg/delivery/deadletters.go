@@ -19,6 +19,10 @@ type DeadLetterView struct {
 	At         time.Time `json:"at"`
 	Partition  int       `json:"partition"`
 	Offset     int64     `json:"offset"`
+	// Redriven says the dead letter was put back for delivery since;
+	// RedrivenAt when, if known (a redrive of all records only its progress).
+	Redriven   bool       `json:"redriven"`
+	RedrivenAt *time.Time `json:"redrivenAt,omitempty"`
 }
 
 func viewDeadLetter(m kafka.Message) DeadLetterView {
@@ -36,15 +40,61 @@ func (a *Admin) DeadLetters(ctx context.Context, id string, limit int) ([]DeadLe
 		return nil, err
 	}
 	out, err := a.readDeadLetters(ctx, id, int64(limit))
+	if err != nil || len(out) == 0 {
+		return []DeadLetterView{}, err
+	}
+	done, err := a.client.GroupOffsets(ctx, redriveGroup(id), a.dlqTopic(id))
 	if err != nil {
 		return nil, err
 	}
+	markers := redriveMarkers(out)
 	views := make([]DeadLetterView, 0, len(out))
 	for _, m := range out {
-		views = append(views, viewDeadLetter(m))
+		if isMarker(m) {
+			continue
+		}
+		v := viewDeadLetter(m)
+		if at, ok := markers[v.EventID]; ok && v.At.Before(at) {
+			v.Redriven, v.RedrivenAt = true, &at
+		}
+		if c, ok := done[m.Partition]; ok && m.Offset < c {
+			v.Redriven = true
+		}
+		views = append(views, v)
 	}
 	sortByTime(views, func(v DeadLetterView) time.Time { return v.At })
 	return lastN(views, limit), nil
+}
+
+func redriveGroup(id string) string { return "engagehub-redrive-" + id }
+
+// isMarker reports whether m is a redrive marker, not a dead letter.
+func isMarker(m kafka.Message) bool {
+	_, ok := lookupHeader(m, event.HeaderDLQRedriven)
+	return ok
+}
+
+// redriveMarkers maps each event id with a marker among msgs to the latest
+// marker's time.
+func redriveMarkers(msgs []kafka.Message) map[string]time.Time {
+	out := map[string]time.Time{}
+	for _, m := range msgs {
+		if !isMarker(m) {
+			continue
+		}
+		id, at := header(m, event.HeaderEventID), headerTime(m, event.HeaderDLQRedriven)
+		if at.After(out[id]) {
+			out[id] = at
+		}
+	}
+	return out
+}
+
+// marker is the redrive marker of dead letter m, redriven at.
+func (a *Admin) marker(id string, m kafka.Message, at time.Time) kafka.Message {
+	return kafka.Message{Topic: a.dlqTopic(id), Key: m.Key, Headers: []kafka.Header{
+		{Key: event.HeaderEventID, Value: []byte(header(m, event.HeaderEventID))},
+		{Key: event.HeaderDLQRedriven, Value: []byte(at.UTC().Format(time.RFC3339Nano))}}}
 }
 
 // readDeadLetters reads up to window records per partition from the end of
@@ -84,13 +134,17 @@ func (a *Admin) redriveIDs(ctx context.Context, id string, ids []string) (int, e
 	if err != nil {
 		return 0, err
 	}
-	var msgs []kafka.Message
+	var msgs, marks []kafka.Message
+	now := time.Now()
 	for _, m := range all {
-		if slices.Contains(ids, header(m, event.HeaderEventID)) {
-			msgs = append(msgs, a.redriven(id, m))
+		if !isMarker(m) && slices.Contains(ids, header(m, event.HeaderEventID)) {
+			msgs, marks = append(msgs, a.redriven(id, m)), append(marks, a.marker(id, m, now))
 		}
 	}
-	return len(msgs), a.writeBatches(ctx, msgs)
+	if err := a.writeBatches(ctx, msgs); err != nil {
+		return 0, err
+	}
+	return len(msgs), a.writeBatches(ctx, marks) // after the copies: a marker never claims a redrive that did not happen
 }
 
 func (a *Admin) redriven(id string, m kafka.Message) kafka.Message {
@@ -112,7 +166,7 @@ func (a *Admin) writeBatches(ctx context.Context, msgs []kafka.Message) error {
 // up to the end present at the call, committing after each batch of
 // replayBatch records (a failure redrives at most one batch twice).
 func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
-	topic, group := a.dlqTopic(id), "engagehub-redrive-"+id
+	topic, group := a.dlqTopic(id), redriveGroup(id)
 	names, err := a.client.Topics(ctx, topic)
 	if err != nil || !slices.Contains(names, topic) {
 		return 0, err
@@ -134,11 +188,14 @@ func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 		if !ok || m.Offset >= end {
 			continue
 		}
-		read, out = append(read, m), append(out, a.redriven(id, m))
+		read = append(read, m)
+		if !isMarker(m) {
+			out = append(out, a.redriven(id, m))
+		}
 		if m.Offset >= end-1 {
 			delete(todo, m.Partition)
 		}
-		if len(out) == replayBatch || len(todo) == 0 {
+		if len(read) >= replayBatch || len(todo) == 0 {
 			if err := a.redriveBatch(ctx, rd, read, out); err != nil {
 				return n, err
 			}
@@ -150,7 +207,7 @@ func (a *Admin) redriveAll(ctx context.Context, id string) (int, error) {
 
 // redriveBatch writes out, then commits the dead letters it came from.
 func (a *Admin) redriveBatch(ctx context.Context, rd *kafka.Reader, read, out []kafka.Message) error {
-	if err := a.sink.WriteMessages(ctx, out...); err != nil {
+	if err := a.writeBatches(ctx, out); err != nil {
 		return err
 	}
 	return rd.Commit(ctx, read...)

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/delivery/receiver"
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/kafka/kafkatest"
 )
@@ -139,11 +140,14 @@ func TestDeadLetterRedrivenAndDelivered(t *testing.T) {
 		dl, _ = admin.DeadLetters(octx, "sub", 100)
 		return len(dl) == 1
 	}, "dead letter listed")
-	if d := dl[0]; d.EventID != "e1" || d.LastStatus != 400 || d.Attempts != 1 || !strings.HasPrefix(d.Error, "4xx") {
+	if d := dl[0]; d.EventID != "e1" || d.LastStatus != 400 || d.Attempts != 1 || !strings.HasPrefix(d.Error, "4xx") || d.Redriven {
 		t.Fatalf("dead letter = %+v", d)
 	}
 	if n, err := admin.Redrive(octx, "sub", nil); err != nil || n != 1 {
 		t.Fatalf("redrive = %d, %v; want 1", n, err)
+	}
+	if dl, err := admin.DeadLetters(octx, "sub", 100); err != nil || len(dl) != 1 || !dl[0].Redriven {
+		t.Fatalf("dead letters after redrive = %+v, %v; want the one marked redriven", dl, err)
 	}
 	waitArrivals(t, rcv, 2)
 	if a := rcv.Arrivals()[1]; a.MsgID != "msg_e1" || a.Status != 200 || !a.Verified {
@@ -179,5 +183,45 @@ func TestAdminOperationsRefuseAnUnknownSubscription(t *testing.T) {
 				t.Fatalf("%s = %v, want ErrUnknownSubscription naming nope", name, err)
 			}
 		})
+	}
+}
+
+func TestRedriveByIDMarksOnlyThoseDeadLettersRedriven(t *testing.T) {
+	c := kafkatest.Client(t)
+	cfg := kafkaConfig(t)
+	dlq := cfg.Topics.DLQPrefix + "sub"
+	at := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339Nano)
+	var dead []kafka.Message
+	for _, id := range []string{"e1", "e2", "e3"} {
+		m := record(dlq, "c-"+id, id)
+		m.Headers = append(m.Headers, kafka.Header{Key: event.HeaderDLQAt, Value: []byte(at)}, kafka.Header{Key: event.HeaderDLQStatus, Value: []byte("400")})
+		dead = append(dead, m)
+	}
+	produce(t, c, dead)
+	if err := c.EnsureTopics(ctxFor(t), kafka.TopicSpec{Name: cfg.Topics.DeliverPrefix + "sub"}); err != nil {
+		t.Fatal(err)
+	}
+	sink := c.NewWriter(kafka.WriterOptions{})
+	t.Cleanup(func() { _ = sink.Close() })
+	admin := newTestAdmin(cfg, c, sink, staticLookup{"sub": {ID: "sub"}}, "engage.")
+	ctx := ctxFor(t)
+	if n, err := admin.Redrive(ctx, "sub", []string{"e2"}); err != nil || n != 1 {
+		t.Fatalf("redrive e2 = %d, %v; want 1", n, err)
+	}
+	dl, err := admin.DeadLetters(ctx, "sub", 100)
+	if err != nil || len(dl) != 3 {
+		t.Fatalf("dead letters = %+v, %v; want the 3 (the marker is not one)", dl, err)
+	}
+	for _, d := range dl {
+		if want := d.EventID == "e2"; d.Redriven != want || (d.RedrivenAt != nil) != want {
+			t.Fatalf("%s: redriven %v at %v, want %v", d.EventID, d.Redriven, d.RedrivenAt, want)
+		}
+	}
+	copies := readTopic(t, c, cfg.Topics.DeliverPrefix+"sub")
+	if len(copies) != 1 || header(copies[0], event.HeaderEventID) != "e2" {
+		t.Fatalf("delivery topic holds %d records, want e2 alone", len(copies))
+	}
+	if n, err := admin.Redrive(ctx, "sub", nil); err != nil || n != 3 {
+		t.Fatalf("redrive all = %d, %v; want the 3 dead letters and no marker", n, err)
 	}
 }

@@ -137,12 +137,33 @@ func (w *Worker) observe(j *job, res Result, out Outcome) {
 	if w.deps.Attempts == nil {
 		return
 	}
-	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, Attempt: j.attempts, Status: res.Status,
-		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now()}
+	a := Attempt{Subscription: id, EventID: j.id, EventType: j.typ, ContactID: j.key, Attempt: j.attempts, Status: res.Status,
+		LatencyMS: float64(res.Latency) / float64(time.Millisecond), Outcome: out.Kind.String(), Class: out.Class, At: w.clock.Now(),
+		Topic: j.msg.Topic, Partition: j.msg.Partition, Offset: j.msg.Offset,
+		ResponseBody: res.Body, ResponseTruncated: res.Truncated, header: res.Header}
 	if res.Err != nil {
 		a.Error = res.Err.Error()
 	}
+	a.NextRetryAt = w.nextRetryAt(j, out, a.At)
 	w.deps.Attempts.Record(a)
+}
+
+// nextRetryAt is when a retried attempt is tried again: the receiver's
+// Retry-After, else the schedule's nominal delay; nil when it is not
+// retried (delivered, dead-lettered, or the schedule is exhausted).
+func (w *Worker) nextRetryAt(j *job, out Outcome, now time.Time) *time.Time {
+	if out.Kind != Retry {
+		return nil
+	}
+	d, ok := w.sched.Nominal(j.attempts)
+	if out.After > 0 {
+		d, ok = out.After, true
+	}
+	if !ok {
+		return nil
+	}
+	at := now.Add(d)
+	return &at
 }
 
 // safeProcess is process behind the worker boundary: a panic while handling

@@ -23,6 +23,13 @@ type Result struct {
 	RetryAfter string
 	Err        error
 	Latency    time.Duration
+	// Header is the request's header as sent (not a copy: read it only);
+	// nil when no request was made.
+	Header http.Header
+	// Body is the first MaxExcerpt bytes of the response body; Truncated
+	// says there was more.
+	Body      string
+	Truncated bool
 }
 
 // Sender signs and POSTs webhook bodies to one endpoint. It is safe for
@@ -103,11 +110,13 @@ func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Resul
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start)}
+		return Result{Err: fmt.Errorf("delivery: post: %w", err), Latency: s.clock.Now().Sub(start), Header: req.Header}
 	}
+	body, more := readExcerpt(resp.Body)
 	_, _ = io.CopyN(io.Discard, resp.Body, maxDrain)
 	_ = resp.Body.Close()
-	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Latency: s.clock.Now().Sub(start)}
+	return Result{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Latency: s.clock.Now().Sub(start),
+		Header: req.Header, Body: body, Truncated: more}
 }
 
 func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.Time) (*http.Request, error) {

@@ -23,6 +23,10 @@ const (
 	HeaderDLQError    = "dlq-error"
 	HeaderDLQAttempts = "dlq-attempts"
 	HeaderDLQAt       = "dlq-at"
+	// HeaderDLQRedriven is on a redrive marker (a dead-letter topic record
+	// without a value): the dead letters of its event-id dead-lettered
+	// before this time (RFC 3339) were redriven.
+	HeaderDLQRedriven = "dlq-redriven"
 )
 
 // Topics returns the event topics under prefix: one per catalog type, in

@@ -1,5 +1,10 @@
 package attemptindex
 
+import (
+	"errors"
+	"fmt"
+)
+
 // Config bounds the index.
 type Config struct {
 	// MaxEntries caps the attempts indexed across all subscriptions, 32
@@ -9,6 +14,18 @@ type Config struct {
 	// subscription keeps however many subscriptions share MaxEntries.
 	// Default 1,000.
 	MinPerSubscription int `mapstructure:"min_per_subscription"`
+}
+
+// Validate checks the bounds, naming each key.
+func (c Config) Validate() error {
+	var errs []error
+	if c.MaxEntries < 1000 {
+		errs = append(errs, fmt.Errorf("attempt_index.max_entries: %d, want at least 1000", c.MaxEntries))
+	}
+	if c.MinPerSubscription < 1 || c.MinPerSubscription > c.MaxEntries {
+		errs = append(errs, fmt.Errorf("attempt_index.min_per_subscription: %d, want 1..max_entries", c.MinPerSubscription))
+	}
+	return errors.Join(errs...)
 }
 
 // DefaultConfig returns the defaults.

@@ -70,17 +70,17 @@ func fillLog(log *memLog, n, subs int) {
 func TestAQuietFailingSubscriptionIsNotPushedOutByABusyOne(t *testing.T) {
 	t.Parallel()
 	log := newMemLog()
-	x := New(Config{MaxEntries: 10_000, MinPerSubscription: 100}, "attempts", log)
+	x := New(Config{MaxEntries: 2_000, MinPerSubscription: 100}, "attempts", log)
 	for i := range 23 {
 		x.Add(log.append(1, ops.Attempt{Subscription: "quiet", EventID: fmt.Sprint("q", i), Outcome: "retry", Status: 500, At: t0}))
 	}
-	fill(x, log, 30_000, 1) // sub-0: 30,000 attempts
+	fill(x, log, 5_000, 1) // sub-0: 5,000 attempts
 	page, err := x.Attempts(context.Background(), ops.AttemptQuery{Subscription: "quiet", Limit: 100})
 	if err != nil || len(page.Attempts) != 23 {
 		t.Fatalf("quiet subscription: %d attempts (%v), want all 23", len(page.Attempts), err)
 	}
-	if st := x.Stats(); st.Entries > 10_000 {
-		t.Fatalf("index holds %d entries, over MaxEntries 10,000", st.Entries)
+	if st := x.Stats(); st.Entries > 2_000 {
+		t.Fatalf("index holds %d entries, over MaxEntries 2,000", st.Entries)
 	}
 }
 
@@ -154,13 +154,13 @@ func TestAPageReadsItsRowsWithOneReadAPartition(t *testing.T) {
 	t.Parallel()
 	log := newMemLog()
 	x := New(DefaultConfig(), "attempts", log)
-	fill(x, log, 10_000, 100)
-	page, err := x.Attempts(context.Background(), ops.AttemptQuery{Subscription: "sub-42", Limit: 50})
+	fill(x, log, 3_000, 30)
+	page, err := x.Attempts(context.Background(), ops.AttemptQuery{Subscription: "sub-12", Limit: 50})
 	if err != nil || len(page.Attempts) != 50 || log.reads != 1 {
 		t.Fatalf("%d rows in %d reads (%v), want 50 in 1", len(page.Attempts), log.reads, err)
 	}
-	if page.Attempts[0].EventID != "ev-9942" {
-		t.Fatalf("first row = %s, want the newest ev-9942", page.Attempts[0].EventID)
+	if page.Attempts[0].EventID != "ev-2982" {
+		t.Fatalf("first row = %s, want the newest ev-2982", page.Attempts[0].EventID)
 	}
 }
 
