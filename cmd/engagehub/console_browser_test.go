@@ -44,7 +44,10 @@ func TestBrowserOperatorPathFromSigninToRedrivenDelivery(t *testing.T) {
 	s.shot("06-attempts-failure-with-excerpt-and-next-retry")
 
 	s.waitRows("/console/subscriptions/pos-sync/dead-letters", `tr.dead-letter`, 1)
-	s.expectText(`tr.dead-letter .reason`, "503")
+	s.expectText(`tr.dead-letter`, "503") // the last status
+	if reason := s.text(`tr.dead-letter .reason`); reason == "" {
+		t.Fatal("dead letter shows no reason")
+	}
 	s.shot("07-dead-letter")
 
 	s.recv.set(http.StatusOK, "ok")
@@ -53,6 +56,14 @@ func TestBrowserOperatorPathFromSigninToRedrivenDelivery(t *testing.T) {
 	s.shot("08-redriven")
 	s.waitRows("/console/subscriptions/pos-sync/attempts?outcome=delivered", `tr.attempt[data-outcome="delivered"]`, 2)
 	s.shot("09-attempts-delivered-after-redrive")
+
+	s.navigate(s.base + "/console/subscriptions/pos-sync/attempts")
+	s.do(chromedp.Click(chromedp.CSS(`tr.attempt[data-outcome="retry"] summary`)))
+	s.expectText(`tr.attempt[data-outcome="retry"] .request-headers`, "webhook-signature")
+	if headers := s.text(`tr.attempt[data-outcome="retry"] .request-headers`); strings.Contains(headers, "v1,") {
+		t.Fatalf("request headers show a signature: %s", headers)
+	}
+	s.shot("10-attempts-every-outcome")
 }
 
 func TestBrowserPortalLinkShowsItsOwnSubscriptionOnlyUntilRevoked(t *testing.T) {
