@@ -56,6 +56,8 @@ func TestBrowserOperatorPathFromSigninToRedrivenDelivery(t *testing.T) {
 	s.shot("08-redriven")
 	s.waitRows("/console/subscriptions/pos-sync/attempts?outcome=delivered", `tr.attempt[data-outcome="delivered"]`, 2)
 	s.shot("09-attempts-delivered-after-redrive")
+	s.waitRows("/console/subscriptions/pos-sync/dead-letters", `tr.dead-letter.redriven`, 1)
+	s.shot("09b-dead-letter-marked-redriven")
 
 	s.navigate(s.base + "/console/subscriptions/pos-sync/attempts")
 	s.do(chromedp.Click(chromedp.CSS(`tr.attempt[data-outcome="retry"] summary`)))
