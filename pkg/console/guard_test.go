@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -190,5 +191,32 @@ func TestEveryMountedAPIRouteWithoutABearerTokenAnswers401(t *testing.T) {
 	}
 	if n != 3 {
 		t.Fatalf("%d portal-link API routes, want 3", n)
+	}
+}
+
+func TestAConsoleWithoutPortalLinksAnswersItsPortalRoutes401AndNeverPanics(t *testing.T) {
+	t.Parallel()
+	fo := newFakeOps()
+	fo.add("pos")
+	c := New(DefaultConfig(), Deps{Ops: fo, Tokens: tokens(adminToken)})
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	tc := &testConsole{Console: c, ops: fo, clk: newClock(), srv: srv}
+	b, csrf := signedIn(t, tc)
+	for _, rt := range c.Routes() {
+		if rt.Access == "public" && rt.Method == http.MethodPost {
+			continue
+		}
+		req := request(t, srv.URL, rt, url.Values{"csrf": {csrf}})
+		status, _, _ := b.do(req)
+		if status >= 500 {
+			t.Errorf("%s %s = %d", rt.Method, rt.Path, status)
+		}
+		if rt.Portal && rt.Access != "public" && status != http.StatusUnauthorized {
+			t.Errorf("%s %s without portal links = %d, want 401", rt.Method, rt.Path, status)
+		}
+	}
+	if len(c.Mount()) != 2 {
+		t.Fatalf("mounted %d routes, want the two subtrees only", len(c.Mount()))
 	}
 }

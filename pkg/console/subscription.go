@@ -128,6 +128,10 @@ func (c *Console) ping(r *http.Request) (subscription.Subscription, string, erro
 
 // createPortalLink makes a portal link and shows its URL this once.
 func (c *Console) createPortalLink(w http.ResponseWriter, r *http.Request) {
+	if c.deps.Links == nil {
+		c.renderError(w, r, http.StatusNotFound, "This process serves no portal.")
+		return
+	}
 	id := r.PathValue("id")
 	sub, err := c.deps.Ops.Subscription(r.Context(), id)
 	if err != nil {
@@ -152,6 +156,9 @@ func (c *Console) createPortalLink(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) revokePortalLink(w http.ResponseWriter, r *http.Request) {
 	c.act(w, r, "revoked", func() error {
+		if c.deps.Links == nil {
+			return ErrLinkNotFound
+		}
 		return c.deps.Links.Revoke(r.Context(), r.PathValue("id"), r.PathValue("linkId"))
 	})
 }
