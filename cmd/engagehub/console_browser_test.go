@@ -44,6 +44,7 @@ func TestBrowserOperatorPathFromSigninToRedrivenDelivery(t *testing.T) {
 	s.shot("06-attempts-failure-with-excerpt-and-next-retry")
 
 	s.waitRows("/console/subscriptions/pos-sync/dead-letters", `tr.dead-letter`, 1)
+	dead := s.text(`tr.dead-letter code`)
 	s.expectText(`tr.dead-letter`, "503") // the last status
 	if reason := s.text(`tr.dead-letter .reason`); reason == "" {
 		t.Fatal("dead letter shows no reason")
@@ -66,6 +67,18 @@ func TestBrowserOperatorPathFromSigninToRedrivenDelivery(t *testing.T) {
 		t.Fatalf("request headers show a signature: %s", headers)
 	}
 	s.shot("10-attempts-every-outcome")
+
+	s.navigate(s.base + "/console/trace?q=" + dead)
+	s.expectText(`.copies`, "pos-sync")
+	s.expectText(`.copies`, "engagehub.deliver.pos-sync")
+	if n := s.count(`.copies tr`); n < 2 {
+		t.Fatalf("trace of %s shows no fan-out copy", dead)
+	}
+	s.shot("11-trace-of-the-redriven-event")
+
+	s.navigate(s.base + "/console/")
+	s.expectText(`#subscription-stats`, "pos-sync")
+	s.shot("12-overview")
 }
 
 func TestBrowserPortalLinkShowsItsOwnSubscriptionOnlyUntilRevoked(t *testing.T) {
