@@ -71,7 +71,9 @@ func (a *app) startRoles(ctx context.Context) error {
 }
 
 func (a *app) startIngest() error {
-	w := a.kafka.NewWriter(kafka.WriterOptions{BatchSize: 128})
+	// concurrent requests' events go out together, one produce per broker
+	// while the previous is in flight (see kafka.CoalescingWriter)
+	w := a.kafka.NewCoalescingWriter(kafka.WriterOptions{})
 	a.onClose(func() { _ = w.Close() })
 	log := a.log.Named("ingest")
 	in, err := ingest.New(a.cfg.Ingest, a.serde, w, ingest.Options{

@@ -99,7 +99,7 @@ func (r *runner) report() *Report {
 		rep.Slow = &s
 	}
 	rep.Engagehub = r.childResources(t.Delivered)
-	rep.Subscriptions, rep.Startup, rep.AddDuring = r.setup, r.startup, r.addDuringReport()
+	rep.Subscriptions, rep.Startup, rep.AddDuring, rep.Senders = r.setup, r.startup, r.addDuringReport(), r.sendersReport()
 	rep.Bench = Resources{CPUSeconds: m.selfCPU.Seconds()}
 	rep.Ratios = ratios(rep)
 	rep.Targets = targets(rep, r.o)
@@ -138,7 +138,7 @@ func (r *runner) params() Params {
 		Subscriptions: o.Subscriptions, Failing: o.Failing, Slow: o.slowCount(),
 		ReceiverLatency: o.ReceiverLatency.String(), Contacts: o.Contacts, Payload: o.Payload,
 		Duration: o.Duration.Seconds(), Verify: o.Verify, SharedHost: o.SharedHost, MaxBacklog: o.MaxBacklog,
-		Idle: o.Idle, Restart: o.Restart, AddDuring: o.AddDuring}
+		Idle: o.Idle, Restart: o.Restart, AddDuring: o.AddDuring, Senders: o.Senders, KillSender: o.KillSender}
 }
 
 func ratios(rep *Report) Ratios {

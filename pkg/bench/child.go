@@ -14,7 +14,7 @@ import (
 
 // ChildOptions configure the engagehub process under test.
 type ChildOptions struct {
-	// Binary is the engagehub executable; it runs `serve` with every role.
+	// Binary is the engagehub executable; it runs `serve`.
 	Binary string
 	// Brokers is the Kafka bootstrap list it uses (never its own embedded broker).
 	Brokers string
@@ -28,6 +28,8 @@ type ChildOptions struct {
 	LogPath string
 	// Env holds extra KEY=value settings, applied last.
 	Env []string
+	// Roles is serve's --roles; empty runs every role.
+	Roles string
 }
 
 // Child is a running engagehub process.
@@ -47,7 +49,11 @@ func StartChild(opts ChildOptions) (*Child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: child log: %w", err)
 	}
-	cmd := exec.Command(opts.Binary, "serve")
+	args := []string{"serve"}
+	if opts.Roles != "" {
+		args = append(args, "--roles", opts.Roles)
+	}
+	cmd := exec.Command(opts.Binary, args...)
 	cmd.Env = childEnv(os.Environ(), opts)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {

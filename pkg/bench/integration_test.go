@@ -83,6 +83,27 @@ func TestBenchSubs1000ScaledDown(t *testing.T) {
 	}
 }
 
+// TestBenchThreeSendersOneKilledScaledDown is subs-1000 with 30
+// subscriptions over three sender instances, one killed with SIGKILL
+// halfway through the load and started again: nothing acked is lost, the
+// killed one comes back, and the duplicates are counted.
+func TestBenchThreeSendersOneKilledScaledDown(t *testing.T) {
+	o, err := ScenarioOptions("subs-1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Subscriptions, o.Rate, o.Duration, o.Senders, o.KillSender = 30, 20, 16*time.Second, 3, true
+	rep := runIntegration(t, o)
+	d := rep.Delivery
+	if d.Losses != 0 || !d.DrainComplete || d.Delivered != 30*rep.Ingest.Acked || rep.Ingest.Acked < 100 {
+		t.Errorf("delivered %d of %d acked × 30, losses %d %v", d.Delivered, rep.Ingest.Acked, d.Losses, d.LostIDs)
+	}
+	if s := rep.Senders; s == nil || s.Count != 3 || !s.Killed || s.Error != "" || s.ReadySeconds <= 0 {
+		t.Errorf("senders %+v; want 3, one killed and ready again", s)
+	}
+	t.Logf("duplicates after the kill: %d", d.Duplicates)
+}
+
 // runIntegration builds engagehub and runs the bench with o against it (on
 // real Kafka when ENGAGEHUB_TEST_KAFKA_BROKERS is set, else the embedded
 // broker), logging the table.

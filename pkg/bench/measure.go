@@ -20,6 +20,7 @@ type measurement struct {
 	gauges              ProcessGauges
 	gaugeErr            error     // the last failed sample
 	added               *addition // what --add-during did, if asked
+	senders             *Senders  // what --kill-sender did, if asked
 }
 
 // warmUp sends single probe events until one reaches every healthy
@@ -109,13 +110,14 @@ func (r *runner) measure(ctx context.Context) error {
 	r.m.start = r.clock.Nanos()
 	stopSampling := r.startSampling(ctx)
 	stopProgress := r.ticking(ctx, time.Second, r.progressLine)
-	profiled, added := r.startProfile(ctx), r.startAddDuring(ctx)
+	profiled, added, killed := r.startProfile(ctx), r.startAddDuring(ctx), r.startKillSender(ctx)
 	r.offer(ctx)
 	r.m.end = r.clock.Nanos()
 	stopProgress()
 	r.progressLine()
 	<-profiled
 	<-added
+	<-killed
 	stopSampling()
 	r.m.selfCPU = selfCPU() - selfBefore
 	if r.m.childAfter, err = r.child.Stats(); err != nil {

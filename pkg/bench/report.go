@@ -23,10 +23,12 @@ type Report struct {
 	Ratios    Ratios        `json:"ratios"`
 	// Subscriptions is how the run's subscriptions were made; Startup the
 	// timed restart (--restart); AddDuring the subscriptions made during
-	// the load (--add-during).
+	// the load (--add-during); Senders the extra sender instances and the
+	// one killed (--senders, --kill-sender).
 	Subscriptions SubscriptionSetup `json:"subscriptionSetup"`
 	Startup       *Startup          `json:"startup,omitempty"`
 	AddDuring     *AddDuring        `json:"addDuring,omitempty"`
+	Senders       *Senders          `json:"senders,omitempty"`
 	Targets       []Target          `json:"targets"`
 	Profile       string            `json:"cpuProfile,omitempty"`
 	Warnings      []string          `json:"warnings,omitempty"`
@@ -69,6 +71,8 @@ type Params struct {
 	Idle            bool    `json:"idle,omitempty"`
 	Restart         bool    `json:"restart,omitempty"`
 	AddDuring       int     `json:"addDuring,omitempty"`
+	Senders         int     `json:"senders,omitempty"`
+	KillSender      bool    `json:"killSender,omitempty"`
 }
 
 // IngestResult is what POST /v1/events did.

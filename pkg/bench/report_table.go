@@ -119,6 +119,12 @@ func (p Params) load() string {
 	if p.AddDuring > 0 {
 		s += fmt.Sprintf(", %d more made halfway", p.AddDuring)
 	}
+	if p.Senders > 1 {
+		s += fmt.Sprintf(", %d sender instances", p.Senders)
+	}
+	if p.KillSender {
+		s += ", one killed with SIGKILL halfway"
+	}
 	return s
 }
 
@@ -193,6 +199,9 @@ func (r *Report) writeMany(p func(string, ...any)) {
 	if a := r.AddDuring; a != nil {
 		p("add-during\t%s", a)
 	}
+	if s := r.Senders; s != nil {
+		p("senders\t%s", s)
+	}
 }
 
 // String describes the sampled figures in one line.
@@ -218,6 +227,18 @@ func (st *Startup) String() string {
 	}
 	return fmt.Sprintf("with %s subscriptions: stopped in %.1fs; restarted, /readyz 200 after %.1fs, delivering on all %d partitions of every delivery topic after %.1fs%s",
 		num(float64(st.Subscriptions)), st.StopSeconds, st.ReadySeconds, st.Partitions, st.DeliveringSeconds, covered)
+}
+
+// String describes the sender instances in one line.
+func (s *Senders) String() string {
+	out := fmt.Sprintf("%d instances sharing the subscriptions (CPU, memory and gauges above are the main process's)", s.Count)
+	switch {
+	case s.Error != "":
+		out += fmt.Sprintf("; one killed at %.1fs did not come back: %s", s.KilledAtSeconds, s.Error)
+	case s.Killed:
+		out += fmt.Sprintf("; one killed with SIGKILL at %.1fs, restarted %s later and ready in %.1fs", s.KilledAtSeconds, killPause, s.ReadySeconds)
+	}
+	return out
 }
 
 // String describes the addition in one line.

@@ -31,6 +31,8 @@ type runner struct {
 	recv    *Receiver
 	child   *Child
 	childO  ChildOptions // how the child was started, for a restart
+	senders []*Child     // --senders beyond the main child; nil while one is down
+	senderO []ChildOptions
 	admin   *Admin
 	client  *http.Client
 	subs    []string // by endpoint index; "" where none was made
@@ -61,7 +63,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		do   func(context.Context) error
 	}{
 		{"prepare", r.prepare}, {"broker", r.startBroker}, {"receiver", r.startReceiver},
-		{"baselines", r.baselines}, {"engagehub", r.startChild}, {"subscriptions", r.subscribe},
+		{"baselines", r.baselines}, {"engagehub", r.startChild}, {"senders", r.startSenders}, {"subscriptions", r.subscribe},
 		{"warm-up", r.warmUp}, {"restart", r.restart}, {"settle", r.settle}, {"load", r.measure},
 	}
 	for _, s := range steps {

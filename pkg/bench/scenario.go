@@ -31,6 +31,12 @@ type Options struct {
 	// AddDuring more subscriptions are created halfway through the load;
 	// the report gives the others' latency around it.
 	AddDuring int
+	// Senders is the number of sender instances: the main process (every
+	// role) and Senders-1 more running only the sender role. Default 1.
+	Senders int
+	// KillSender kills one of the extra senders with SIGKILL halfway
+	// through the load and starts it again; the report counts duplicates.
+	KillSender bool
 	// Idle offers no load: the measured window is Duration of nothing,
 	// for what subscriptions cost at rest.
 	Idle bool
@@ -86,7 +92,7 @@ const DefaultScenario = "max-1"
 // DefaultOptions are the settings every scenario starts from.
 func DefaultOptions() Options {
 	return Options{
-		Scenario: DefaultScenario, Batch: 50, Concurrency: 16, Subscriptions: 1, Slow: -1,
+		Scenario: DefaultScenario, Batch: 50, Concurrency: 16, Subscriptions: 1, Slow: -1, Senders: 1,
 		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second, DrainIdle: 15 * time.Second, MaxBacklog: 10000,
 		Verify: true, BaselineDuration: 5 * time.Second, BaselineConcurrency: 64,
 	}
@@ -179,6 +185,9 @@ func (o Options) Validate() error {
 	}
 	if o.AddDuring < 0 || (o.AddDuring > 0 && o.Idle) {
 		bad("add-during", "must be ≥ 0, and needs load (not --idle), got %d", o.AddDuring)
+	}
+	if o.Senders < 1 || (o.KillSender && (o.Senders < 2 || o.Idle)) {
+		bad("senders", "must be ≥ 1, and ≥ 2 with load for --kill-sender, got %d", o.Senders)
 	}
 	if o.Failing < 0 || o.Failing >= o.Subscriptions {
 		bad("failing", "must be in [0, --subscriptions), got %d", o.Failing)

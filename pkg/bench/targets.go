@@ -46,12 +46,20 @@ func idleTargets(rep *Report) []Target {
 // manySubsTargets are issue 11's for subs-1000.
 func manySubsTargets(rep *Report) []Target {
 	d, in := rep.Delivery, rep.Ingest
-	out := []Target{
-		{Name: "duplicates = 0", Actual: fmt.Sprint(d.Duplicates), Met: d.Duplicates == 0},
+	var out []Target
+	if s := rep.Senders; s != nil && s.Killed {
+		// a killed sender's unsettled deliveries are sent again by the
+		// others: duplicates are expected, counted in the report
+		out = append(out, Target{Name: "killed sender back and ready", Actual: fmt.Sprintf("%.1f s", s.ReadySeconds),
+			Met: s.Error == "" && s.ReadySeconds > 0})
+	} else {
+		out = append(out, Target{Name: "duplicates = 0", Actual: fmt.Sprint(d.Duplicates), Met: d.Duplicates == 0})
+	}
+	out = append(out, []Target{
 		{Name: "≥ 99 % delivered while the load runs", Actual: fmt.Sprintf("%.2f %%", 100*d.DuringLoad.Fraction), Met: d.DuringLoad.Fraction >= 0.99},
 		{Name: "p99 < 500 ms", Actual: fmt.Sprintf("%.1f ms", rep.Latency.P99), Met: rep.Latency.Count > 0 && rep.Latency.P99 < 500},
 		{Name: "ingest never answers 503", Actual: fmt.Sprint(in.Unavailable), Met: in.Unavailable == 0},
-	}
+	}...)
 	if a := rep.AddDuring; a != nil {
 		out = append(out, Target{Name: "every other subscription's p99 < 1 s while adding", Actual: fmt.Sprintf("%.1f ms", a.WorstP99Ms),
 			Met: a.Error == "" && a.During.Count > 0 && a.WorstP99Ms < 1000})

@@ -8,12 +8,10 @@ import (
 )
 
 // connBudget bounds the webhook connections open over all subscriptions
-// (sender.max_conns_total). Each subscription keeps a connection pool of
-// its own, so that a slow endpoint holds only its own connections; the
-// budget keeps the sum of those pools — file descriptors, and the two
-// goroutines net/http runs per connection — bounded by configuration, not
-// by the number of subscriptions. A dial past the budget first closes the
-// connections sitting idle in every pool, then waits for one to close.
+// (sender.max_conns_total): file descriptors, and the two goroutines
+// net/http runs per connection, bounded by configuration. A dial past the
+// budget first closes the connections sitting idle in every pool it
+// adopted, then waits for one to close.
 type connBudget struct {
 	tokens chan struct{}
 	mu     sync.Mutex
@@ -47,16 +45,6 @@ func (b *connBudget) adopt(t *http.Transport) {
 	}
 	b.mu.Lock()
 	b.pools[t] = struct{}{}
-	b.mu.Unlock()
-}
-
-// forget stops tracking t (its worker stopped).
-func (b *connBudget) forget(t *http.Transport) {
-	if b == nil {
-		return
-	}
-	b.mu.Lock()
-	delete(b.pools, t)
 	b.mu.Unlock()
 }
 

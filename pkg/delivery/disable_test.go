@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -80,5 +81,56 @@ func nextAttempt(t *testing.T, c attemptChan) Attempt {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no attempt within 5s")
 		return Attempt{}
+	}
+}
+
+// A first attempt observes its delivery delay — from the record's write by
+// fan-out to the request — once.
+func TestFirstAttemptObservesTheDeliveryDelayOnce(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	_, srv := testReceiver(t, statuses(204), clock.Now)
+	b := newMemBroker()
+	metrics := NewMetrics(nil)
+	attempts := make(attemptChan, 10)
+	m := record("engagehub.deliver.sub", "c1", "e1")
+	m.Time = clock.Now().Add(-3 * time.Second)
+	_ = b.WriteMessages(context.Background(), m)
+	runWorker(t, testConfig(), Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Clock: clock, Metrics: metrics, Attempts: attempts})
+	nextAttempt(t, attempts)
+	var out dto.Metric
+	if err := metrics.delay.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if h := out.GetHistogram(); h.GetSampleCount() != 1 || h.GetSampleSum() < 3 || h.GetSampleSum() > 4 {
+		t.Fatalf("delay observed %d times summing %.2fs, want once, 3s", h.GetSampleCount(), h.GetSampleSum())
+	}
+}
+
+// Positions settled within sender.commit_interval of a commit go out
+// together in the next one, and a stop commits what is left: each commit
+// writes a record per partition to __consumer_offsets, so committing on
+// every settle costs the broker deliveries × partitions.
+func TestSettledPositionsWaitForTheCommitInterval(t *testing.T) {
+	t.Parallel()
+	_, srv := testReceiver(t, statuses(204), time.Now)
+	b := newMemBroker()
+	attempts := make(attemptChan, 100)
+	for i := range 20 {
+		_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", fmt.Sprintf("c%d", i), fmt.Sprintf("e%d", i)))
+	}
+	cfg := testConfig()
+	cfg.CommitInterval = time.Hour
+	_, stop := runWorker(t, cfg, Endpoint{URL: srv.URL}, Deps{Broker: b, Sink: b, Attempts: attempts})
+	for range 20 {
+		nextAttempt(t, attempts)
+	}
+	eventually(t, 5*time.Second, func() bool { b.mu.Lock(); defer b.mu.Unlock(); return b.commits == 1 }, "the first settle committed")
+	stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.commits != 2 || b.committed[cfg.Topics.Group+"|engagehub.deliver.sub"] != 20 {
+		t.Fatalf("%d commits, committed up to %d; want 2 (the first settle, then the rest at stop) covering all 20",
+			b.commits, b.committed[cfg.Topics.Group+"|engagehub.deliver.sub"])
 	}
 }

@@ -45,10 +45,10 @@ func (d *dispatcher) submit(j *job) {
 	w := d.w
 	if w.ep.Ordering == OrderingNone || j.key == "" {
 		w.sup.jobs.Add(1)
-		go func() {
+		w.sup.runners.Go(func() {
 			defer w.sup.jobs.Done()
 			w.finish(j, w.safeProcess(w.ctx, j))
-		}()
+		})
 		return
 	}
 	d.mu.Lock()
@@ -63,7 +63,7 @@ func (d *dispatcher) submit(j *job) {
 	d.mu.Unlock()
 	if start {
 		w.sup.jobs.Add(1)
-		go d.run(j.key, ks)
+		w.sup.runners.Go(func() { d.run(j.key, ks) })
 	}
 }
 

@@ -23,6 +23,7 @@ type memBroker struct {
 	topics    map[string][]kafka.Message
 	committed map[string]int64
 	fetches   map[string]int // records fetched, by topic
+	commits   int            // Commit calls, every group
 	changed   chan struct{}
 }
 
@@ -183,6 +184,7 @@ func (f *memFeed) drain(ctx context.Context, h kafka.ConsumerHandler, topic stri
 func (f *memFeed) Commit(offsets map[kafka.TopicPartition]int64) error {
 	f.b.mu.Lock()
 	defer f.b.mu.Unlock()
+	f.b.commits++
 	for tp, off := range offsets {
 		k := f.group + "|" + tp.Topic
 		f.b.committed[k] = max(f.b.committed[k], off+1)

@@ -94,25 +94,35 @@ func (s *Supervisor) settle(j *job) {
 // commits commits settled positions as they advance until stop is closed,
 // then makes a final commit. One commit request covers every subscription.
 func (s *Supervisor) commits(stop <-chan struct{}) {
-	var retry <-chan time.Time
+	var next <-chan time.Time // set: the next commit waits for it
+	failing := false
 	for {
 		select {
 		case <-s.commit:
-		case <-retry:
+			if next != nil {
+				continue // settled meanwhile: the next commit takes it
+			}
+		case <-next:
 		case <-stop:
-			s.commitAll()
+			s.commitAll(false)
 			return
 		}
-		retry = nil
-		if !s.commitAll() {
-			retry = time.After(100 * time.Millisecond) // I/O backoff, not a schedule
+		next = nil
+		n, ok := s.commitAll(failing)
+		switch failing = !ok; {
+		case failing:
+			next = time.After(100 * time.Millisecond) // I/O backoff, not a schedule
+		case n > 0 && s.cfg.CommitInterval > 0:
+			next = time.After(s.cfg.CommitInterval) // commit cadence, not a schedule
 		}
 	}
 }
 
-// commitAll commits every advanced position in one request; false when it
-// failed (the positions are kept for the next).
-func (s *Supervisor) commitAll() bool {
+// commitAll commits every advanced position in one request and says how
+// many; ok is false when it failed (the positions are kept for the next). A failure is logged when
+// the last commit succeeded (wasFailing false); repeats only at debug (a
+// rejoin takes seconds of retries).
+func (s *Supervisor) commitAll(wasFailing bool) (n int, ok bool) {
 	s.mu.Lock()
 	all := map[kafka.TopicPartition]int64{}
 	for _, o := range s.offs {
@@ -122,7 +132,7 @@ func (s *Supervisor) commitAll() bool {
 	}
 	s.mu.Unlock()
 	if len(all) == 0 {
-		return true
+		return 0, true
 	}
 	err := s.deps.Deliveries.Commit(all)
 	s.mu.Lock()
@@ -132,8 +142,13 @@ func (s *Supervisor) commitAll() bool {
 			o.committed(tp.Partition, off, err == nil)
 		}
 	}
-	if err != nil {
+	switch {
+	case err != nil && !wasFailing:
 		s.log.Warn("commit failed; retrying", zap.Int("count", len(all)), zap.Error(err))
+	case err != nil:
+		s.log.Debug("commit failed again; retrying", zap.Int("count", len(all)), zap.Error(err))
+	case wasFailing:
+		s.log.Info("commit succeeded again", zap.Int("count", len(all)))
 	}
-	return err == nil
+	return len(all), err == nil
 }

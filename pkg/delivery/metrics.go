@@ -6,6 +6,7 @@ import "github.com/prometheus/client_golang/prometheus"
 type Metrics struct {
 	deliveries  *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
+	delay       prometheus.Histogram
 	inFlight    *prometheus.GaugeVec
 	retry       *prometheus.GaugeVec
 	deadLetters *prometheus.CounterVec
@@ -27,6 +28,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Delivery attempts by outcome (delivered, retry, dead_letter, disable), and events a transformation cancelled (cancelled)."}, []string{"subscription", "outcome"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "engagehub_delivery_attempt_duration_seconds",
 			Help: "Latency of one webhook POST.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12)}, sub),
+		delay: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "engagehub_delivery_delay_seconds",
+			Help: "Time from a delivery record's write by fan-out (its Kafka timestamp) until its first attempt is sent: the sender's fetch and queueing, " +
+				"the last stage of the end-to-end latency before the webhook's own.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),
 		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_delivery_in_flight",
 			Help: "Webhook requests in flight."}, sub),
 		retry: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "engagehub_retry_pending",
@@ -44,7 +48,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "engagehub_attempt_log_dropped_total",
 			Help: "Attempt-log entries dropped because the log buffer was full."}),
 	}
-	reg.MustRegister(m.deliveries, m.duration, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.disabled, m.dropped, m.panics)
+	reg.MustRegister(m.deliveries, m.duration, m.delay, m.inFlight, m.retry, m.deadLetters, m.circuit, m.lag, m.disabled, m.dropped, m.panics)
 	return m
 }
 

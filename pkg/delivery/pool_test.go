@@ -13,8 +13,10 @@ import (
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// A slow endpoint holding all of its connections must not hold up another
-// subscription whose endpoint is on the same host.
+// A slow endpoint holding all of its connections (its concurrency,
+// min(maxInFlight, max_conns_per_host)) must not hold up another
+// subscription whose endpoint is on the same host: the shared transport
+// sets no per-host connection limit.
 func TestSlowEndpointDoesNotStarveAnotherOnTheSameHost(t *testing.T) {
 	release, arrived := make(chan struct{}), make(chan struct{}, 2)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -27,9 +29,10 @@ func TestSlowEndpointDoesNotStarveAnotherOnTheSameHost(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 
-	shared := webhook.NewHTTPClient(webhook.DialPolicy{Allow: mustNetworks(t, "127.0.0.0/8")}, 0, 2)
-	budget := newConnBudget(8)
-	slow, fast := ownPool(shared, 2, 2, budget), ownPool(shared, 2, 2, budget)
+	cfg := DefaultConfig()
+	cfg.AllowNetworks, cfg.MaxConnsPerHost = []string{"127.0.0.0/8"}, 2
+	shared := NewHTTPClient(cfg) // every worker's client
+	slow, fast := shared, shared
 	for range 2 { // every connection the slow subscription may open
 		go func() {
 			if res, err := slow.Get(srv.URL + "/slow"); err == nil {
@@ -66,14 +69,13 @@ func mustNetworks(t *testing.T, cidrs ...string) []netip.Prefix {
 	return p
 }
 
-// The connections of every subscription's pool together stay within
-// sender.max_conns_total: a dial past it closes the idle ones of the other
-// pools first, so a subscription that needs a connection gets one.
-func TestConnectionsOfAllPoolsStayWithinTheBudget(t *testing.T) {
+// The webhook connections to every receiver together stay within
+// sender.max_conns_total: a dial past it closes the idle ones first, so a
+// subscription that needs a connection gets one.
+func TestConnectionsOfAllReceiversStayWithinTheBudget(t *testing.T) {
 	t.Parallel()
 	var open, peak atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+	count := func(_ net.Conn, s http.ConnState) {
 		switch s {
 		case http.StateNew:
 			if n := open.Add(1); n > peak.Load() {
@@ -83,19 +85,23 @@ func TestConnectionsOfAllPoolsStayWithinTheBudget(t *testing.T) {
 			open.Add(-1)
 		}
 	}
-	srv.Start()
-	defer srv.Close()
-	shared := webhook.NewHTTPClient(webhook.DialPolicy{Allow: mustNetworks(t, "127.0.0.0/8")}, 0, 4)
-	budget := newConnBudget(3)
-	for i := range 10 { // ten subscriptions, one after another, each keeping its connection idle
-		c := ownPool(shared, 4, 4, budget)
-		res, err := c.Get(srv.URL + fmt.Sprintf("/s%d", i))
+	cfg := DefaultConfig()
+	cfg.AllowNetworks, cfg.MaxConnsTotal = []string{"127.0.0.0/8"}, 3
+	shared := NewHTTPClient(cfg)
+	NewSupervisor(cfg, Deps{Client: shared}) // adopts the client's transport into its budget
+	// ten receivers, one after another, each connection kept idle
+	for i := range 10 {
+		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+		srv.Config.ConnState = count
+		srv.Start()
+		defer srv.Close()
+		res, err := shared.Get(srv.URL + fmt.Sprintf("/s%d", i))
 		if err != nil {
-			t.Fatalf("subscription %d: %v", i, err)
+			t.Fatalf("receiver %d: %v", i, err)
 		}
 		res.Body.Close()
 	}
-	if p := peak.Load(); p > 4 { // 3, plus one the server may not have seen close yet
+	if p := peak.Load(); p > 4 { // 3, plus one a server may not have seen close yet
 		t.Fatalf("%d connections open at once, budget 3", p)
 	}
 }

@@ -63,6 +63,9 @@ func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, bool
 		return Result{}, false
 	}
 	defer w.sup.releaseSend()
+	if j.attempts == 0 && !j.returning && !j.msg.Time.IsZero() {
+		w.deps.Metrics.delay.Observe(max(w.clock.Now().Sub(j.msg.Time).Seconds(), 0))
+	}
 	w.inFlight.Inc()
 	res := w.sender.Load().SendRequest(ctx, MessageID(j.id), req)
 	w.inFlight.Dec()

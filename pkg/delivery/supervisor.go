@@ -18,13 +18,26 @@ import (
 // lagInterval is how often the supervisor refreshes the lag gauges.
 const lagInterval = 15 * time.Second
 
-// NewHTTPClient is the one delivery client every worker clones: the dial
-// policy from AllowNetworks, MaxConnsPerHost, no redirects. Per-request
-// timeouts come from each Endpoint.
+// NewHTTPClient is the delivery client every worker shares: the dial
+// policy from AllowNetworks, no redirects, keep-alive connections pooled
+// per receiver host across subscriptions — at most MaxIdleConns idle per
+// host, twice MaxInFlightTotal idle in all, each closed after
+// IdleConnTimeout unused — so the connections open follow the requests in
+// flight, not the number of subscriptions. It sets no per-host connection
+// limit: each subscription's concurrency, min(maxInFlight,
+// MaxConnsPerHost), bounds the connections it holds, so a slow endpoint
+// holds only its own requests' connections and never waits for, or keeps
+// from, another subscription's on the same host. Per-request timeouts come
+// from each Endpoint.
 func NewHTTPClient(cfg Config) *http.Client {
-	c := webhook.NewHTTPClient(cfg.DialPolicy(), 0, cfg.MaxConnsPerHost)
-	if t, ok := c.Transport.(*http.Transport); ok && cfg.IdleConnTimeout > 0 {
-		t.IdleConnTimeout = cfg.IdleConnTimeout
+	c := webhook.NewHTTPClient(cfg.DialPolicy(), 0, 0)
+	if t, ok := c.Transport.(*http.Transport); ok {
+		t.MaxConnsPerHost = 0
+		t.MaxIdleConnsPerHost = max(1, cfg.MaxIdleConns)
+		t.MaxIdleConns = max(t.MaxIdleConnsPerHost, 2*cfg.MaxInFlightTotal)
+		if cfg.IdleConnTimeout > 0 {
+			t.IdleConnTimeout = cfg.IdleConnTimeout
+		}
 	}
 	return c
 }
@@ -51,6 +64,7 @@ type Supervisor struct {
 	buffered atomic.Int64    // records held by all workers
 	started  atomic.Bool     // own topics created
 	jobs     sync.WaitGroup  // goroutines working on records
+	runners  *runners        // reused goroutines that run them
 	commit   chan struct{}   // a settle moved a committable offset
 	sends    chan struct{}   // a token per request in flight, all subscriptions (MaxInFlightTotal)
 	conns    *connBudget     // webhook connections open, all subscriptions (MaxConnsTotal)
@@ -66,12 +80,15 @@ type Supervisor struct {
 // NewSupervisor returns the sender; deps are shared by all its workers.
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
-	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg),
+	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg), runners: newRunners(),
 		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)), conns: newConnBudget(cfg.MaxConnsTotal),
 		desired: map[string]Endpoint{}, workers: map[string]*Worker{},
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
 	s.hard, s.soft = context.Background(), context.Background()
 	s.mover = newMover(s)
+	if t, ok := deps.Client.Transport.(*http.Transport); ok && s.conns != nil {
+		s.conns.adopt(t)
+	}
 	return s
 }
 

@@ -19,7 +19,7 @@ type Deps struct {
 	Tiers      Feed         // one group member over the shared retry tiers
 	Broker     Broker       // topic admin and backlog reads
 	Sink       Sink         // acks=all writer for retry tiers, dead letters, operational events
-	Client     *http.Client // webhook.NewHTTPClient with the dial policy; each worker clones its transport into a pool of its own
+	Client     *http.Client // NewHTTPClient: one transport, connections pooled per receiver host for every worker
 	Decoder    Decoder
 	Disabler   Disabler        // nil: only the operational event and the log
 	Lookup     Lookup          // every subscription, enabled or not; nil: only the running ones. Retries of a subscription it does not know (deleted) are dropped
@@ -80,7 +80,7 @@ type Worker struct {
 // newWorker returns the worker for ep, owned by sup.
 func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	cfg, deps := sup.cfg, sup.deps
-	client := ownPool(deps.Client, min(ep.MaxInFlight, cfg.MaxConnsPerHost), cfg.MaxIdleConns, sup.conns)
+	client := deps.Client
 	sender, err := NewSender(client, ep, deps.UserAgent, deps.Clock)
 	if err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	w := &Worker{cfg: cfg, ep: ep, sup: sup, deps: deps, clock: deps.Clock, client: client,
 		log:   deps.Log.With(zap.String("subscription", ep.ID)),
 		sched: Schedule{Delays: cfg.RetrySchedule, Jitter: cfg.RetryJitter, rand: sup.rand},
-		tiers: sup.tiers, ctx: ctx, cancel: cancel, slots: make(chan struct{}, ep.MaxInFlight)}
+		tiers: sup.tiers, ctx: ctx, cancel: cancel, slots: make(chan struct{}, min(ep.MaxInFlight, cfg.MaxConnsPerHost))}
 	w.sender.Store(sender)
 	w.limiter = newLimiter(ep.RateLimit)
 	m := deps.Metrics
@@ -106,27 +106,6 @@ func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	})
 	w.disp = newDispatcher(w)
 	return w, nil
-}
-
-// ownPool gives a worker its own connection pool, cloned from the shared
-// client's transport (dial policy, timeouts) and sized to the worker's
-// concurrency: a slow endpoint then holds only its own connections, never
-// those of another subscription on the same host. It keeps at most idle
-// connections idle, closed after the transport's IdleConnTimeout, so an
-// idle subscription holds none; every pool dials within budget.
-func ownPool(shared *http.Client, conns, idle int, budget *connBudget) *http.Client {
-	t, ok := shared.Transport.(*http.Transport)
-	if !ok {
-		return shared
-	}
-	t = t.Clone()
-	t.MaxConnsPerHost, t.MaxIdleConnsPerHost = conns, min(conns, max(1, idle))
-	if budget != nil {
-		budget.adopt(t)
-	}
-	c := *shared
-	c.Transport = t
-	return &c
 }
 
 // update takes a changed endpoint of the same shape (sameShape): new
@@ -179,8 +158,4 @@ func (w *Worker) finish(j *job, v verdict) {
 // records are delivered again when the subscription comes back).
 func (w *Worker) stop() {
 	w.cancel()
-	w.client.CloseIdleConnections()
-	if t, ok := w.client.Transport.(*http.Transport); ok {
-		w.sup.conns.forget(t)
-	}
 }

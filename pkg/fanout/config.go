@@ -12,6 +12,12 @@ type Config struct {
 	Group string `mapstructure:"group"`
 	// BatchSize is the most event records copied per batch. Default 1000.
 	BatchSize int `mapstructure:"batch_size"`
+	// BatchCopies bounds a batch by the copies it makes: once its events
+	// add up to this many copies (events × matching subscriptions) it is
+	// written, whatever BatchSize says, so the copies in memory and the
+	// time one write takes do not grow with the number of subscriptions.
+	// Default 20000 (about 14 MiB of 512-byte events).
+	BatchCopies int `mapstructure:"batch_copies"`
 	// Linger is how long a batch waits for more records after the first.
 	// Default 5ms.
 	Linger time.Duration `mapstructure:"linger"`
@@ -27,7 +33,7 @@ type Config struct {
 
 // DefaultConfig returns the section's defaults.
 func DefaultConfig() Config {
-	return Config{Group: "engagehub-fanout", BatchSize: 1000, Linger: 5 * time.Millisecond,
+	return Config{Group: "engagehub-fanout", BatchSize: 1000, BatchCopies: 20000, Linger: 5 * time.Millisecond,
 		RetryBackoff: 500 * time.Millisecond, ShutdownTimeout: 10 * time.Second}
 }
 
@@ -39,6 +45,9 @@ func (c Config) Validate() error {
 	}
 	if c.BatchSize < 1 || c.BatchSize > 100000 {
 		errs = append(errs, errors.New("fanout.batch_size: must be between 1 and 100000"))
+	}
+	if c.BatchCopies < 1 {
+		errs = append(errs, errors.New("fanout.batch_copies: must be at least 1"))
 	}
 	if c.Linger < 0 || c.Linger > time.Second {
 		errs = append(errs, errors.New("fanout.linger: must be between 0 and 1s"))

@@ -10,7 +10,8 @@
 //	                         └─► <team topic>
 //
 // It works in batches: up to fanout.batch_size records (or what arrived
-// within fanout.linger), every copy of the batch written with one
+// within fanout.linger, or the records whose copies reach
+// fanout.batch_copies), every copy of the batch written with one
 // WriteMessages call (acks=all), and only then the batch's offsets
 // committed. The stages overlap, bounded to one batch each: the next batch
 // is fetched while one is written and the one before is committed; batches

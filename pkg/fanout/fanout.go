@@ -133,7 +133,7 @@ func New(cfg Config, deps Deps) *Fanout {
 }
 
 // collect fetches the first record (waiting as long as it takes), then
-// more until BatchSize or Linger.
+// more until BatchSize, BatchCopies or Linger.
 func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
 	first, err := f.deps.Source.Fetch(ctx)
 	if err != nil {
@@ -141,14 +141,17 @@ func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
 	}
 	batch := make([]kafka.Message, 1, f.cfg.BatchSize)
 	batch[0] = first
+	snap := f.deps.Matcher.Load()
+	copies := len(snap.Match(f.eventType(&first)))
 	lctx, cancel := context.WithTimeout(ctx, f.cfg.Linger)
 	defer cancel()
-	for len(batch) < f.cfg.BatchSize {
+	for len(batch) < f.cfg.BatchSize && copies < f.cfg.BatchCopies {
 		m, err := f.deps.Source.Fetch(lctx)
 		if err != nil {
 			break // linger over, or ctx done: settle what we have
 		}
 		batch = append(batch, m)
+		copies += len(snap.Match(f.eventType(&m)))
 	}
 	return batch, nil
 }
@@ -211,7 +214,9 @@ func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (ma
 		f.buf.drop()
 		return nil, errors.Join(fmt.Errorf("fanout: write %d copies", len(out)), err)
 	}
-	f.metrics.batchWrite.Observe(f.now().Sub(start).Seconds())
+	end := f.now()
+	f.metrics.batchWrite.Observe(end.Sub(start).Seconds())
+	f.metrics.written(batch, end)
 	f.buf.reuse()
 	return copies, nil
 }

@@ -2,6 +2,7 @@ package fanout
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -16,6 +17,7 @@ type metrics struct {
 	deadLetters *prometheus.CounterVec
 	lag         *prometheus.GaugeVec
 	batchWrite  prometheus.Histogram
+	delay       prometheus.Histogram
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -40,11 +42,26 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "engagehub_fanout_batch_write_seconds", Help: "Time to write (acks=all) every copy of one batch.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
+		delay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "engagehub_fanout_delay_seconds", Help: "Time from an event record's write (its Kafka timestamp) until its copies were acknowledged: " +
+				"the fan-out stage of the end-to-end latency.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.events, m.copies, m.skipped, m.deadLetters, m.lag, m.batchWrite)
+		reg.MustRegister(m.events, m.copies, m.skipped, m.deadLetters, m.lag, m.batchWrite, m.delay)
 	}
 	return m
+}
+
+// written records, for each event of batch, how long it took from its
+// write to its copies' acknowledgment at now.
+func (m *metrics) written(batch []kafka.Message, now time.Time) {
+	for i := range batch {
+		if t := batch[i].Time; !t.IsZero() {
+			m.delay.Observe(max(now.Sub(t).Seconds(), 0))
+		}
+	}
 }
 
 // committed records what a committed batch did.

@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/subscription"
 )
 
 // pipeSource hands out msgs one by one and checks, at each commit, that
@@ -121,5 +124,81 @@ func TestNextBatchIsFetchedDuringAWriteAndCommitsFollowWritesInOrder(t *testing.
 	}
 	if !slices.Equal(src.committed, []int64{1, 2, 3}) {
 		t.Fatalf("committed offsets %v, want [1 2 3] in order", src.committed)
+	}
+}
+
+// sizeSink records how many copies each write held.
+type sizeSink struct {
+	mu    sync.Mutex
+	sizes []int
+	total int
+}
+
+func (s *sizeSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sizes = append(s.sizes, len(msgs))
+	s.total += len(msgs)
+	return nil
+}
+
+func (s *sizeSink) written() int { s.mu.Lock(); defer s.mu.Unlock(); return s.total }
+
+// A batch ends once its copies reach fanout.batch_copies, however many
+// events batch_size would take: with a thousand subscriptions a batch of a
+// thousand events would be a million copies in memory and in one write.
+func TestBatchEndsWhenItsCopiesReachBatchCopies(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	src := &pipeSource{written: map[int64]bool{}, commitCh: make(chan struct{}, 100)}
+	for off := int64(1); off <= 30; off++ {
+		src.msgs = append(src.msgs, kafka.Message{Topic: "engage.contact.updated", Offset: off, Key: []byte("c1"), Value: []byte(strconv.FormatInt(off, 10))})
+	}
+	var subs []subscription.Subscription
+	for i := range 10 {
+		subs = append(subs, webhookSub(fmt.Sprintf("hook%d", i), "*"))
+	}
+	sink := &sizeSink{}
+	cfg := DefaultConfig()
+	cfg.BatchSize, cfg.BatchCopies, cfg.Linger = 1000, 50, time.Second
+	f := New(cfg, Deps{Source: src, Sink: sink, EventPrefix: "engage.", DeliveryPrefix: "d.", Matcher: snapshotOf(subs...)})
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	waitFor(ctx, t, "every copy written", func() bool { return sink.written() == 300 })
+	cancel()
+	<-done
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	for i, n := range sink.sizes {
+		if n > 50 {
+			t.Fatalf("write %d held %d copies, want ≤ batch_copies (50); writes %v", i, n, sink.sizes)
+		}
+	}
+}
+
+// Each event's fan-out delay — from its record's write to its copies'
+// acknowledgment — is observed once, whatever the number of copies.
+func TestFanoutDelayIsObservedOncePerEvent(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	src := &pipeSource{written: map[int64]bool{}, commitCh: make(chan struct{}, 100)}
+	written := time.Now().Add(-2 * time.Second)
+	for off := int64(1); off <= 5; off++ {
+		src.msgs = append(src.msgs, kafka.Message{Topic: "engage.contact.updated", Offset: off, Key: []byte("c1"), Value: []byte("x"), Time: written})
+	}
+	sink := &sizeSink{}
+	f := New(DefaultConfig(), Deps{Source: src, Sink: sink, EventPrefix: "engage.", DeliveryPrefix: "d.",
+		Matcher: snapshotOf(webhookSub("a", "*"), webhookSub("b", "*"))})
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+	waitFor(ctx, t, "every copy written", func() bool { return sink.written() == 10 })
+	cancel()
+	<-done
+	var m dto.Metric
+	if err := f.metrics.delay.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	if n, sum := m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum(); n != 5 || sum < 5*2 {
+		t.Fatalf("delay observed %d times summing %.1fs, want 5 (one per event) of ≥ 2s each", n, sum)
 	}
 }

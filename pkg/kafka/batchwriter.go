@@ -41,8 +41,8 @@ type topicLayout struct {
 // layoutTTL is how long a topic's partitions and leaders are trusted.
 const layoutTTL = 10 * time.Second
 
-// NewBatchWriter returns a BatchWriter; opts' WriteTimeout, MaxAttempts and
-// BatchBytes apply (batching options do not: each call is a batch).
+// NewBatchWriter returns a BatchWriter; opts' WriteTimeout, MaxAttempts,
+// BatchBytes and RequestBytes apply (batching options do not: each call is a batch).
 func (c *Client) NewBatchWriter(opts WriterOptions) *BatchWriter {
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = 10 * time.Second
@@ -52,6 +52,9 @@ func (c *Client) NewBatchWriter(opts WriterOptions) *BatchWriter {
 	}
 	if opts.BatchBytes <= 0 {
 		opts.BatchBytes = DefaultBatchBytes
+	}
+	if opts.RequestBytes <= 0 {
+		opts.RequestBytes = DefaultRequestBytes
 	}
 	return &BatchWriter{c: c, opts: opts, layout: map[string]topicLayout{}}
 }
@@ -189,13 +192,21 @@ func (w *BatchWriter) produceTo(ctx context.Context, parts map[TopicPartition][]
 }
 
 // request builds one produce request from the head of each partition's
-// messages, at most BatchBytes each; rest is what did not fit.
+// messages, at most BatchBytes each and RequestBytes in all (at least one
+// partition's batch); rest is what did not fit, each partition's messages
+// still in order.
 func (w *BatchWriter) request(parts map[TopicPartition][]Message) (*produceapi.Request, map[TopicPartition][]Message, map[TopicPartition][]Message) {
 	req := &produceapi.Request{Acks: -1, Timeout: int32(w.opts.WriteTimeout / time.Millisecond)}
 	byTopic := map[string]int{}
 	sent, rest := map[TopicPartition][]Message{}, map[TopicPartition][]Message{}
+	var total int64
 	for tp, ms := range parts {
-		n := batchLen(ms, w.opts.BatchBytes)
+		if total >= w.opts.RequestBytes {
+			rest[tp] = ms
+			continue
+		}
+		n, size := batchLen(ms, w.opts.BatchBytes)
+		total += size
 		sent[tp] = ms[:n]
 		if n < len(ms) {
 			rest[tp] = ms[n:]
@@ -214,19 +225,21 @@ func (w *BatchWriter) request(parts map[TopicPartition][]Message) (*produceapi.R
 	return req, sent, rest
 }
 
-// batchLen is how many of ms fit in max bytes (at least one).
-func batchLen(ms []Message, max int64) int {
+// batchLen is how many of ms fit in max bytes (at least one), and their
+// estimated size.
+func batchLen(ms []Message, max int64) (int, int64) {
 	var size int64
 	for i, m := range ms {
-		size += int64(len(m.Key)+len(m.Value)) + 70
+		n := int64(len(m.Key)+len(m.Value)) + 70
 		for _, h := range m.Headers {
-			size += int64(len(h.Key) + len(h.Value) + 2)
+			n += int64(len(h.Key) + len(h.Value) + 2)
 		}
-		if size > max && i > 0 {
-			return i
+		if size+n > max && i > 0 {
+			return i, size
 		}
+		size += n
 	}
-	return len(ms)
+	return len(ms), size
 }
 
 func records(ms []Message) protocol.RecordReader {

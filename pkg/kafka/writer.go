@@ -25,7 +25,17 @@ type WriterOptions struct {
 	// under what a broker accepts by default (message.max.bytes, 1 MiB): a
 	// larger batch is refused whole with MESSAGE_TOO_LARGE.
 	BatchBytes int64
+	// RequestBytes caps the bytes of one produce request of a BatchWriter,
+	// over all its partitions (a partition's batch is never split across
+	// requests). Default DefaultRequestBytes. A request of a thousand
+	// partitions' batches grows to tens of megabytes, which a broker takes
+	// longer to append than the request timeout: the whole request then
+	// fails and is sent again, and again.
+	RequestBytes int64
 }
+
+// DefaultRequestBytes is the default WriterOptions.RequestBytes.
+const DefaultRequestBytes = 4 << 20
 
 // DefaultBatchBytes is the default WriterOptions.BatchBytes: under the 1 MiB
 // a broker accepts by default (message.max.bytes), so no batch is refused
