@@ -38,6 +38,7 @@ type Console struct {
 	cfg      Config
 	deps     Deps
 	sessions *sessions
+	signins  *throttle
 	key      []byte // signs the sign-in form's token; random per process
 	pages    *pages
 	rates    *rates
@@ -55,7 +56,7 @@ func New(cfg Config, deps Deps) *Console {
 		deps.Log = zap.NewNop()
 	}
 	c := &Console{cfg: cfg, deps: deps, key: []byte(randomToken()), pages: mustParsePages(),
-		sessions: newSessions(cfg.SessionTTL, cfg.MaxSessions, deps.Now)}
+		sessions: newSessions(cfg.SessionTTL, cfg.MaxSessions, deps.Now), signins: newThrottle(failedSignins, time.Minute, deps.Now)}
 	c.rates = newRates(deps.Metrics, deps.Now)
 	c.routes = append(c.consoleRoutes(), c.portalRoutes()...)
 	c.mux = http.NewServeMux()
@@ -66,6 +67,10 @@ func New(cfg Config, deps Deps) *Console {
 	c.mux.HandleFunc("/portal/", c.notFound)
 	return c
 }
+
+// failedSignins is how many refused sign-ins a minute a process takes
+// before it refuses every sign-in until the minute is over.
+const failedSignins = 20
 
 // Mount returns the routes to add to the API router: the console's and the
 // portal's subtrees, and the admin API's portal-link endpoints.

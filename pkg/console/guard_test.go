@@ -220,3 +220,21 @@ func TestAConsoleWithoutPortalLinksAnswersItsPortalRoutes401AndNeverPanics(t *te
 		t.Fatalf("mounted %d routes, want the two subtrees only", len(c.Mount()))
 	}
 }
+
+func TestRefusedSigninsPastTheLimitRefuseEveryoneForAMinute(t *testing.T) {
+	t.Parallel()
+	tc := newTestConsole(t)
+	b := newBrowser(t, tc.srv)
+	for i := range failedSignins {
+		if status := b.signIn("wrong-token-0123456789"); status != http.StatusUnauthorized {
+			t.Fatalf("refused sign-in %d = %d, want 401", i, status)
+		}
+	}
+	if status := b.signIn(adminToken); status != http.StatusTooManyRequests {
+		t.Fatalf("sign-in past the limit = %d, want 429 even with the right token", status)
+	}
+	tc.clk.advance(time.Minute)
+	if status := b.signIn(adminToken); status != http.StatusSeeOther {
+		t.Fatalf("sign-in a minute later = %d, want 303", status)
+	}
+}

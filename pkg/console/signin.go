@@ -30,7 +30,12 @@ func (c *Console) signin(w http.ResponseWriter, r *http.Request) {
 		c.showSignin(w, r, http.StatusForbidden, "The sign-in form expired: try again.")
 		return
 	}
+	if !c.signins.allowed() {
+		c.showSignin(w, r, http.StatusTooManyRequests, "Too many refused sign-ins: try again in a minute.")
+		return
+	}
 	if !c.deps.Tokens.Valid(strings.TrimSpace(r.PostFormValue("token"))) {
+		c.signins.fail()
 		c.deps.Log.Info("console sign-in refused")
 		c.showSignin(w, r, http.StatusUnauthorized, "That is not an admin token.")
 		return
