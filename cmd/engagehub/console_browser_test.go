@@ -76,9 +76,17 @@ func TestBrowserOperatorPathFromSigninToRedrivenDelivery(t *testing.T) {
 	}
 	s.shot("11-trace-of-the-redriven-event")
 
+	s.navigate(s.base + "/console/subscriptions/pos-sync/replay")
+	since := time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04")
+	s.do(chromedp.SetValue(chromedp.CSS("#since"), since), chromedp.Click(chromedp.CSS("#replay")),
+		chromedp.WaitVisible(chromedp.CSS("#replay-state[data-done]"))) // live.js refreshes it while it runs
+	s.expectText("#replay-state", "done")
+	s.expectText("#replay-percent", "100%")
+	s.shot("12-replay-done")
+
 	s.navigate(s.base + "/console/")
 	s.expectText(`#subscription-stats`, "pos-sync")
-	s.shot("12-overview")
+	s.shot("13-overview")
 }
 
 func TestBrowserPortalLinkShowsItsOwnSubscriptionOnlyUntilRevoked(t *testing.T) {
