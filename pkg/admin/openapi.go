@@ -61,7 +61,7 @@ func (o *OpenAPI) Document() map[string]any {
 		"paths":   paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas":         schemas(),
+			"schemas":         allSchemas(),
 		},
 	}
 }
@@ -116,11 +116,11 @@ func operation(rt httpapi.Route, method string, params []string) map[string]any 
 	if rt.Authenticated {
 		op["security"] = []any{map[string]any{"bearer": []string{}}}
 	}
-	if len(params) > 0 {
-		list := make([]any, 0, len(params))
-		for _, name := range params {
-			list = append(list, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-		}
+	list := make([]any, 0, len(params))
+	for _, name := range params {
+		list = append(list, map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+	}
+	if list = append(list, queryFor(rt, method)...); len(list) > 0 {
 		op["parameters"] = list
 	}
 	if body := requestBodyFor(rt, method); body != nil {

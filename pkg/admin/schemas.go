@@ -1,59 +1,9 @@
 package admin
 
-import (
-	"net/http"
-	"strconv"
-
-	"github.com/engagehub/engagehub/pkg/httpapi"
-)
-
 func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
 
 func jsonContent(schema any) map[string]any {
 	return map[string]any{"application/json": map[string]any{"schema": schema}}
-}
-
-// subscriptionOps lists the subscription operations whose bodies the
-// document describes precisely; other routes get a generic response.
-var subscriptionOps = map[string]struct {
-	status int
-	body   string // request schema, "" for none
-	resp   string // response schema, "" for none
-}{
-	"GET /v1/subscriptions":                     {http.StatusOK, "", "SubscriptionList"},
-	"POST /v1/subscriptions":                    {http.StatusCreated, "Subscription", "SubscriptionWithSecret"},
-	"GET /v1/subscriptions/{id}":                {http.StatusOK, "", "Subscription"},
-	"PUT /v1/subscriptions/{id}":                {http.StatusOK, "Subscription", "SubscriptionWithSecret"},
-	"PATCH /v1/subscriptions/{id}":              {http.StatusOK, "Subscription", "SubscriptionWithSecret"},
-	"DELETE /v1/subscriptions/{id}":             {http.StatusNoContent, "", ""},
-	"POST /v1/subscriptions/{id}/secret/rotate": {http.StatusOK, "", "SubscriptionWithSecret"},
-	"POST /v1/subscriptions/test-filter":        {http.StatusOK, "TestFilterRequest", "TestFilterResult"},
-	"POST /v1/subscriptions/test-transform":     {http.StatusOK, "TestTransformRequest", "TestTransformResult"},
-}
-
-func responsesFor(rt httpapi.Route, method string) map[string]any {
-	errResp := map[string]any{"description": "error", "content": jsonContent(ref("Error"))}
-	op, ok := subscriptionOps[method+" "+rt.Path]
-	if !ok {
-		return map[string]any{"200": map[string]any{"description": "OK"}, "default": errResp}
-	}
-	success := map[string]any{"description": http.StatusText(op.status)}
-	if op.resp != "" {
-		success["content"] = jsonContent(ref(op.resp))
-	}
-	return map[string]any{strconv.Itoa(op.status): success, "default": errResp}
-}
-
-func requestBodyFor(rt httpapi.Route, method string) map[string]any {
-	op, ok := subscriptionOps[method+" "+rt.Path]
-	if !ok || op.body == "" {
-		return nil
-	}
-	content := jsonContent(ref(op.body))
-	if method == http.MethodPatch {
-		content = map[string]any{"application/merge-patch+json": map[string]any{"schema": ref(op.body)}}
-	}
-	return map[string]any{"required": true, "content": content}
 }
 
 // schemas are the hand-written component schemas.
