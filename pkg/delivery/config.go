@@ -148,7 +148,7 @@ func DefaultConfig() Config {
 		RetryJitter: 0.1, MemoryRetryMax: 10 * time.Second, DisableAfter: 120 * time.Hour,
 		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second, IdleConnTimeout: 15 * time.Second,
 		CommitInterval: 500 * time.Millisecond,
-		Circuit: CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 30 * time.Second},
+		Circuit:        CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 30 * time.Second},
 		Topics: TopicsConfig{
 			DeliverPrefix: "engagehub.deliver.", RetryPrefix: "engagehub.retry.", DLQPrefix: "engagehub.dlq.",
 			Attempts: "engagehub.attempts", Operational: "engagehub.operational", Group: "engagehub-sender",
