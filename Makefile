@@ -9,7 +9,7 @@ BIN := bin/engagehub
 DATA ?= ./data
 KAFKA_LOCAL := deploy/kafka-local/kafka.sh
 
-.PHONY: build run test test-integration lint bench kafka-up kafka-down image deploy-check clean
+.PHONY: build run test test-integration test-browser lint bench kafka-up kafka-down image deploy-check clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/engagehub
@@ -43,6 +43,14 @@ test-integration:
 	export ENGAGEHUB_TEST_KAFKA_BROKERS; \
 	echo "integration: running against Apache Kafka at $$ENGAGEHUB_TEST_KAFKA_BROKERS"; \
 	$(GO) test -race -count=1 -tags integration -timeout 20m ./...
+
+# test-browser: the console's browser suite: headless Debian chromium
+# (installed by deploy/chromium/install.sh when missing) driven with chromedp
+# through the operator's and the subscriber's paths on the embedded broker.
+# Screenshots of every step go to test-artifacts/console/.
+test-browser:
+	@deploy/chromium/install.sh >/dev/null
+	$(GO) test -race -count=1 -tags browser -run Browser -timeout 10m ./cmd/engagehub/
 
 kafka-up:
 	@$(KAFKA_LOCAL) up

@@ -155,6 +155,7 @@ func TestOpenAPIIsWhatTheServerAnswers(t *testing.T) {
 	t.Run("engage door", func(t *testing.T) { engageDoor(t, v, base); done["POST /ingest/engage"] = true })
 	t.Run("attempts", func(t *testing.T) { attemptsAnswer(t, v, base); done["GET /v1/subscriptions/{id}/attempts"] = true })
 	t.Run("replay job", func(t *testing.T) { replayJob(t, v, base, since); done["POST /v1/subscriptions/{id}/replay"] = true })
+	t.Run("portal links", func(t *testing.T) { portalLinks(t, v, base, done) })
 	exercise(t, v, base, call{method: "DELETE", path: "/v1/subscriptions/pos-sync", status: 204})
 	exercise(t, v, base, call{method: "DELETE", path: "/v1/subscriptions/pos-sync", status: 404})
 	done["DELETE /v1/subscriptions/{id}"] = true

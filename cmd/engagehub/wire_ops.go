@@ -21,7 +21,7 @@ func (a *app) catalogDeps() ops.Deps {
 // startAdmin builds the operator service layer over the store, the
 // delivery operations and (when ingest runs here) the ingest path, and
 // mounts the admin API over it.
-func (a *app) startAdmin(_ context.Context, store *subscription.Store, parts senderParts) error {
+func (a *app) startAdmin(ctx context.Context, store *subscription.Store, parts senderParts) error {
 	log := a.log.Named("admin")
 	dl := delivery.NewAdmin(parts.cfg, a.kafka, parts.sink, storeLookup{store: store, filter: a.replayFilter}, parts.client,
 		a.cfg.Kafka.TopicPrefix, "engagehub/"+version, log)
@@ -39,7 +39,7 @@ func (a *app) startAdmin(_ context.Context, store *subscription.Store, parts sen
 	a.router.Handle(admin.NewTryout(a.ops).Routes()...)
 	a.router.Handle(admin.NewEventTypes(a.ops).Routes()...)
 	a.router.Handle(admin.NewDeliveries(a.ops, log).Routes()...)
-	return nil
+	return a.startConsole(ctx)
 }
 
 // ingestPublisher adapts the ingest role to ops.Publisher.

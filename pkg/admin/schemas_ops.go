@@ -7,6 +7,7 @@ import "maps"
 func allSchemas() map[string]any {
 	out := schemas()
 	maps.Copy(out, opsSchemas())
+	maps.Copy(out, portalSchemas())
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/engagehub/engagehub/pkg/console"
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
@@ -29,6 +30,7 @@ type Config struct {
 	Sender         delivery.Config      `mapstructure:"sender"`
 	Transform      transform.Config     `mapstructure:"transform"`
 	Telemetry      telemetry.Config     `mapstructure:"telemetry"`
+	Console        console.Config       `mapstructure:"console"`
 	SchemaRegistry SchemaRegistryConfig `mapstructure:"schema_registry"`
 	Log            LogConfig            `mapstructure:"log"`
 	Runtime        RuntimeConfig        `mapstructure:"runtime"`
@@ -71,6 +73,7 @@ type LogConfig struct {
 // Validate returns every problem, each naming its key.
 func (c Config) Validate() error {
 	errs := []error{c.HTTP.Validate(), c.Auth.Validate(), c.Kafka.Validate(), c.Ingest.Validate(), c.Subscriptions.Validate(), c.Fanout.Validate(), c.Sender.Validate(), c.Transform.Validate(), c.Telemetry.Validate(), c.SchemaRegistry.validate(), c.Log.validate(), c.Runtime.validate(), c.AttemptIndex.Validate()}
+	errs = append(errs, c.Console.Validate())
 	return errors.Join(errs...)
 }
 

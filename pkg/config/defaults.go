@@ -3,6 +3,7 @@ package config
 import (
 	"reflect"
 
+	"github.com/engagehub/engagehub/pkg/console"
 	"github.com/engagehub/engagehub/pkg/delivery"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/httpapi"
@@ -28,6 +29,7 @@ func Default() Config {
 		Sender:        delivery.DefaultConfig(),
 		Transform:     transform.DefaultConfig(),
 		Telemetry:     telemetry.DefaultConfig(),
+		Console:       console.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
 		Runtime:       RuntimeConfig{GCPercent: 400},
 		AttemptIndex:  attemptindex.DefaultConfig(),

@@ -1,0 +1,54 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+
+	"go.uber.org/zap"
+
+	"github.com/engagehub/engagehub/pkg/ops"
+)
+
+// statusOf is the status the admin API answers for an ops error, and the
+// message a page shows for it (never a cause's internals).
+func statusOf(err error) (int, string) {
+	var (
+		nf  *ops.NotFound
+		mal *ops.Malformed
+		inv *ops.Invalid
+		con *ops.Conflict
+		big *ops.TooLarge
+		un  *ops.Unavailable
+		pub *ops.PublishError
+	)
+	switch {
+	case errors.Is(err, ErrLinkNotFound):
+		return http.StatusNotFound, "no such portal link of this subscription"
+	case errors.As(err, &nf):
+		return http.StatusNotFound, nf.Error()
+	case errors.As(err, &mal):
+		return http.StatusBadRequest, mal.Error()
+	case errors.As(err, &inv):
+		return http.StatusUnprocessableEntity, inv.Error()
+	case errors.As(err, &con):
+		return http.StatusConflict, con.Error()
+	case errors.As(err, &big):
+		return http.StatusRequestEntityTooLarge, big.Error()
+	case errors.As(err, &un):
+		return http.StatusServiceUnavailable, un.Message + " (retry shortly)"
+	case errors.As(err, &pub):
+		return pub.Status, pub.Message
+	default:
+		return http.StatusInternalServerError, "the operation failed unexpectedly"
+	}
+}
+
+// fail shows err on an error page with its status; unexpected errors are
+// logged.
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := statusOf(err)
+	if status >= 500 {
+		c.deps.Log.Warn("console operation failed", zap.String("path", r.URL.Path), zap.Error(err))
+	}
+	c.renderError(w, r, status, msg)
+}
