@@ -45,4 +45,3 @@ func TestOpsErrorsMapToTheirStatusesNamingTheField(t *testing.T) {
 		})
 	}
 }
-
