@@ -184,6 +184,7 @@ func artifactDir(t *testing.T) string {
 		root = filepath.Join("..", "..", "test-artifacts")
 	}
 	dir := filepath.Join(root, "console", t.Name())
+	_ = os.RemoveAll(dir) // only this run's screenshots
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
