@@ -36,34 +36,6 @@ func writeError(w http.ResponseWriter, log *zap.Logger, err error) {
 // classify returns the status, code and message of an ops error; status 0
 // for an error of no ops type.
 func classify(err error) (int, string, string) {
-	var (
-		nf  *ops.NotFound
-		bad *ops.Malformed
-		inv *ops.Invalid
-		cf  *ops.Conflict
-		big *ops.TooLarge
-		un  *ops.Unavailable
-	)
-	switch {
-	case errors.As(err, &nf):
-		return http.StatusNotFound, "not_found", nf.Error()
-	case errors.As(err, &bad):
-		return http.StatusBadRequest, or(bad.Code, "malformed_request"), bad.Error()
-	case errors.As(err, &inv):
-		return http.StatusUnprocessableEntity, or(inv.Code, "invalid_request"), inv.Error()
-	case errors.As(err, &cf):
-		return http.StatusConflict, cf.Code, cf.Message
-	case errors.As(err, &big):
-		return http.StatusRequestEntityTooLarge, big.Code, big.Message
-	case errors.As(err, &un):
-		return http.StatusServiceUnavailable, un.Code, un.Message
-	}
-	return 0, "", ""
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	status, code, msg, _ := ops.Status(err)
+	return status, code, msg
 }

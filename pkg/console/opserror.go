@@ -12,35 +12,21 @@ import (
 // statusOf is the status the admin API answers for an ops error, and the
 // message a page shows for it (never a cause's internals).
 func statusOf(err error) (int, string) {
-	var (
-		nf  *ops.NotFound
-		mal *ops.Malformed
-		inv *ops.Invalid
-		con *ops.Conflict
-		big *ops.TooLarge
-		un  *ops.Unavailable
-		pub *ops.PublishError
-	)
+	var pub *ops.PublishError
 	switch {
 	case errors.Is(err, ErrLinkNotFound):
 		return http.StatusNotFound, "no such portal link of this subscription"
-	case errors.As(err, &nf):
-		return http.StatusNotFound, nf.Error()
-	case errors.As(err, &mal):
-		return http.StatusBadRequest, mal.Error()
-	case errors.As(err, &inv):
-		return http.StatusUnprocessableEntity, inv.Error()
-	case errors.As(err, &con):
-		return http.StatusConflict, con.Error()
-	case errors.As(err, &big):
-		return http.StatusRequestEntityTooLarge, big.Error()
-	case errors.As(err, &un):
-		return http.StatusServiceUnavailable, un.Message + " (retry shortly)"
 	case errors.As(err, &pub):
 		return pub.Status, pub.Message
-	default:
-		return http.StatusInternalServerError, "the operation failed unexpectedly"
 	}
+	status, _, msg, ok := ops.Status(err)
+	switch {
+	case !ok:
+		return http.StatusInternalServerError, "the operation failed unexpectedly"
+	case status == http.StatusServiceUnavailable:
+		return status, msg + " (retry shortly)"
+	}
+	return status, msg
 }
 
 // fail shows err on an error page with its status; unexpected errors are
