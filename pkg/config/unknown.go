@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/viper"
+
+	"github.com/engagehub/engagehub/pkg/suggest"
 )
 
 // EnvPrefix starts every environment variable engagehub reads.
@@ -83,9 +85,9 @@ func isSection(k string, known []string) bool {
 func nearest(k string, candidates []string) string {
 	best, bestD := "", -1
 	for _, c := range candidates {
-		d := distance(k, c)
+		d := suggest.Distance(k, c)
 		for i := strings.IndexByte(c, '.'); i >= 0; i = nextDot(c, i) {
-			d = min(d, distance(k, c[i+1:]))
+			d = min(d, suggest.Distance(k, c[i+1:]))
 		}
 		if bestD < 0 || d < bestD || d == bestD && c < best {
 			best, bestD = c, d
@@ -110,25 +112,4 @@ func nearestEnv(name string, candidates []string) string {
 	}
 	k := strings.ReplaceAll(strings.TrimPrefix(name, EnvPrefix), "_", ".")
 	return candidates[slices.Index(keys, nearest(k, keys))]
-}
-
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -1,6 +1,10 @@
 package event
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/engagehub/engagehub/pkg/suggest"
+)
 
 // Nearest returns the catalog type closest to t (edit distance, ignoring
 // case), to suggest in place of a type outside the catalog.
@@ -9,30 +13,10 @@ func (t Type) Nearest() Type {
 	var best Type
 	bestD := -1
 	for _, s := range catalog {
-		d := editDistance(want, strings.ToLower(string(s.Type)))
+		d := suggest.Distance(want, strings.ToLower(string(s.Type)))
 		if bestD < 0 || d < bestD {
 			best, bestD = s.Type, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
