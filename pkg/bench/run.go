@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -46,6 +47,7 @@ type runner struct {
 	baseOthers float64
 	warn       []string
 	undo       []func()
+	progressMu sync.Mutex
 }
 
 // Run performs one bench run: broker, receiver, baselines, engagehub,
@@ -93,8 +95,12 @@ func (r *runner) stop() {
 
 func (r *runner) onStop(f func()) { r.undo = append(r.undo, f) }
 
+// progressf writes a progress line; the ticker, --add-during and
+// --kill-sender write from their own goroutines.
 func (r *runner) progressf(format string, a ...any) {
 	if r.o.Progress != nil {
+		r.progressMu.Lock()
+		defer r.progressMu.Unlock()
 		fmt.Fprintf(r.o.Progress, format+"\n", a...)
 	}
 }
