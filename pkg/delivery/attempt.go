@@ -2,10 +2,10 @@ package delivery
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 
+	json "github.com/segmentio/encoding/json"
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/kafka"

@@ -93,3 +93,23 @@ func BenchmarkAttemptsPageKafka(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIndexAdd is the follower's cost per attempt record: decode the
+// indexed fields and file the entry (paid once per delivery attempt by
+// every instance serving the console).
+func BenchmarkIndexAdd(b *testing.B) {
+	log := newMemLog()
+	fillLog(log, 10_000, 1_000)
+	for i, m := range log.order { // as the sender writes them: request headers and the copy's place
+		log.order[i].Value = append(m.Value[:len(m.Value)-1:len(m.Value)-1], []byte(`,"requestHeaders":{"content-type":"application/json","user-agent":"engagehub/1","webhook-id":"evt_2Qx7c1mJ0bQ8zZ3nKp","webhook-signature":"[redacted]","webhook-timestamp":"1764547200"},"topic":"engagehub.delivery.sub-421","partition":3,"offset":123456}`)...)
+	}
+	x := New(DefaultConfig(), "attempts", log)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if !x.Add(log.order[i%len(log.order)]) {
+			b.Fatal("not indexed")
+		}
+		i++
+	}
+}

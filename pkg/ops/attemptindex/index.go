@@ -2,9 +2,11 @@ package attemptindex
 
 import (
 	"context"
-	"encoding/json"
+	"strings"
 	"sync"
 	"time"
+
+	json "github.com/segmentio/encoding/json"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
@@ -47,8 +49,8 @@ type fields struct {
 
 // Add indexes attempt record m; a record that is not an attempt is skipped.
 func (x *Index) Add(m kafka.Message) bool {
-	var f fields
-	if json.Unmarshal(m.Value, &f) != nil || f.Subscription == "" {
+	var f fields // its strings alias m.Value (ZeroCopy): cloned where kept
+	if _, err := json.Parse(m.Value, &f, json.ZeroCopy); err != nil || f.Subscription == "" {
 		return false
 	}
 	e := entry{offset: m.Offset, at: f.At.UnixNano(), contact: hash32(f.ContactID), event: hash32(f.EventID),
@@ -71,7 +73,7 @@ func (x *Index) intern(t string) uint16 {
 	id, ok := x.types[t]
 	if !ok && len(x.types) < 65535 {
 		id = uint16(len(x.types) + 1)
-		x.types[t] = id
+		x.types[strings.Clone(t)] = id
 	}
 	return id
 }
@@ -86,7 +88,7 @@ func (x *Index) newRing(id string) *ring {
 		}
 	}
 	r := &ring{cap: share}
-	x.subs[id] = r
+	x.subs[strings.Clone(id)] = r
 	return r
 }
 
