@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/engagehub/engagehub/pkg/secret"
+	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
 // Auth is how a sender authenticates to its destination: basic auth or an
@@ -75,8 +76,8 @@ func withClientCert(shared *http.Client, a *Auth) (*http.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("delivery: client certificate: %w", err)
 	}
-	t, ok := shared.Transport.(*http.Transport)
-	if !ok {
+	t, fast := baseTransport(shared.Transport)
+	if t == nil {
 		return nil, errors.New("delivery: client certificate: the client's transport is not an *http.Transport")
 	}
 	t = t.Clone() // connections presenting this certificate are this subscription's alone
@@ -88,7 +89,22 @@ func withClientCert(shared *http.Client, a *Auth) (*http.Client, error) {
 	t.TLSClientConfig.Certificates = []tls.Certificate{cert}
 	c := *shared
 	c.Transport = t
+	if fast {
+		c.Transport = webhook.NewFastTransport(t)
+	}
 	return &c, nil
+}
+
+// baseTransport returns the *http.Transport rt is or is made from, and
+// whether rt is a webhook.FastTransport; nil for another kind.
+func baseTransport(rt http.RoundTripper) (*http.Transport, bool) {
+	switch t := rt.(type) {
+	case *http.Transport:
+		return t, false
+	case *webhook.FastTransport:
+		return t.Base(), true
+	}
+	return nil, false
 }
 
 // tokens caches one OAuth2 client-credentials token until it expires (less

@@ -61,6 +61,12 @@ type Config struct {
 	// per-host limit, so one subscription's slow requests never hold
 	// another's up. Default 64.
 	MaxConnsPerHost int `mapstructure:"max_conns_per_host"`
+	// HTTPClient is the webhook client: "fasthttp" (valyala/fasthttp under
+	// net/http's request and response types: about half the CPU per
+	// request, HTTP/1.1 only) or "net/http" (Go's own, HTTP/2 with receivers
+	// that offer it; also whenever max_conns_total is set: only net/http's
+	// pool bounds idle connections across receivers). Default "fasthttp".
+	HTTPClient string `mapstructure:"http_client"`
 	// IdleConnTimeout closes a keep-alive connection unused this long, so a
 	// quiet receiver is held no connection (nor file descriptor); one
 	// delivered to more often than this keeps it. Default 15s.
@@ -80,6 +86,12 @@ type Config struct {
 	// Topics names the sender's topics.
 	Topics TopicsConfig `mapstructure:"topics"`
 }
+
+// The webhook clients sender.http_client names.
+const (
+	HTTPClientFast = "fasthttp"
+	HTTPClientStd  = "net/http"
+)
 
 // CircuitConfig is the `sender.circuit` section.
 type CircuitConfig struct {
@@ -145,7 +157,7 @@ func DefaultConfig() Config {
 		RetrySchedule: []time.Duration{0, 5 * time.Second, 5 * time.Minute, 30 * time.Minute,
 			2 * time.Hour, 5 * time.Hour, 10 * time.Hour, 10 * time.Hour},
 		RetryJitter: 0.1, MemoryRetryMax: 10 * time.Second, DisableAfter: 120 * time.Hour,
-		Timeout: 15 * time.Second, MaxConnsPerHost: 64, ShutdownTimeout: 15 * time.Second, IdleConnTimeout: 15 * time.Second,
+		Timeout: 15 * time.Second, MaxConnsPerHost: 64, HTTPClient: HTTPClientFast, ShutdownTimeout: 15 * time.Second, IdleConnTimeout: 15 * time.Second,
 		CommitInterval: 500 * time.Millisecond,
 		Circuit:        CircuitConfig{FailureThreshold: 20, ProbeInterval: 5 * time.Second, ProbeMax: 30 * time.Second},
 		Topics: TopicsConfig{
@@ -185,6 +197,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxConnsTotal > 0 && c.MaxConnsTotal <= c.MaxInFlightTotal {
 		bad("max_conns_total", "must exceed max_in_flight_total (%d), got %d", c.MaxInFlightTotal, c.MaxConnsTotal)
+	}
+	if c.HTTPClient != HTTPClientFast && c.HTTPClient != HTTPClientStd {
+		bad("http_client", "must be %q or %q, got %q", HTTPClientFast, HTTPClientStd, c.HTTPClient)
 	}
 	if len(c.RetrySchedule) == 0 {
 		bad("retry_schedule", "must list at least one delay")

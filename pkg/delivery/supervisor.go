@@ -20,16 +20,18 @@ const lagInterval = 15 * time.Second
 
 // NewHTTPClient is the delivery client every worker shares: the dial
 // policy from AllowNetworks, no redirects, keep-alive connections pooled
-// per receiver host across subscriptions — at most MaxIdleConns idle per
-// host, twice MaxInFlightTotal idle in all (MaxConnsTotal less
-// MaxInFlightTotal when set, so that in use plus idle stay within it),
-// each closed after IdleConnTimeout unused — so the connections open
-// follow the requests in flight, not the number of subscriptions. It sets no per-host connection
-// limit: each subscription's concurrency, min(maxInFlight,
-// MaxConnsPerHost), bounds the connections it holds, so a slow endpoint
-// holds only its own requests' connections and never waits for, or keeps
-// from, another subscription's on the same host. Per-request timeouts come
-// from each Endpoint.
+// per receiver host across subscriptions, each closed after
+// IdleConnTimeout unused, so the connections open follow the requests in
+// flight (at most MaxInFlightTotal), not the number of subscriptions. Over
+// fasthttp (HTTPClient, the default) that is the whole bound; over
+// net/http at most MaxIdleConns stay idle per host and twice
+// MaxInFlightTotal in all (MaxConnsTotal less MaxInFlightTotal when set,
+// which selects net/http: in use plus idle stay within it). It sets no
+// per-host connection limit: each subscription's concurrency,
+// min(maxInFlight, MaxConnsPerHost), bounds the connections it holds, so a
+// slow endpoint holds only its own requests' connections and never waits
+// for, or keeps from, another subscription's on the same host.
+// Per-request timeouts come from each Endpoint.
 func NewHTTPClient(cfg Config) *http.Client {
 	c := webhook.NewHTTPClient(cfg.DialPolicy(), 0, 0)
 	if t, ok := c.Transport.(*http.Transport); ok {
@@ -42,6 +44,9 @@ func NewHTTPClient(cfg Config) *http.Client {
 		}
 		if cfg.IdleConnTimeout > 0 {
 			t.IdleConnTimeout = cfg.IdleConnTimeout
+		}
+		if cfg.HTTPClient != HTTPClientStd && cfg.MaxConnsTotal == 0 { // fasthttp has no bound across hosts
+			c.Transport = webhook.NewFastTransport(t)
 		}
 	}
 	return c
