@@ -17,6 +17,7 @@ import (
 // benchFlags are `engagehub bench`'s flags; a scenario fills the ones not given.
 type benchFlags struct {
 	scenario, broker, brokers, rate, cpuprofile string
+	set                                         []string
 	json                                        bool
 	o                                           bench.Options
 }
@@ -68,6 +69,7 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.DurationVar(&d.BaselineDuration, "baseline-duration", d.BaselineDuration, "length of each baseline (0: skip baselines)")
 	fs.IntVar(&d.BaselineConcurrency, "baseline-concurrency", d.BaselineConcurrency, "bare HTTP client concurrency (engagehub's sender.max_conns_per_host)")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of engagehub during the load to this file")
+	fs.StringArrayVar(&f.set, "set", nil, "engagehub configuration for the run, key=value (keys as in the README; repeat for more), e.g. --set sender.http_client=net/http")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
 }
 
@@ -138,6 +140,12 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 		return o, err
 	}
 	o.CPUProfile = f.cpuprofile
+	for _, kv := range f.set {
+		if key, _, ok := strings.Cut(kv, "="); !ok || key == "" {
+			return o, fmt.Errorf("--set %q: want key=value, e.g. sender.http_client=net/http", kv)
+		}
+	}
+	o.Config = f.set
 	o.Progress = os.Stderr
 	if o.Binary, err = os.Executable(); err != nil {
 		return o, fmt.Errorf("bench: find own executable: %w", err)

@@ -182,3 +182,14 @@ func (c *Child) LogTail(n int) string {
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }
+
+// configEnv turns key=value settings into the ENGAGEHUB_* variables that
+// set them (sender.http_client=net/http: ENGAGEHUB_SENDER_HTTP_CLIENT).
+func configEnv(settings []string) []string {
+	out := make([]string, 0, len(settings))
+	for _, kv := range settings {
+		key, value, _ := strings.Cut(kv, "=")
+		out = append(out, "ENGAGEHUB_"+strings.ToUpper(strings.ReplaceAll(key, ".", "_"))+"="+value)
+	}
+	return out
+}

@@ -30,3 +30,12 @@ func TestChildEnvironmentDropsTheCallersEngagehubSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigSettingsBecomeTheChildsEnvironment(t *testing.T) {
+	t.Parallel()
+	got := configEnv([]string{"sender.http_client=net/http", "fanout.linger=2ms", "sender.allow_networks=10.0.0.0/8,127.0.0.0/8"})
+	want := []string{"ENGAGEHUB_SENDER_HTTP_CLIENT=net/http", "ENGAGEHUB_FANOUT_LINGER=2ms", "ENGAGEHUB_SENDER_ALLOW_NETWORKS=10.0.0.0/8,127.0.0.0/8"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}

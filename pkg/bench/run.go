@@ -215,7 +215,7 @@ func (r *runner) startChild(ctx context.Context) error {
 	r.childO = ChildOptions{
 		Binary: r.o.Binary, Brokers: strings.Join(r.brokers, ","), Listen: listen, Token: r.token,
 		SecretKey: base64.StdEncoding.EncodeToString(randomBytes(32)), Run: r.id,
-		LogPath: filepath.Join(r.dir, "engagehub.log"),
+		LogPath: filepath.Join(r.dir, "engagehub.log"), Env: configEnv(r.o.Config),
 	}
 	r.onStop(func() { _ = r.stopChild() })
 	if err := r.launchChild(ctx); err != nil {

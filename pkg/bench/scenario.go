@@ -80,6 +80,9 @@ type Options struct {
 	// CPUProfile, when set, receives a CPU profile of engagehub taken
 	// during the load (from its /debug/pprof/profile).
 	CPUProfile string
+	// Config holds engagehub configuration settings (key=value, keys as in
+	// the README) for every engagehub process of the run, over the bench's own.
+	Config []string
 	// Binary is the engagehub executable to run as the child.
 	Binary string
 	// Progress receives a line per second while the run goes; nil: none.
