@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/valyala/fasthttp"
 )
@@ -147,6 +148,10 @@ func fill(req *fasthttp.Request, r *http.Request) error {
 		req.Header.SetHost(r.Host)
 	}
 	for k, vs := range r.Header {
+		if len(vs) == 1 { // the usual case; http.Header's keys are canonical already
+			req.Header.SetCanonical(s2b(k), s2b(vs[0]))
+			continue
+		}
 		for _, v := range vs {
 			req.Header.Add(k, v)
 		}
@@ -216,3 +221,7 @@ func (b *fastBody) Close() error {
 	}
 	return nil
 }
+
+// s2b views s as bytes without copying, for fasthttp's byte-slice setters,
+// which copy what they are given.
+func s2b(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
