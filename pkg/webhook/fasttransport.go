@@ -67,7 +67,7 @@ func NewFastTransport(base *http.Transport) *FastTransport {
 		MaxConnWaitTimeout:            fastDefaultTimeout,
 		MaxIdleConnDuration:           idleTimeout(base),
 		ConnPoolStrategy:              fasthttp.LIFO, // the warmest connection first; the rest idle out
-		StreamResponseBody:            true, // a huge response body is read only as far as the caller reads it
+		StreamResponseBody:            true,          // a huge response body is read only as far as the caller reads it
 		NoDefaultUserAgentHeader:      true,
 		DisablePathNormalizing:        true, // the path goes out as the subscription wrote it
 		DisableHeaderNamesNormalizing: false,
