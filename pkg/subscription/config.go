@@ -14,10 +14,14 @@ const (
 	DefaultSecretGrace        = 24 * time.Hour
 	DefaultDeleteGrace        = time.Hour
 	DefaultReservedTopicsBase = "engagehub."
-	// DefaultDeliveryPartitions fits hundreds of subscriptions on a small
-	// cluster: 1,000 subscriptions are 2,000 partitions (6,000 replicas at
-	// replication 3), where kafka.partitions (6) would make 6,000.
-	DefaultDeliveryPartitions = 2
+	// DefaultDeliveryPartitions fits a thousand subscriptions on a small
+	// cluster: 1,000 subscriptions are 1,000 partitions (3,000 replicas at
+	// replication 3), where kafka.partitions (6) would make 6,000. Every
+	// partition costs the broker in each fetch over it and each produce to
+	// it: with 1,000 subscriptions at 5 events/s the embedded broker's p99
+	// fell from 690 to 490 ms going from 2 partitions each to 1
+	// (docs/benchmarks.md).
+	DefaultDeliveryPartitions = 1
 )
 
 // Config is the `subscriptions` section.
@@ -31,7 +35,7 @@ type Config struct {
 	// DeliveryPartitions is the partition count of delivery topics created
 	// from now on: the most sender instances one subscription's deliveries
 	// can spread over (a subscription's throughput does not need more: the
-	// sender works on many records of one partition at once). Default 2.
+	// sender works on many records of one partition at once). Default 1.
 	DeliveryPartitions int `mapstructure:"delivery_partitions"`
 	// SecretGrace is how long a rotated-out signing secret keeps signing.
 	// Default 24h.
