@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -11,7 +12,10 @@ import (
 
 // rates turns the process's own metrics into the overview's figures: it
 // samples the registry every rateEvery and compares the newest reading
-// with the oldest one inside rateWindow.
+// with the oldest one inside rateWindow. It samples only while the console
+// is in use (a page read the figures within rateWindow): gathering every
+// subscription's series costs in proportion to the subscriptions, and an
+// unwatched console should cost nothing.
 type rates struct {
 	g   prometheus.Gatherer
 	now func() time.Time
@@ -19,6 +23,7 @@ type rates struct {
 	mu      sync.Mutex
 	samples []reading // oldest first, at most rateWindow/rateEvery+1
 	latest  reading   // the newest reading, sampled or read for a page
+	viewed  time.Time // when a page last read the figures
 }
 
 const (
@@ -38,13 +43,22 @@ func (r *rates) Run(ctx context.Context) error {
 	t := time.NewTicker(rateEvery)
 	defer t.Stop()
 	for {
-		r.sample()
+		if r.watched() {
+			r.sample()
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		}
 	}
+}
+
+// watched reports whether a page read the figures within rateWindow.
+func (r *rates) watched() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return !r.viewed.IsZero() && r.now().Sub(r.viewed) <= rateWindow
 }
 
 // sample takes a reading and keeps it, dropping those older than the window.
@@ -106,15 +120,23 @@ func (r *rates) current() (map[string]SubStats, []TopicStats) {
 // fresh is the latest reading when it is younger than rateFresh, else a
 // new one.
 func (r *rates) fresh() reading {
+	now := r.now()
 	r.mu.Lock()
-	latest := r.latest
+	latest, idle := r.latest, r.viewed.IsZero() || now.Sub(r.viewed) > rateWindow
+	r.viewed = now
+	if idle { // samples taken before the console was last left: only those inside the window count
+		r.samples = slices.DeleteFunc(r.samples, func(s reading) bool { return now.Sub(s.at) > rateWindow })
+	}
 	r.mu.Unlock()
-	if !latest.at.IsZero() && r.now().Sub(latest.at) < rateFresh {
+	if !latest.at.IsZero() && now.Sub(latest.at) < rateFresh {
 		return latest
 	}
 	cur := r.read()
 	r.mu.Lock()
 	r.latest = cur
+	if len(r.samples) == 0 {
+		r.samples = append(r.samples, cur) // the baseline of the figures from now on
+	}
 	r.mu.Unlock()
 	return cur
 }

@@ -93,3 +93,30 @@ func TestOverviewPageShowsEverySubscriptionWithItsState(t *testing.T) {
 		}
 	}
 }
+
+// Gathering every subscription's series costs in proportion to the
+// subscriptions: the sampler runs only while someone reads the figures.
+func TestRatesAreSampledOnlyWhileTheConsoleIsWatched(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	m := newSenderMetrics(reg)
+	clk := newClock()
+	r := newRates(reg, clk.now)
+	if r.watched() {
+		t.Fatal("watched before any page read the figures")
+	}
+	m.deliveries.WithLabelValues("pos", "delivered").Add(10)
+	r.current() // a page: the baseline is now
+	if !r.watched() {
+		t.Fatal("not watched right after a page read the figures")
+	}
+	clk.advance(10 * time.Second)
+	m.deliveries.WithLabelValues("pos", "delivered").Add(20)
+	if subs, _ := r.current(); subs["pos"].Delivered != 2 {
+		t.Fatalf("delivered/s = %v, want 2 (20 over the 10 s since the first page)", subs["pos"].Delivered)
+	}
+	clk.advance(rateWindow + time.Second)
+	if r.watched() {
+		t.Fatal("still watched a window after the last page")
+	}
+}
