@@ -30,6 +30,11 @@ type Table struct {
 	reader  *Reader
 }
 
+// tablePoll is the longest a table's fetch waits for a change. It costs
+// no latency (a record ends the wait at once); it sets the idle cost, one
+// fetch per table per tablePoll.
+const tablePoll = time.Second
+
 // OpenTable ensures topic exists (compacted, one partition), replays it into
 // apply, and returns once caught up with the records present at the call.
 // Call Run to keep following it; apply is only ever called from one goroutine.
@@ -62,7 +67,7 @@ func (c *Client) openTable(ctx context.Context, spec TopicSpec, start func(Parti
 	if err != nil {
 		return nil, err
 	}
-	reader, err := c.NewPartitionReader(spec.Name, 0, offset, ReaderOptions{MaxWait: 100 * time.Millisecond})
+	reader, err := c.NewPartitionReader(spec.Name, 0, offset, ReaderOptions{MaxWait: tablePoll})
 	if err != nil {
 		return nil, err
 	}

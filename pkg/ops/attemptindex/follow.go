@@ -65,7 +65,8 @@ func (f *Follower) partition(ctx context.Context, p int) {
 	outage := kafka.NewOutage(what, f.client.Backoff(), f.log, nil)
 	next := kafka.First
 	for ctx.Err() == nil {
-		rd, err := f.client.NewPartitionReader(f.index.topic, p, next, kafka.ReaderOptions{MaxWait: 250 * time.Millisecond, MaxBytes: 8 << 20})
+		// MaxWait costs no latency (a record ends the wait): it sets the idle cost
+		rd, err := f.client.NewPartitionReader(f.index.topic, p, next, kafka.ReaderOptions{MaxWait: time.Second, MaxBytes: 8 << 20})
 		if err == nil {
 			next, err = f.read(ctx, rd, next)
 			_ = rd.Close()
