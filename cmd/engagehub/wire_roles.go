@@ -94,19 +94,12 @@ func (a *app) startIngest() error {
 	return nil
 }
 
-// provisionSubscription creates sub's destination topic before the store
-// writes it, so fan-out finds the topic in place (see
-// subscription.Options.Provision).
-func (a *app) provisionSubscription(ctx context.Context, sub subscription.Subscription) error {
-	return a.kafka.EnsureTopics(ctx, fanout.DestinationSpec(&sub, a.cfg.Subscriptions.DeliveryPrefix, a.cfg.Subscriptions.DeliveryPartitions))
-}
-
 // openSubscriptions opens the store over its compacted topic, follows it,
 // and seeds the subscriptions named in the config file.
 func (a *app) openSubscriptions(ctx context.Context) (*subscription.Store, error) {
 	store, err := subscription.Open(ctx, kafkatable.Opener(a.kafka, a.cfg.Subscriptions.Topic), a.cfg.Subscriptions, a.cipher,
 		subscription.Options{Log: a.log.Named("subscriptions"), ReservedTopics: []string{a.cfg.Kafka.TopicPrefix},
-			Addresses: a.cfg.Sender.DialPolicy(), Transform: a.cfg.Transform, Provision: a.provisionSubscription})
+			Addresses: a.cfg.Sender.DialPolicy(), Transform: a.cfg.Transform})
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ func (r *Reconciler) Reconcile(ctx context.Context) error {
 func (r *Reconciler) ensure(ctx context.Context, subs []subscription.Subscription) error {
 	specs := make([]kafka.TopicSpec, 0, len(subs))
 	for i := range subs {
-		specs = append(specs, DestinationSpec(&subs[i], r.cfg.DeliveryPrefix, r.cfg.DeliveryPartitions))
+		specs = append(specs, destinationSpec(&subs[i], r.cfg.DeliveryPrefix, r.cfg.DeliveryPartitions))
 	}
 	if err := r.admin.EnsureTopics(ctx, specs...); err != nil {
 		return fmt.Errorf("fanout: ensure destination topics: %w", err)

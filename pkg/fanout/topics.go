@@ -76,7 +76,7 @@ func (c *topicCache) ensure(ctx context.Context, snap *subscription.Snapshot) er
 		topic := destinationTopic(sub, c.deliveryPrefix)
 		want[topic] = true
 		if sub.Enabled && !c.ensured[topic] {
-			missing = append(missing, DestinationSpec(sub, c.deliveryPrefix, c.partitions))
+			missing = append(missing, destinationSpec(sub, c.deliveryPrefix, c.partitions))
 		}
 	}
 	if err := c.creator.EnsureTopics(ctx, missing...); err != nil {
@@ -94,10 +94,10 @@ func (c *topicCache) ensure(ctx context.Context, snap *subscription.Snapshot) er
 	return nil
 }
 
-// DestinationSpec is the topic to create for sub: a delivery topic
-// (deliveryPrefix + id) has partitions partitions, a Kafka destination the
-// cluster's default.
-func DestinationSpec(sub *subscription.Subscription, deliveryPrefix string, partitions int) kafka.TopicSpec {
+// destinationTopic is where sub's copies go.
+// destinationSpec is the topic to create for sub: a delivery topic has
+// partitions partitions, a Kafka destination the cluster's default.
+func destinationSpec(sub *subscription.Subscription, deliveryPrefix string, partitions int) kafka.TopicSpec {
 	spec := kafka.TopicSpec{Name: destinationTopic(sub, deliveryPrefix)}
 	if sub.Destination.IsWebhook() {
 		spec.Partitions = partitions
@@ -105,7 +105,6 @@ func DestinationSpec(sub *subscription.Subscription, deliveryPrefix string, part
 	return spec
 }
 
-// destinationTopic is where sub's copies go.
 func destinationTopic(sub *subscription.Subscription, deliveryPrefix string) string {
 	if sub.Destination.IsWebhook() {
 		return deliveryPrefix + sub.ID

@@ -57,9 +57,6 @@ func (c *Client) EnsureTopics(ctx context.Context, specs ...TopicSpec) error {
 	if err != nil {
 		return fmt.Errorf("kafka: create topics: %w", err)
 	}
-	if len(created) == 0 {
-		return nil // all there already: nothing to wait for
-	}
 	return c.waitForLeaders(ctx, names, created)
 }
 

@@ -29,12 +29,6 @@ type Options struct {
 	// Transform are the limits a transformation is tried within when a
 	// subscription is saved: the senders'. Default transform.DefaultConfig.
 	Transform transform.Config
-	// Provision makes what a new subscription needs outside the store (the
-	// lead wires the creation of its destination topic here) before its
-	// record is written, so fan-out, seeing the subscription, finds its
-	// topic there instead of creating it while every other subscription's
-	// copies wait. An error fails the create. Default nil: nothing.
-	Provision func(ctx context.Context, sub Subscription) error
 }
 
 // Store holds every subscription. Its state is the in-memory view built by
@@ -50,7 +44,6 @@ type Store struct {
 	reserve   []string
 	addresses AddressPolicy
 	transform transform.Config
-	provision func(context.Context, Subscription) error
 	matcher   *Matcher
 	journal   Log
 
@@ -78,7 +71,6 @@ func Open(ctx context.Context, open Opener, cfg Config, cipher *Cipher, opts Opt
 		cfg: cfg, cipher: cipher, now: opts.Now, log: opts.Log, matcher: NewMatcher(),
 		reserve:   append([]string{DefaultReservedTopicsBase}, opts.ReservedTopics...),
 		addresses: opts.Addresses,
-		provision: opts.Provision,
 		subs:      map[string]*entry{},
 		deletions: map[string]time.Time{},
 		watchers:  map[chan struct{}]struct{}{},

@@ -11,20 +11,12 @@ import (
 // form — the only time the secret is shown. It fails with ErrExists if the
 // id is taken, or a *ValidationError.
 func (s *Store) Create(ctx context.Context, sub Subscription) (Subscription, string, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	sub = sub.withDefaults()
 	if err := s.validate(sub); err != nil {
 		return Subscription{}, "", err
 	}
-	if _, err := s.Get(sub.ID); err == nil {
-		return Subscription{}, "", fmt.Errorf("%w: %s", ErrExists, sub.ID)
-	}
-	if s.provision != nil && sub.Enabled { // outside writeMu: concurrent creates provision in parallel
-		if err := s.provision(ctx, sub); err != nil {
-			return Subscription{}, "", fmt.Errorf("subscription: %s: provision: %w", sub.ID, err)
-		}
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	if _, err := s.Get(sub.ID); err == nil {
 		return Subscription{}, "", fmt.Errorf("%w: %s", ErrExists, sub.ID)
 	}
