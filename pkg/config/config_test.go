@@ -68,6 +68,7 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 		"log.level":                     "ENGAGEHUB_LOG_LEVEL=loud",
 		"kafka.security.sasl.mechanism": "ENGAGEHUB_KAFKA_SECURITY_SASL_MECHANISM=GSSAPI",
 		"auth.tokens[0]":                "ENGAGEHUB_AUTH_TOKENS=short",
+		"sender.http_client":            "ENGAGEHUB_SENDER_HTTP_CLIENT=curl",
 	} {
 		t.Run(key, func(t *testing.T) {
 			name, value, _ := strings.Cut(env, "=")

@@ -120,3 +120,22 @@ func (c *countedConn) Close() error {
 	c.once.Do(func() { c.open.Add(-1) })
 	return c.Conn.Close()
 }
+
+// The shared client is fasthttp's unless net/http is asked for, or
+// max_conns_total needs net/http's pool bound across receivers.
+func TestHTTPClientIsTheConfiguredOne(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		client   string
+		maxTotal int
+		fast     bool
+	}{{"default", HTTPClientFast, 0, true}, {"net/http", HTTPClientStd, 0, false}, {"max_conns_total", HTTPClientFast, 1024, false}} {
+		cfg := DefaultConfig()
+		cfg.HTTPClient, cfg.MaxConnsTotal = tc.client, tc.maxTotal
+		_, fast := NewHTTPClient(cfg).Transport.(*webhook.FastTransport)
+		if fast != tc.fast {
+			t.Errorf("%s: fasthttp transport %v, want %v", tc.name, fast, tc.fast)
+		}
+	}
+}
