@@ -2,12 +2,13 @@ package ingest
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+
+	json "github.com/segmentio/encoding/json"
 
 	"github.com/engagehub/engagehub/pkg/event"
 )
@@ -139,7 +140,7 @@ func (in *Ingest) split(body []byte) ([][]byte, bool, *failure) {
 	if len(trimmed) == 0 || trimmed[0] != '[' {
 		return [][]byte{body}, false, nil
 	}
-	var elems []json.RawMessage
+	var elems []json.RawMessage // copies: body is a pooled buffer
 	if err := json.Unmarshal(trimmed, &elems); err != nil {
 		return nil, true, malformed("", fmt.Errorf("%w: %w", event.ErrMalformed, err))
 	}
