@@ -192,13 +192,18 @@ func (f *Fanout) retry(ctx context.Context, o *kafka.Outage, op func() error) {
 	}
 }
 
-// write makes and writes every copy (and dead letter) of batch with one
-// WriteMessages call, and returns what each subscription got. a, when not
-// nil, holds filter decisions made ahead.
+// write makes and writes every copy (and dead letter) of batch and returns
+// what each subscription got. a, when not nil, holds filter decisions made
+// ahead. When the snapshot has subscriptions whose topics do not exist
+// yet, those are created while the other copies are written, and their
+// copies follow once they exist: a new subscription's topic never holds
+// the others' copies up. The batch counts as written only when all are.
 func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (map[string]outcomes, error) {
 	snap := f.deps.Matcher.Load()
-	if err := f.topics.ensure(ctx, snap); err != nil {
-		return nil, err
+	var cr *creation
+	missing := f.topics.missing(snap)
+	if len(missing) > 0 {
+		cr = f.topics.startCreating(ctx, missing)
 	}
 	f.targets.load(snap)
 	out, err := f.copies(ctx, snap, batch, a)
@@ -210,18 +215,43 @@ func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (ma
 		return nil, err
 	}
 	copies := f.targets.counts()
-	if len(out) == 0 {
-		f.buf.reuse()
-		return copies, nil
-	}
 	start := f.now()
-	if err := f.deps.Sink.WriteMessages(ctx, out...); err != nil {
+	if err := f.writeCopies(ctx, out, cr); err != nil {
 		f.buf.drop()
-		return nil, errors.Join(fmt.Errorf("fanout: write %d copies", len(out)), err)
+		return nil, err
 	}
-	end := f.now()
-	f.metrics.batchWrite.Observe(end.Sub(start).Seconds())
-	f.metrics.written(batch, end)
+	f.topics.created(snap, missing)
+	if len(out) > 0 {
+		end := f.now()
+		f.metrics.batchWrite.Observe(end.Sub(start).Seconds())
+		f.metrics.written(batch, end)
+	}
 	f.buf.reuse()
 	return copies, nil
+}
+
+// writeCopies writes out: at once, or, with topics being created (cr),
+// the copies for the others first and the new topics' once they exist.
+func (f *Fanout) writeCopies(ctx context.Context, out []kafka.Message, cr *creation) error {
+	if cr == nil {
+		return f.send(ctx, out)
+	}
+	ready, pending := cr.split(out)
+	if err := f.send(ctx, ready); err != nil {
+		return err
+	}
+	if err := cr.wait(); err != nil {
+		return err
+	}
+	return f.send(ctx, pending)
+}
+
+func (f *Fanout) send(ctx context.Context, msgs []kafka.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := f.deps.Sink.WriteMessages(ctx, msgs...); err != nil {
+		return errors.Join(fmt.Errorf("fanout: write %d copies", len(msgs)), err)
+	}
+	return nil
 }

@@ -62,28 +62,35 @@ func dlqTopics(msgs []kafka.Message, prefix string) []string {
 	return out
 }
 
-// ensure creates the destination topics of snap's enabled subscriptions
-// that were not ensured before. Topics of subscriptions that left the
-// snapshot are forgotten (a re-created subscription's topic is ensured
-// again: the reconciler may have deleted it meanwhile).
-func (c *topicCache) ensure(ctx context.Context, snap *subscription.Snapshot) error {
+// missing returns the topics of snap's enabled subscriptions not ensured
+// yet (none when snap's version was handled already).
+func (c *topicCache) missing(snap *subscription.Snapshot) []kafka.TopicSpec {
 	if snap.Version() == c.version || c.creator == nil {
 		return nil
 	}
-	want := map[string]bool{}
-	var missing []kafka.TopicSpec
+	var out []kafka.TopicSpec
 	for _, sub := range snap.Subscriptions() {
-		topic := destinationTopic(sub, c.deliveryPrefix)
-		want[topic] = true
-		if sub.Enabled && !c.ensured[topic] {
-			missing = append(missing, destinationSpec(sub, c.deliveryPrefix, c.partitions))
+		if topic := destinationTopic(sub, c.deliveryPrefix); sub.Enabled && !c.ensured[topic] {
+			out = append(out, destinationSpec(sub, c.deliveryPrefix, c.partitions))
 		}
 	}
-	if err := c.creator.EnsureTopics(ctx, missing...); err != nil {
-		return fmt.Errorf("fanout: create destination topics: %w", err)
+	return out
+}
+
+// created records that specs, the topics missing for snap, exist now:
+// snap's version is handled. Topics of subscriptions that left the
+// snapshot are forgotten (a re-created subscription's topic is ensured
+// again: the reconciler may have deleted it meanwhile).
+func (c *topicCache) created(snap *subscription.Snapshot, specs []kafka.TopicSpec) {
+	if c.creator == nil {
+		return
 	}
-	for _, s := range missing {
+	for _, s := range specs {
 		c.ensured[s.Name] = true
+	}
+	want := map[string]bool{}
+	for _, sub := range snap.Subscriptions() {
+		want[destinationTopic(sub, c.deliveryPrefix)] = true
 	}
 	for topic := range c.ensured {
 		if !want[topic] {
@@ -91,10 +98,47 @@ func (c *topicCache) ensure(ctx context.Context, snap *subscription.Snapshot) er
 		}
 	}
 	c.version = snap.Version()
+}
+
+// creation is topics being created in the background while fan-out
+// writes the copies whose topics exist.
+type creation struct {
+	specs  []kafka.TopicSpec
+	topics map[string]bool
+	done   chan error
+}
+
+// startCreating creates specs in the background.
+func (c *topicCache) startCreating(ctx context.Context, specs []kafka.TopicSpec) *creation {
+	cr := &creation{specs: specs, topics: make(map[string]bool, len(specs)), done: make(chan error, 1)}
+	for _, s := range specs {
+		cr.topics[s.Name] = true
+	}
+	go func() { cr.done <- c.creator.EnsureTopics(ctx, specs...) }()
+	return cr
+}
+
+// wait returns once the topics exist, or the error that kept them from it.
+func (cr *creation) wait() error {
+	if err := <-cr.done; err != nil {
+		return fmt.Errorf("fanout: create destination topics: %w", err)
+	}
 	return nil
 }
 
-// destinationTopic is where sub's copies go.
+// split divides msgs, in order, into those for topics that exist and
+// those for the topics being created.
+func (cr *creation) split(msgs []kafka.Message) (ready, pending []kafka.Message) {
+	for _, m := range msgs {
+		if cr.topics[m.Topic] {
+			pending = append(pending, m)
+		} else {
+			ready = append(ready, m)
+		}
+	}
+	return ready, pending
+}
+
 // destinationSpec is the topic to create for sub: a delivery topic has
 // partitions partitions, a Kafka destination the cluster's default.
 func destinationSpec(sub *subscription.Subscription, deliveryPrefix string, partitions int) kafka.TopicSpec {
