@@ -82,8 +82,8 @@ func (c *topicCache) missing(snap *subscription.Snapshot) []kafka.TopicSpec {
 // snapshot are forgotten (a re-created subscription's topic is ensured
 // again: the reconciler may have deleted it meanwhile).
 func (c *topicCache) created(snap *subscription.Snapshot, specs []kafka.TopicSpec) {
-	if c.creator == nil {
-		return
+	if snap.Version() == c.version || c.creator == nil {
+		return // handled: no per-batch walk of every subscription
 	}
 	for _, s := range specs {
 		c.ensured[s.Name] = true
@@ -103,14 +103,13 @@ func (c *topicCache) created(snap *subscription.Snapshot, specs []kafka.TopicSpe
 // creation is topics being created in the background while fan-out
 // writes the copies whose topics exist.
 type creation struct {
-	specs  []kafka.TopicSpec
 	topics map[string]bool
 	done   chan error
 }
 
 // startCreating creates specs in the background.
 func (c *topicCache) startCreating(ctx context.Context, specs []kafka.TopicSpec) *creation {
-	cr := &creation{specs: specs, topics: make(map[string]bool, len(specs)), done: make(chan error, 1)}
+	cr := &creation{topics: make(map[string]bool, len(specs)), done: make(chan error, 1)}
 	for _, s := range specs {
 		cr.topics[s.Name] = true
 	}
