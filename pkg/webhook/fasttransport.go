@@ -62,16 +62,15 @@ func NewFastTransport(base *http.Transport) *FastTransport {
 			defer cancel()
 			return dial(ctx, "tcp", addr)
 		},
-		TLSConfig:                     tlsConfig,
-		MaxConnsPerHost:               conns,
-		MaxConnWaitTimeout:            fastDefaultTimeout,
-		MaxIdleConnDuration:           idleTimeout(base),
-		ConnPoolStrategy:              fasthttp.LIFO, // the warmest connection first; the rest idle out
-		StreamResponseBody:            true,          // a huge response body is read only as far as the caller reads it
-		NoDefaultUserAgentHeader:      true,
-		DisablePathNormalizing:        true, // the path goes out as the subscription wrote it
-		DisableHeaderNamesNormalizing: false,
-		RetryIfErr:                    retryStaleConnection,
+		TLSConfig:                tlsConfig,
+		MaxConnsPerHost:          conns,
+		MaxConnWaitTimeout:       fastDefaultTimeout,
+		MaxIdleConnDuration:      idleTimeout(base),
+		ConnPoolStrategy:         fasthttp.LIFO, // the warmest connection first; the rest idle out
+		StreamResponseBody:       true,          // a huge response body is read only as far as the caller reads it
+		NoDefaultUserAgentHeader: true,
+		DisablePathNormalizing:   true, // the path goes out as the subscription wrote it
+		RetryIfErr:               retryStaleConnection,
 	}}
 }
 
