@@ -17,8 +17,8 @@ import (
 // fan-out retries the batch).
 type eventDecoder struct{ serde *schema.Serde }
 
-func (d eventDecoder) Project(ctx context.Context, value []byte, p schema.Projection) (event.Event, error) {
-	ev, err := d.serde.Project(ctx, value, p)
+func (d eventDecoder) Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error) {
+	ev, err := d.serde.Project(ctx, value, p, payload)
 	if err != nil && (errors.Is(err, schema.ErrUndecodable) || errors.Is(err, registry.ErrSchemaNotFound)) {
 		return ev, fmt.Errorf("%w: %w", fanout.ErrUndecodable, err)
 	}

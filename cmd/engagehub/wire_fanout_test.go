@@ -31,14 +31,14 @@ func TestEventDecoderMarksOnlyPermanentFailures(t *testing.T) {
 	}
 	d := eventDecoder{serde}
 	p := schema.NewProjection([]string{"balance"}, false, true)
-	got, err := d.Project(ctx, value, p)
+	got, err := d.Project(ctx, value, p, nil)
 	if err != nil || got.Payload["balance"] != "1250.5" || string(got.Raw) != string(ev.Raw) {
 		t.Fatalf("Project = %v, %q, %v", got.Payload, got.Raw, err)
 	}
 	garbled := append(append([]byte(nil), value[:5]...), 0xff, 0xff, 0xff)
 	unknownID := append([]byte{0, 0, 0, 0x7f, 0x7f}, value[5:]...)
 	for name, v := range map[string][]byte{"bad framing": {1, 2}, "garbled avro": garbled, "unknown schema id": unknownID} {
-		if _, err := d.Project(ctx, v, p); !errors.Is(err, fanout.ErrUndecodable) && !errors.Is(err, schema.ErrBadFraming) {
+		if _, err := d.Project(ctx, v, p, nil); !errors.Is(err, fanout.ErrUndecodable) && !errors.Is(err, schema.ErrBadFraming) {
 			t.Errorf("%s: err = %v, want it marked permanent", name, err)
 		}
 	}

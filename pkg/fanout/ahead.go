@@ -21,8 +21,8 @@ type ahead struct {
 }
 
 type aheadRecord struct {
-	key      string // the projection it was decoded with; "" when not decoded
-	ev       event.Event
+	key      string    // the projection it was decoded with; "" when not decoded
+	raw      []byte    // the decoded Raw (for json copies)
 	err      error     // a permanent decode error
 	verdicts []verdict // by snap.Match(type) index; nil: undecided
 }
@@ -127,7 +127,9 @@ func decideRecord(rec *record, tp typePlan, vs []verdict) aheadRecord {
 	}
 	out := aheadRecord{verdicts: vs}
 	if rec.decoded && (rec.err == nil || undecodable(rec.err)) {
-		out.key, out.ev, out.err = rec.proj.Key(), rec.ev, rec.err
+		// Not the payload: it lives in rec's scratch map, which the next
+		// record reuses; the verdicts are what was needed of it.
+		out.key, out.raw, out.err = rec.proj.Key(), rec.ev.Raw, rec.err
 	}
 	return out
 }

@@ -83,7 +83,7 @@ func (s *fakeSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error
 
 type fakeDecoder struct{}
 
-func (fakeDecoder) Project(_ context.Context, value []byte, _ schema.Projection) (event.Event, error) {
+func (fakeDecoder) Project(_ context.Context, value []byte, _ schema.Projection, _ map[string]any) (event.Event, error) {
 	if string(value) == "poison" {
 		return event.Event{}, fmt.Errorf("%w: unknown schema id", ErrUndecodable)
 	}

@@ -40,12 +40,12 @@ type serdeDecoder struct {
 	last  schema.Projection
 }
 
-func (d *serdeDecoder) Project(ctx context.Context, value []byte, p schema.Projection) (event.Event, error) {
+func (d *serdeDecoder) Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error) {
 	d.mu.Lock()
 	d.n++
 	d.last = p
 	d.mu.Unlock()
-	ev, err := d.serde.Project(ctx, value, p)
+	ev, err := d.serde.Project(ctx, value, p, payload)
 	if errors.Is(err, schema.ErrUndecodable) {
 		return ev, fmt.Errorf("%w: %w", ErrUndecodable, err)
 	}

@@ -129,12 +129,12 @@ type flakyDecoder struct {
 	err      error
 }
 
-func (d *flakyDecoder) Project(ctx context.Context, value []byte, p schema.Projection) (event.Event, error) {
+func (d *flakyDecoder) Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error) {
 	if d.failures > 0 {
 		d.failures--
 		return event.Event{}, d.err
 	}
-	return d.serdeDecoder.Project(ctx, value, p)
+	return d.serdeDecoder.Project(ctx, value, p, payload)
 }
 
 func TestUndecodableEventIsDeadLetteredForFilteredSubscriptionsOnly(t *testing.T) {

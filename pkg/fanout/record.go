@@ -3,6 +3,7 @@ package fanout
 import (
 	"context"
 	"time"
+	"unsafe"
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/filter"
@@ -34,19 +35,22 @@ type record struct {
 	ev      event.Event
 	err     error
 	decoded bool
+	// scratch is the map ev.Payload is decoded into, reused from record
+	// to record: only filters read the payload, and they are done with
+	// it before the next reset.
+	scratch map[string]any
 }
 
 func (r *record) reset(ctx context.Context, dec Decoder, m *kafka.Message, typ event.Type, proj schema.Projection) {
-	*r = record{ctx: ctx, dec: dec, m: m, typ: typ, proj: proj}
+	*r = record{ctx: ctx, dec: dec, m: m, typ: typ, proj: proj, scratch: r.scratch}
 }
 
-// use takes what the fetching goroutine decoded of the record, when it
-// decoded what the record's subscriptions need now, and returns its filter
-// verdicts.
+// use takes what the fetching goroutine decoded of the record (Raw, for
+// json copies: its filters are decided), when it decoded what the
+// record's subscriptions need now, and returns its filter verdicts.
 func (r *record) use(a aheadRecord) []verdict {
 	if a.key != "" && a.key == r.proj.Key() {
-		r.ev, r.err, r.decoded = a.ev, a.err, true
-		r.ev.Type = r.typ
+		r.ev, r.err, r.decoded = event.Event{Type: r.typ, Raw: a.raw}, a.err, true
 	}
 	return a.verdicts
 }
@@ -58,7 +62,10 @@ func (r *record) event() (event.Event, error) {
 		if r.dec == nil {
 			r.err = errNoDecoder
 		} else {
-			r.ev, r.err = r.dec.Project(r.ctx, r.m.Value, r.proj)
+			if r.scratch == nil {
+				r.scratch = map[string]any{}
+			}
+			r.ev, r.err = r.dec.Project(r.ctx, r.m.Value, r.proj, r.scratch)
 			r.ev.Type = r.typ
 		}
 	}
@@ -69,7 +76,7 @@ func (r *record) event() (event.Event, error) {
 func (r *record) filterEvent() *filter.Event {
 	if !r.fevSet {
 		r.fevSet = true
-		r.fev.Reset(r.typ, string(r.m.Key), r.header(headerSource), r)
+		r.fev.Reset(r.typ, view(r.m.Key), view(r.headerValue(headerSource)), r)
 	}
 	return &r.fev
 }
@@ -94,14 +101,21 @@ func (r *record) Payload() (*filter.Payload, error) {
 	return &r.payload, nil
 }
 
-func (r *record) header(name string) string {
+func (r *record) header(name string) string { return string(r.headerValue(name)) }
+
+func (r *record) headerValue(name string) []byte {
 	for _, h := range r.m.Headers {
 		if h.Key == name {
-			return string(h.Value)
+			return h.Value
 		}
 	}
-	return ""
+	return nil
 }
+
+// view is b as a string without copying it, for the filter variables
+// read from a record: a fetched record's bytes are never written to, and
+// an evaluation is over before the record is released.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // ReceivedAt implements filter.Loader: the received-at header, or the
 // record's time.

@@ -44,6 +44,7 @@ func (e *CompileError) Error() string {
 type Program struct {
 	expr  string
 	prg   cel.Program
+	fast  predicate // nil: the expression needs the interpreter
 	needs Needs
 }
 
@@ -74,7 +75,11 @@ func Compile(expr string, eventTypes []string) (*Program, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []*Error{{Message: err.Error()}}}
 	}
-	return &Program{expr: expr, prg: prg, needs: needsOf(ast)}, nil
+	out := &Program{expr: expr, prg: prg, needs: needsOf(ast)}
+	if fast, err := native(ast); err == nil {
+		out.fast = fast
+	}
+	return out, nil
 }
 
 func compileError(iss *cel.Issues) error {
@@ -106,6 +111,13 @@ func (p *Program) String() string { return p.expr }
 // read without has(), the payload not decodable) means no match, and is
 // returned.
 func (p *Program) Match(ev *Event) (bool, error) {
+	if p.fast != nil {
+		ok, err := p.fast(ev)
+		if err != nil {
+			return false, fmt.Errorf("filter: %w", err)
+		}
+		return ok, nil
+	}
 	out, _, err := p.prg.Eval(ev)
 	if err != nil {
 		return false, fmt.Errorf("filter: %w", err)

@@ -80,7 +80,7 @@ func BenchmarkParseAndNew(b *testing.B) {
 func BenchmarkProject(b *testing.B) {
 	p := NewProjection([]string{"contactId", "balance", "attributes", "redemptionChannels"}, false, false) // as fan-out makes them: key computed once
 	benchDecode(b, func(s *Serde, ctx context.Context, value []byte) error {
-		_, err := s.Project(ctx, value, p)
+		_, err := s.Project(ctx, value, p, nil)
 		return err
 	})
 }

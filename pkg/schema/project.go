@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hamba/avro/v2"
 
@@ -60,9 +61,18 @@ func (p Projection) key() string {
 
 // projections maps (writer schema id, projection) to its walker.
 type projections struct {
+	// last is the walker found last: records come in runs of one type
+	// and projection, and comparing a projection's key with the one it
+	// was made with is a pointer comparison, cheaper than hashing it.
+	last  atomic.Pointer[lastWalker]
 	byKey sync.Map // projKey -> *walker
 	mu    sync.Mutex
 	n     int // entries, under mu
+}
+
+type lastWalker struct {
+	key projKey
+	w   *walker
 }
 
 // maxProjections bounds the cache: filters that change all the time make
@@ -77,11 +87,13 @@ type projKey struct {
 // Project decodes the parts of a framed record that p names: the returned
 // event has only those payload fields (and Raw only with p.Raw); its
 // envelope fields (ID, Type, Source, ...) are left empty. It is several
-// times cheaper than Unmarshal for a few fields. Errors are those of
-// Unmarshal: ErrBadFraming, ErrUndecodable, or a registry error that may
-// pass on retry.
-func (s *Serde) Project(ctx context.Context, value []byte, p Projection) (event.Event, error) {
-	id, payload, err := Unframe(value)
+// times cheaper than Unmarshal for a few fields. payload, when not nil,
+// is cleared and becomes the event's Payload, so a caller decoding one
+// record after another reuses one map; nil makes a new one. Errors are
+// those of Unmarshal: ErrBadFraming, ErrUndecodable, or a registry error
+// that may pass on retry.
+func (s *Serde) Project(ctx context.Context, value []byte, p Projection, payload map[string]any) (event.Event, error) {
+	id, data, err := Unframe(value)
 	if err != nil {
 		return event.Event{}, err
 	}
@@ -89,17 +101,21 @@ func (s *Serde) Project(ctx context.Context, value []byte, p Projection) (event.
 	if err != nil {
 		return event.Event{}, err
 	}
-	var rec record
-	if err := w.decode(payload, &rec); err != nil {
+	clear(payload)
+	rec := record{Payload: payload}
+	if err := w.decode(data, &rec); err != nil {
 		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
-	dropNulls(rec.Payload)
 	return event.Event{Payload: rec.Payload, Raw: []byte(rec.Raw)}, nil
 }
 
 func (c *projections) get(ctx context.Context, reg Registry, id uint32, p Projection) (*walker, error) {
 	key := projKey{id: id, projection: p.key()}
+	if l := c.last.Load(); l != nil && l.key == key {
+		return l.w, nil
+	}
 	if v, ok := c.byKey.Load(key); ok {
+		c.last.Store(&lastWalker{key: key, w: v.(*walker)})
 		return v.(*walker), nil
 	}
 	c.mu.Lock()

@@ -26,17 +26,17 @@ func TestProjectDecodesOnlyWhatItIsAskedFor(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			all, err := s.Project(ctx, value, Projection{AllPayload: true})
+			all, err := s.Project(ctx, value, Projection{AllPayload: true}, nil)
 			if err != nil || !reflect.DeepEqual(all.Payload, full.Payload) || all.Raw != nil && len(all.Raw) != 0 {
 				t.Fatalf("AllPayload = %v (raw %q), %v; want the payload %v and no raw", all.Payload, all.Raw, err, full.Payload)
 			}
 			some := slices.Sorted(maps.Keys(full.Payload))[:1]
 			some = append(some, "notAField")
-			one, err := s.Project(ctx, value, Projection{Payload: some, Raw: true})
+			one, err := s.Project(ctx, value, Projection{Payload: some, Raw: true}, nil)
 			if err != nil || len(one.Payload) != 1 || !reflect.DeepEqual(one.Payload[some[0]], full.Payload[some[0]]) || string(one.Raw) != string(ev.Raw) {
 				t.Fatalf("Project(%v, raw) = %v (raw %d bytes), %v", some, one.Payload, len(one.Raw), err)
 			}
-			raw, err := s.Project(ctx, value, Projection{Raw: true})
+			raw, err := s.Project(ctx, value, Projection{Raw: true}, nil)
 			if err != nil || len(raw.Payload) != 0 || string(raw.Raw) != string(ev.Raw) {
 				t.Fatalf("Project(raw) = %v, %q, %v", raw.Payload, raw.Raw, err)
 			}
@@ -53,11 +53,11 @@ func TestProjectReadsUnrecognizedEventsAndRefusesBadFraming(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Project(ctx, value, Projection{AllPayload: true, Raw: true})
+	got, err := s.Project(ctx, value, Projection{AllPayload: true, Raw: true}, nil)
 	if err != nil || len(got.Payload) != 0 || string(got.Raw) != string(ev.Raw) {
 		t.Fatalf("Project = %v, %q, %v", got.Payload, got.Raw, err)
 	}
-	if _, err := s.Project(ctx, []byte("x"), Projection{Raw: true}); !errors.Is(err, ErrBadFraming) {
+	if _, err := s.Project(ctx, []byte("x"), Projection{Raw: true}, nil); !errors.Is(err, ErrBadFraming) {
 		t.Fatalf("bad framing: %v", err)
 	}
 }
@@ -75,7 +75,7 @@ func TestProjectRefusesTruncatedAndGarbledRecords(t *testing.T) {
 		"truncated": value[:len(value)/2],
 		"garbled":   append(append([]byte(nil), value[:5]...), 0xff, 0xff, 0xff),
 	} {
-		if _, err := s.Project(context.Background(), v, p); !errors.Is(err, ErrUndecodable) {
+		if _, err := s.Project(context.Background(), v, p, nil); !errors.Is(err, ErrUndecodable) {
 			t.Errorf("%s: err = %v, want ErrUndecodable", name, err)
 		}
 	}

@@ -102,7 +102,7 @@ func (w *walker) decode(data []byte, rec *record) error {
 		case walkRaw:
 			rec.Raw = r.ReadString()
 		case walkPayload:
-			rec.Payload = readPayload(r, st.fields)
+			rec.Payload = readPayload(r, st.fields, rec.Payload)
 		}
 		if r.Error != nil {
 			break
@@ -114,8 +114,12 @@ func (w *walker) decode(data []byte, rec *record) error {
 	return r.Error
 }
 
-func readPayload(r *avro.Reader, fields []walkField) map[string]any {
-	out := make(map[string]any, len(fields))
+// readPayload reads the payload record's fields into out (an empty map,
+// or nil for a new one), leaving absent optional fields out.
+func readPayload(r *avro.Reader, fields []walkField, out map[string]any) map[string]any {
+	if out == nil {
+		out = make(map[string]any, len(fields))
+	}
 	for _, f := range fields {
 		if !f.read {
 			skip(r, f.schema)
@@ -156,6 +160,11 @@ func readValue(r *avro.Reader, s avro.Schema) any {
 	}
 	var v any
 	r.ReadVal(s, &v)
+	if items, ok := v.([]map[string]any); ok {
+		for _, item := range items {
+			dropNulls(item) // the codec keeps a nested record's nulls
+		}
+	}
 	return v
 }
 
