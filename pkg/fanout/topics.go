@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/engagehub/engagehub/pkg/event"
+	"github.com/engagehub/engagehub/pkg/filter"
 	"github.com/engagehub/engagehub/pkg/kafka"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/subscription"
@@ -234,6 +235,7 @@ func (t *targets) match(snap *subscription.Snapshot, typ event.Type) ([]*target,
 func projection(subs []*subscription.Subscription, progs []*compiled) schema.Projection {
 	var fields []string
 	var all, raw bool
+	var needs []filter.Needs
 	for i, sub := range subs {
 		d := sub.Destination
 		raw = raw || !d.IsWebhook() && d.Format == subscription.FormatJSON
@@ -242,8 +244,28 @@ func projection(subs []*subscription.Subscription, progs []*compiled) schema.Pro
 		}
 		n := progs[i].prg.Needs()
 		fields, all, raw = append(fields, n.Fields...), all || n.All, raw || n.Unknown
+		needs = append(needs, n)
 	}
-	return schema.NewProjection(fields, all, raw)
+	return schema.NewProjection(fields, all, raw).WithEntries(entries(needs))
+}
+
+// entries are the map entries the filters read: a map field's keys when
+// every filter reading it reads it only at constant keys.
+func entries(needs []filter.Needs) map[string][]string {
+	out, whole := map[string][]string{}, map[string]bool{}
+	for _, n := range needs {
+		for _, f := range n.Fields {
+			if keys, ok := n.Entries[f]; ok {
+				out[f] = append(out[f], keys...)
+			} else {
+				whole[f] = true
+			}
+		}
+	}
+	for f := range whole {
+		delete(out, f)
+	}
+	return out
 }
 
 func (t *targets) get(sub *subscription.Subscription) *target {

@@ -19,6 +19,11 @@ type Needs struct {
 	All bool
 	// Unknown: payload.unknown is read, which needs the original JSON.
 	Unknown bool
+	// Entries lists, for a map field of Fields read only at constant keys
+	// (payload.attributes.email, has(payload.attributes.email),
+	// payload.attributes["email"]), those keys, sorted; a map field read
+	// any other way (or a field that is not a map) has none.
+	Entries map[string][]string
 }
 
 // Reads reports whether the expression reads the payload at all.
@@ -27,6 +32,7 @@ func (n Needs) Reads() bool { return n.All || n.Unknown || len(n.Fields) > 0 }
 // needsOf walks the checked expression for uses of the payload variable.
 func needsOf(ast *cel.Ast) Needs {
 	var n Needs
+	entries, whole := map[string][]string{}, map[string]bool{}
 	root := celast.NavigateAST(ast.NativeRep())
 	for _, id := range celast.MatchDescendants(root, celast.KindMatcher(celast.IdentKind)) {
 		if id.AsIdent() != "payload" {
@@ -40,11 +46,51 @@ func needsOf(ast *cel.Ast) Needs {
 			n.Unknown = true
 		default:
 			n.Fields = append(n.Fields, field)
+			if key, isEntry := entryRead(id, ast); isEntry {
+				entries[field] = append(entries[field], key)
+			} else {
+				whole[field] = true
+			}
 		}
 	}
 	slices.Sort(n.Fields)
 	n.Fields = slices.Compact(n.Fields)
+	for field, keys := range entries {
+		if !whole[field] {
+			slices.Sort(keys)
+			if n.Entries == nil {
+				n.Entries = map[string][]string{}
+			}
+			n.Entries[field] = slices.Compact(keys)
+		}
+	}
 	return n
+}
+
+// entryRead reports whether the payload identifier id is read as
+// payload.m.k, has(payload.m.k) or payload.m["k"] for a map field m, and
+// returns k.
+func entryRead(id celast.NavigableExpr, ast *cel.Ast) (string, bool) {
+	sel, _ := id.Parent() // payload.m: selectedField found it
+	if sel.Kind() != celast.SelectKind || sel.AsSelect().IsTestOnly() || ast.NativeRep().GetType(sel.ID()).Kind() != types.MapKind {
+		return "", false
+	}
+	use, ok := sel.Parent()
+	if !ok {
+		return "", false
+	}
+	switch use.Kind() {
+	case celast.SelectKind:
+		return use.AsSelect().FieldName(), true
+	case celast.CallKind:
+		call := use.AsCall()
+		if call.FunctionName() != operators.Index || len(call.Args()) != 2 || call.Args()[0].ID() != sel.ID() || call.Args()[1].Kind() != celast.LiteralKind {
+			return "", false
+		}
+		key, isString := call.Args()[1].AsLiteral().(types.String)
+		return string(key), isString
+	}
+	return "", false
 }
 
 // selectedField returns the field that the payload identifier id is the

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"maps"
 	"slices"
 	"testing"
 )
@@ -17,6 +18,21 @@ func TestNeedsListsThePayloadFieldsAnExpressionReads(t *testing.T) {
 		{`payload.unknown.storeId == "S1" || payload.attributes.email != ""`, []string{"attributes"}, false, true},
 		{`[payload].size() == 1`, nil, true, true},
 		{`payload.attributes.exists(k, k == "email")`, []string{"attributes"}, false, false},
+	}
+	entries := []struct {
+		expr    string
+		entries map[string][]string
+	}{
+		{`payload.attributes.email != "" && has(payload.attributes.zipCode) || payload.attributes["email"] == "x"`, map[string][]string{"attributes": {"email", "zipCode"}}},
+		{`has(payload.attributes.email) && size(payload.attributes) > 2`, nil},
+		{`has(payload.attributes) && payload.attributes.email == ""`, nil},
+		{`"email" in payload.attributes`, nil},
+		{`payload.balance > 1.0`, nil},
+	}
+	for _, c := range entries {
+		if got := mustCompile(t, c.expr, "*").Needs().Entries; !maps.EqualFunc(got, c.entries, slices.Equal) {
+			t.Errorf("%s: Entries = %v, want %v", c.expr, got, c.entries)
+		}
 	}
 	for _, c := range cases {
 		t.Run(c.expr, func(t *testing.T) {

@@ -23,6 +23,10 @@ type Projection struct {
 	AllPayload bool
 	// Raw decodes the original envelope JSON.
 	Raw bool
+	// Entries limits a map field of Payload to the entries of these keys:
+	// the others are skipped. A map field without entries is decoded
+	// whole.
+	Entries map[string][]string
 
 	k string // key, precomputed by NewProjection
 }
@@ -34,6 +38,23 @@ func NewProjection(payload []string, all, raw bool) Projection {
 	fields := slices.Clone(payload)
 	slices.Sort(fields)
 	p := Projection{Payload: slices.Compact(fields), AllPayload: all, Raw: raw}
+	p.k = p.key()
+	return p
+}
+
+// WithEntries returns p with Entries set (see Projection; the keys of
+// each field sorted, without duplicates) and its key computed again.
+func (p Projection) WithEntries(entries map[string][]string) Projection {
+	p.Entries = nil
+	for field, keys := range entries {
+		if p.Entries == nil {
+			p.Entries = map[string][]string{}
+		}
+		keys = slices.Clone(keys)
+		slices.Sort(keys)
+		p.Entries[field] = slices.Compact(keys)
+	}
+	p.k = ""
 	p.k = p.key()
 	return p
 }
@@ -54,6 +75,9 @@ func (p Projection) key() string {
 		slices.Sort(fields)
 		for _, f := range slices.Compact(fields) {
 			b.WriteString("," + f)
+			if keys, ok := p.Entries[f]; ok {
+				b.WriteString("[" + strings.Join(keys, "\x00") + "]")
+			}
 		}
 	}
 	return b.String()
@@ -89,7 +113,9 @@ type projKey struct {
 // envelope fields (ID, Type, Source, ...) are left empty. It is several
 // times cheaper than Unmarshal for a few fields. payload, when not nil,
 // is cleared and becomes the event's Payload, so a caller decoding one
-// record after another reuses one map; nil makes a new one. Errors are
+// record after another reuses one map (and the map of entries it held,
+// see Projection.Entries): what the previous call returned is then no
+// longer valid. nil makes new maps. Errors are
 // those of Unmarshal: ErrBadFraming, ErrUndecodable, or a registry error
 // that may pass on retry.
 func (s *Serde) Project(ctx context.Context, value []byte, p Projection, payload map[string]any) (event.Event, error) {
@@ -101,12 +127,24 @@ func (s *Serde) Project(ctx context.Context, value []byte, p Projection, payload
 	if err != nil {
 		return event.Event{}, err
 	}
+	spare := spareEntries(payload)
 	clear(payload)
 	rec := record{Payload: payload}
-	if err := w.decode(data, &rec); err != nil {
+	if err := w.decode(data, &rec, spare); err != nil {
 		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
 	return event.Event{Payload: rec.Payload, Raw: []byte(rec.Raw)}, nil
+}
+
+// spareEntries returns a map of entries (see Projection.Entries) that
+// payload, a map being reused, holds, to be reused in turn.
+func spareEntries(payload map[string]any) map[string]string {
+	for _, v := range payload {
+		if m, ok := v.(map[string]string); ok {
+			return m
+		}
+	}
+	return nil
 }
 
 func (c *projections) get(ctx context.Context, reg Registry, id uint32, p Projection) (*walker, error) {

@@ -36,9 +36,10 @@ const (
 )
 
 type walkField struct {
-	name   string
-	schema avro.Schema
-	read   bool
+	name    string
+	schema  avro.Schema
+	read    bool
+	entries []string // a map of strings read only at these keys; nil: whole
 }
 
 // newWalker plans the walk of writer (a record schema) for p.
@@ -73,7 +74,11 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 func payloadFields(s avro.Schema, p Projection) []walkField {
 	var out []walkField
 	for _, g := range s.(*avro.RecordSchema).Fields() {
-		out = append(out, walkField{name: g.Name(), schema: g.Type(), read: p.AllPayload || slices.Contains(p.Payload, g.Name())})
+		f := walkField{name: g.Name(), schema: g.Type(), read: p.AllPayload || slices.Contains(p.Payload, g.Name())}
+		if keys, ok := p.Entries[g.Name()]; ok && !p.AllPayload && stringMap(g.Type()) != nil {
+			f.entries = keys
+		}
+		out = append(out, f)
 	}
 	return out
 }
@@ -89,8 +94,9 @@ func untilLastRead(fields []walkField) []walkField {
 
 var walkReaders = sync.Pool{New: func() any { return avro.NewReader(nil, 0, avro.WithReaderConfig(api)) }}
 
-// decode walks data into rec.
-func (w *walker) decode(data []byte, rec *record) error {
+// decode walks data into rec; spare, when not nil, is a map it may reuse
+// for a map of entries.
+func (w *walker) decode(data []byte, rec *record, spare map[string]string) error {
 	r := walkReaders.Get().(*avro.Reader)
 	defer walkReaders.Put(r)
 	r.Reset(data)
@@ -102,7 +108,7 @@ func (w *walker) decode(data []byte, rec *record) error {
 		case walkRaw:
 			rec.Raw = r.ReadString()
 		case walkPayload:
-			rec.Payload = readPayload(r, st.fields, rec.Payload)
+			rec.Payload = readPayload(r, st.fields, rec.Payload, spare)
 		}
 		if r.Error != nil {
 			break
@@ -116,7 +122,7 @@ func (w *walker) decode(data []byte, rec *record) error {
 
 // readPayload reads the payload record's fields into out (an empty map,
 // or nil for a new one), leaving absent optional fields out.
-func readPayload(r *avro.Reader, fields []walkField, out map[string]any) map[string]any {
+func readPayload(r *avro.Reader, fields []walkField, out map[string]any, spare map[string]string) map[string]any {
 	if out == nil {
 		out = make(map[string]any, len(fields))
 	}
@@ -125,7 +131,14 @@ func readPayload(r *avro.Reader, fields []walkField, out map[string]any) map[str
 			skip(r, f.schema)
 			continue
 		}
-		if v := readValue(r, f.schema); v != nil {
+		var v any
+		if f.entries != nil {
+			v = readEntries(r, f.schema, f.entries, spare)
+			spare = nil
+		} else {
+			v = readValue(r, f.schema)
+		}
+		if v != nil {
 			out[f.name] = v
 		}
 	}
@@ -166,6 +179,59 @@ func readValue(r *avro.Reader, s avro.Schema) any {
 		}
 	}
 	return v
+}
+
+// stringMap returns the map of s, a map of strings or a nullable union
+// of one; nil otherwise.
+func stringMap(s avro.Schema) *avro.MapSchema {
+	if u, ok := s.(*avro.UnionSchema); ok && u.Nullable() && len(u.Types()) == 2 {
+		s = u.Types()[0]
+		if s.Type() == avro.Null {
+			s = u.Types()[1]
+		}
+	}
+	if m, ok := s.(*avro.MapSchema); ok && m.Values().Type() == avro.String {
+		return m
+	}
+	return nil
+}
+
+// readEntries reads a value of s (see stringMap) as a map[string]string
+// with only the entries of keys (into out, cleared, when not nil); nil
+// for a null. The other entries are skipped without being built.
+func readEntries(r *avro.Reader, s avro.Schema, keys []string, out map[string]string) any {
+	if u, ok := s.(*avro.UnionSchema); ok {
+		i := r.ReadLong()
+		if i < 0 || i >= int64(len(u.Types())) {
+			r.ReportError("read", fmt.Sprintf("union branch %d out of range", i))
+			return nil
+		}
+		if u.Types()[i].Type() == avro.Null {
+			return nil
+		}
+	}
+	if out == nil {
+		out = make(map[string]string, len(keys))
+	}
+	clear(out)
+	for r.Error == nil {
+		n, _ := r.ReadBlockHeader()
+		if n == 0 {
+			break
+		}
+		if n > maxBlock || n < 0 {
+			r.ReportError("read", fmt.Sprintf("block of %d items", n))
+			break
+		}
+		for i := int64(0); i < n && r.Error == nil; i++ {
+			if k := r.ReadString(); slices.Contains(keys, k) {
+				out[k] = r.ReadString()
+			} else {
+				r.SkipString()
+			}
+		}
+	}
+	return out
 }
 
 // primitive reports whether every branch of u is null, string, boolean or
