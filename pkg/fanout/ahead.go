@@ -88,7 +88,7 @@ func (p *plans) forType(snap *subscription.Snapshot, typ event.Type) typePlan {
 
 // decideAhead decides batch's filters under the current snapshot; nil
 // when no subscription has a filter.
-func (f *Fanout) decideAhead(ctx context.Context, batch []kafka.Message) *ahead {
+func (f *Fanout) decideAhead(ctx context.Context, batch []kafka.Message, types []event.Type) *ahead {
 	snap := f.deps.Matcher.Load()
 	if !f.plans.filtered(snap) {
 		return nil
@@ -97,7 +97,7 @@ func (f *Fanout) decideAhead(ctx context.Context, batch []kafka.Message) *ahead 
 	var rec record
 	var verdicts []verdict // carved per record, one allocation per batch mostly
 	for i := range batch {
-		typ := f.eventType(&batch[i])
+		typ := types[i]
 		tp := f.plans.forType(snap, typ)
 		if !tp.filtered {
 			continue

@@ -145,9 +145,10 @@ func BenchmarkDecideAhead(b *testing.B) {
 			batch := records(b, dec.serde, evs...)
 			f := New(Config{}, Deps{Matcher: snapshotOf(sub), Decoder: dec, EventPrefix: "engage."})
 			ctx := context.Background()
+			types := f.typesOf(batch)
 			b.ReportAllocs()
 			for b.Loop() {
-				if a := f.decideAhead(ctx, batch); a.recs[0].verdicts[0] != pass {
+				if a := f.decideAhead(ctx, batch, types); a.recs[0].verdicts[0] != pass {
 					b.Fatal("the typical filter did not pass")
 				}
 			}

@@ -16,15 +16,14 @@ import (
 // cannot be is dead-lettered for it, in place of the copy. The copies and
 // their headers come from f.buf. An error (a decoder that may succeed on
 // retry) fails the whole batch.
-func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message, a *ahead) ([]kafka.Message, error) {
+func (f *Fanout) copies(ctx context.Context, snap *subscription.Snapshot, batch []kafka.Message, types []event.Type, a *ahead) ([]kafka.Message, error) {
 	f.targets.resetCounts()
 	if a != nil && a.version != snap.Version() {
 		a = nil // decided under another snapshot
 	}
 	out := f.buf.msgs[:0]
 	for i := range batch {
-		m := &batch[i]
-		typ := f.eventType(m)
+		m, typ := &batch[i], types[i]
 		tgs, proj := f.targets.match(snap, typ)
 		f.rec.reset(ctx, f.deps.Decoder, m, typ, proj)
 		var verdicts []verdict

@@ -140,16 +140,18 @@ func New(cfg Config, deps Deps) *Fanout {
 }
 
 // collect fetches the first record (waiting as long as it takes), then
-// more until BatchSize, BatchCopies or Linger.
-func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
+// more until BatchSize, BatchCopies or Linger. It returns each record's
+// event type too, read once here for the writer and the filters.
+func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, []event.Type, error) {
 	first, err := f.deps.Source.Fetch(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	batch := make([]kafka.Message, 1, f.cfg.BatchSize)
-	batch[0] = first
+	types := make([]event.Type, 1, f.cfg.BatchSize)
+	batch[0], types[0] = first, f.eventType(&first)
 	snap := f.deps.Matcher.Load()
-	copies := len(snap.Match(f.eventType(&first)))
+	copies := len(snap.Match(types[0]))
 	lctx, cancel := context.WithTimeout(ctx, f.cfg.Linger)
 	defer cancel()
 	for len(batch) < f.cfg.BatchSize && copies < f.cfg.BatchCopies {
@@ -157,10 +159,11 @@ func (f *Fanout) collect(ctx context.Context) ([]kafka.Message, error) {
 		if err != nil {
 			break // linger over, or ctx done: settle what we have
 		}
-		batch = append(batch, m)
-		copies += len(snap.Match(f.eventType(&m)))
+		typ := f.eventType(&m)
+		batch, types = append(batch, m), append(types, typ)
+		copies += len(snap.Match(typ))
 	}
-	return batch, nil
+	return batch, types, nil
 }
 
 func catalogTypes() map[string]event.Type {
@@ -200,7 +203,7 @@ func (f *Fanout) retry(ctx context.Context, o *kafka.Outage, op func() error) {
 // yet, those are created while the other copies are written, and their
 // copies follow once they exist: a new subscription's topic never holds
 // the others' copies up. The batch counts as written only when all are.
-func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (map[string]outcomes, error) {
+func (f *Fanout) write(ctx context.Context, batch []kafka.Message, types []event.Type, a *ahead) (map[string]outcomes, error) {
 	snap := f.deps.Matcher.Load()
 	var cr *creation
 	missing := f.topics.missing(snap)
@@ -208,7 +211,7 @@ func (f *Fanout) write(ctx context.Context, batch []kafka.Message, a *ahead) (ma
 		cr = f.topics.startCreating(ctx, missing)
 	}
 	f.targets.load(snap)
-	out, err := f.copies(ctx, snap, batch, a)
+	out, err := f.copies(ctx, snap, batch, types, a)
 	if err == nil && f.targets.deadLettered() {
 		err = f.topics.ensureNamed(ctx, dlqTopics(out, f.dlqPrefix))
 	}

@@ -157,8 +157,18 @@ var modes = []struct {
 func writeBatch(f *Fanout, batch []kafka.Message, decideAhead bool) (map[string]outcomes, error) {
 	ctx := context.Background()
 	var a *ahead
+	types := f.typesOf(batch)
 	if decideAhead {
-		a = f.decideAhead(ctx, batch)
+		a = f.decideAhead(ctx, batch, types)
 	}
-	return f.write(ctx, batch, a)
+	return f.write(ctx, batch, types, a)
+}
+
+// typesOf reads batch's event types (see collect).
+func (f *Fanout) typesOf(batch []kafka.Message) []event.Type {
+	types := make([]event.Type, len(batch))
+	for i := range batch {
+		types[i] = f.eventType(&batch[i])
+	}
+	return types
 }

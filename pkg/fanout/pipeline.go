@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/kafka"
 )
 
-// fetched is a batch with the filter decisions made while it waited.
+// fetched is a batch, its records' event types, and the filter decisions
+// made while it waited.
 type fetched struct {
 	batch []kafka.Message
+	types []event.Type
 	ahead *ahead
 }
 
@@ -57,9 +60,9 @@ func (f *Fanout) Run(ctx context.Context) error {
 // handing a batch over it decides its filters (see ahead).
 func (f *Fanout) fetchLoop(ctx context.Context, out chan<- fetched) {
 	for {
-		batch, err := f.collect(ctx)
+		batch, types, err := f.collect(ctx)
 		if len(batch) > 0 {
-			out <- fetched{batch: batch, ahead: f.decideAhead(ctx, batch)} // writeLoop drains until close
+			out <- fetched{batch: batch, types: types, ahead: f.decideAhead(ctx, batch, types)} // writeLoop drains until close
 		}
 		switch {
 		case ctx.Err() != nil:
@@ -85,7 +88,7 @@ func (f *Fanout) writeLoop(work context.Context, in <-chan fetched, out chan<- w
 		a := b.ahead
 		f.retry(work, f.writing, func() error {
 			var err error
-			copies, err = f.write(work, b.batch, a)
+			copies, err = f.write(work, b.batch, b.types, a)
 			a = nil // a retry decides again
 			return err
 		})

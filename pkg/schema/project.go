@@ -127,7 +127,10 @@ func (s *Serde) Project(ctx context.Context, value []byte, p Projection, payload
 	if err != nil {
 		return event.Event{}, err
 	}
-	spare := spareEntries(payload)
+	var spare map[string]string
+	if w.entries {
+		spare = spareEntries(payload)
+	}
 	clear(payload)
 	rec := record{Payload: payload}
 	if err := w.decode(data, &rec, spare); err != nil {

@@ -18,11 +18,13 @@ import (
 // after the last field it needs, so a record's raw envelope (its last
 // field) is not even skipped unless asked for.
 type walker struct {
-	steps []walkStep
+	steps   []walkStep
+	entries bool // some field is read at some keys only
 }
 
 type walkStep struct {
 	schema avro.Schema
+	skip   func(*avro.Reader) // for walkSkip
 	do     walkAction
 	fields []walkField // payload: its fields up to the last one read
 }
@@ -51,7 +53,7 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 	w := &walker{}
 	last := -1
 	for i, f := range rec.Fields() {
-		st := walkStep{schema: f.Type()}
+		st := walkStep{schema: f.Type(), skip: skipperOf(f.Type())}
 		switch {
 		case f.Name() == "raw" && p.Raw:
 			st.do = walkRaw
@@ -64,6 +66,11 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 		w.steps = append(w.steps, st)
 	}
 	w.steps = w.steps[:last+1]
+	for _, st := range w.steps {
+		for _, f := range st.fields {
+			w.entries = w.entries || f.entries != nil
+		}
+	}
 	if last >= 0 && w.steps[last].do == walkPayload {
 		w.steps[last].fields = untilLastRead(w.steps[last].fields) // nothing after it is needed
 	}
@@ -104,7 +111,7 @@ func (w *walker) decode(data []byte, rec *record, spare map[string]string) error
 	for _, st := range w.steps {
 		switch st.do {
 		case walkSkip:
-			skip(r, st.schema)
+			st.skip(r)
 		case walkRaw:
 			rec.Raw = r.ReadString()
 		case walkPayload:
@@ -262,6 +269,20 @@ func readLong(r *avro.Reader, s avro.Schema) any {
 
 // maxBlock bounds the items of one array or map block that skip walks.
 const maxBlock = 1 << 20
+
+// skipperOf returns what skips one value of s: the reader's own method
+// for the primitives an envelope is made of, skip otherwise.
+func skipperOf(s avro.Schema) func(*avro.Reader) {
+	switch s.Type() {
+	case avro.String:
+		return (*avro.Reader).SkipString
+	case avro.Long:
+		return (*avro.Reader).SkipLong
+	case avro.Boolean:
+		return (*avro.Reader).SkipBool
+	}
+	return func(r *avro.Reader) { skip(r, s) }
+}
 
 // skip consumes one value of schema s.
 func skip(r *avro.Reader, s avro.Schema) {
