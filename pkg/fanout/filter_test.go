@@ -221,3 +221,46 @@ func TestFilterOverUnrecognizedEventsReadsTheirPayloadAsUnknown(t *testing.T) {
 		})
 	}
 }
+
+// Filters reading a map only at constant keys get only those entries
+// decoded — the union over the subscriptions — and still decide right;
+// one filter reading the map whole makes it decoded whole.
+func TestMapEntriesDecodedAreTheUnionTheFiltersRead(t *testing.T) {
+	serde := newSerde(t, "engage.")
+	batch := records(t, serde, contactUpdate(t, "e1", "c1")) // attributes: firstName, lastName, email, zipCode, bonusLevel
+	byEntries := []subscription.Subscription{
+		filtered(webhookSub("a", "*"), `has(payload.attributes.email)`),
+		filtered(webhookSub("b", "*"), `payload.attributes["zipCode"] == "41301"`),
+		filtered(webhookSub("c", "*"), `payload.attributes.lastName == "Nobody"`),
+		filtered(webhookSub("d", "*"), `has(payload.attributes.missing)`),
+	}
+	whole := append(slices.Clone(byEntries), filtered(webhookSub("e", "*"), `size(payload.attributes) == 5`))
+	for _, mode := range modes {
+		for name, c := range map[string]struct {
+			subs    []subscription.Subscription
+			entries map[string][]string
+			copies  map[string]int
+		}{
+			"keys only": {byEntries, map[string][]string{"attributes": {"email", "lastName", "missing", "zipCode"}},
+				map[string]int{"a": 1, "b": 1}},
+			"one filter reads the map whole": {whole, nil, map[string]int{"a": 1, "b": 1, "e": 1}},
+		} {
+			t.Run(mode.name+"/"+name, func(t *testing.T) {
+				dec := &serdeDecoder{serde: serde}
+				f := New(DefaultConfig(), Deps{Sink: &memSink{}, Decoder: dec, EventPrefix: "engage.", DeliveryPrefix: "d.", Matcher: snapshotOf(c.subs...)})
+				got, err := writeBatch(f, batch, mode.ahead)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !maps.EqualFunc(dec.last.Entries, c.entries, slices.Equal) {
+					t.Errorf("decoded entries %v, want %v", dec.last.Entries, c.entries)
+				}
+				for _, sub := range c.subs {
+					if got[sub.ID].copies != c.copies[sub.ID] {
+						t.Errorf("%s (%s): %d copies, want %d", sub.ID, sub.Filter, got[sub.ID].copies, c.copies[sub.ID])
+					}
+				}
+			})
+		}
+	}
+}

@@ -80,3 +80,31 @@ func TestProjectRefusesTruncatedAndGarbledRecords(t *testing.T) {
 		}
 	}
 }
+
+// A map field projected at some keys holds only those of its entries,
+// and a payload map passed in is reused (cleared) from record to record.
+func TestProjectDecodesOnlyTheEntriesAskedForIntoTheMapsItIsGiven(t *testing.T) {
+	t.Parallel()
+	s, _ := preparedSerde(t)
+	ctx := context.Background()
+	spec, _ := event.Lookup(event.ContactUpdated)
+	ev := sampleEvent(t, spec.Example)
+	_, value, err := s.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := ev.Payload["attributes"].(map[string]string)
+	key := slices.Sorted(maps.Keys(attrs))[0]
+	p := NewProjection([]string{"attributes"}, false, false).WithEntries(map[string][]string{"attributes": {key, "notAKey"}})
+	scratch := map[string]any{"stale": true}
+	got, err := s.Project(ctx, value, p, scratch)
+	if err != nil || !reflect.DeepEqual(got.Payload, map[string]any{"attributes": map[string]string{key: attrs[key]}}) {
+		t.Fatalf("Project(entries %s) = %v, %v; want only that entry of %v", key, got.Payload, err, attrs)
+	}
+	if reflect.ValueOf(got.Payload).Pointer() != reflect.ValueOf(scratch).Pointer() {
+		t.Error("the payload map given was not the one filled")
+	}
+	if NewProjection([]string{"attributes"}, false, false).Key() == p.Key() {
+		t.Error("a projection of entries has the key of the whole field")
+	}
+}
