@@ -155,6 +155,12 @@ func (rt *instance) body(payload goja.Value, maxOutput int) ([]byte, error) {
 	if payload == nil || goja.IsUndefined(payload) {
 		return nil, fmt.Errorf("webhook.payload is undefined")
 	}
+	if out, ok := appendJSON(nil, payload, 0); ok {
+		if len(out) > maxOutput {
+			return nil, fmt.Errorf("%w: the body is %d bytes, more than %d", ErrOutputLimit, len(out), maxOutput)
+		}
+		return out, nil
+	}
 	s, err := rt.stringify(goja.Undefined(), payload)
 	if err != nil {
 		return nil, err
