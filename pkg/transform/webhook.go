@@ -42,10 +42,12 @@ func (rt *instance) toJS(in Webhook) (*goja.Object, error) {
 	if method == "" {
 		method = "POST"
 	}
-	for k, v := range map[string]any{"eventType": in.EventType, "method": method, "url": in.URL,
-		"headers": headers, "payload": payload, "cancel": false} {
-		_ = obj.Set(k, v)
-	}
+	_ = obj.Set("eventType", in.EventType)
+	_ = obj.Set("method", method)
+	_ = obj.Set("url", in.URL)
+	_ = obj.Set("headers", headers)
+	_ = obj.Set("payload", payload)
+	_ = obj.Set("cancel", false)
 	return obj, nil
 }
 
