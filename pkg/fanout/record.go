@@ -76,7 +76,7 @@ func (r *record) event() (event.Event, error) {
 func (r *record) filterEvent() *filter.Event {
 	if !r.fevSet {
 		r.fevSet = true
-		r.fev.Reset(r.typ, view(r.m.Key), view(r.headerValue(headerSource)), r)
+		r.fev.Reset(r.typ, view(r.m.Key), r)
 	}
 	return &r.fev
 }
@@ -116,6 +116,9 @@ func (r *record) headerValue(name string) []byte {
 // read from a record: a fetched record's bytes are never written to, and
 // an evaluation is over before the record is released.
 func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// Source implements filter.Loader: the source header.
+func (r *record) Source() string { return view(r.headerValue(headerSource)) }
 
 // ReceivedAt implements filter.Loader: the received-at header, or the
 // record's time.

@@ -58,7 +58,7 @@ func BenchmarkMatchDecoding(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		l := &avroLoader{s: s, ctx: ctx, value: value, proj: proj}
-		e := &Event{Type: ev.Type, ContactID: ev.ContactID, Source: ev.Source, Load: l}
+		e := &Event{Type: ev.Type, ContactID: ev.ContactID, Load: l}
 		if ok, err := p.Match(e); !ok || err != nil {
 			b.Fatal(ok, err)
 		}
@@ -73,6 +73,7 @@ type avroLoader struct {
 }
 
 func (l *avroLoader) ReceivedAt() time.Time      { return time.Time{} }
+func (l *avroLoader) Source() string             { return "engage" }
 func (l *avroLoader) Headers() map[string]string { return nil }
 func (l *avroLoader) Payload() (*Payload, error) {
 	ev, err := l.s.Project(l.ctx, l.value, l.proj, nil)

@@ -15,6 +15,9 @@ import (
 type Loader interface {
 	// ReceivedAt returns when ingest received the event.
 	ReceivedAt() time.Time
+	// Source returns the event's source ("engage" or the internal
+	// producer's name).
+	Source() string
 	// Headers returns the event record's headers by name.
 	Headers() map[string]string
 	// Payload decodes the event's payload. An error makes every expression
@@ -29,9 +32,9 @@ type Loader interface {
 type Event struct {
 	Type      event.Type
 	ContactID string
-	Source    string
 	Load      Loader
 
+	source     string
 	receivedAt time.Time
 	headers    map[string]string
 	payload    *Payload
@@ -40,14 +43,15 @@ type Event struct {
 }
 
 const (
-	loadedReceivedAt uint8 = 1 << iota
+	loadedSource uint8 = 1 << iota
+	loadedReceivedAt
 	loadedHeaders
 	loadedPayload
 )
 
 // Reset makes e describe another event, dropping what was loaded.
-func (e *Event) Reset(typ event.Type, contactID, source string, load Loader) {
-	*e = Event{Type: typ, ContactID: contactID, Source: source, Load: load}
+func (e *Event) Reset(typ event.Type, contactID string, load Loader) {
+	*e = Event{Type: typ, ContactID: contactID, Load: load}
 }
 
 // ResolveName implements interpreter.Activation.
@@ -58,7 +62,7 @@ func (e *Event) ResolveName(name string) (any, bool) {
 	case "contactId":
 		return types.String(e.ContactID), true
 	case "source":
-		return types.String(e.Source), true
+		return types.String(e.loadSource()), true
 	case "receivedAt":
 		return types.Timestamp{Time: e.loadReceivedAt()}, true
 	case "headers":
@@ -71,6 +75,16 @@ func (e *Event) ResolveName(name string) (any, bool) {
 
 // Parent implements interpreter.Activation.
 func (e *Event) Parent() interpreter.Activation { return nil }
+
+func (e *Event) loadSource() string {
+	if e.loaded&loadedSource == 0 {
+		e.loaded |= loadedSource
+		if e.Load != nil {
+			e.source = e.Load.Source()
+		}
+	}
+	return e.source
+}
 
 func (e *Event) loadReceivedAt() time.Time {
 	if e.loaded&loadedReceivedAt == 0 {
@@ -135,7 +149,7 @@ func (e *Event) PayloadErr() error { return e.payloadErr }
 // headers (for the admin API's test-filter and for tests; fan-out builds
 // Events from records without decoding).
 func FromEvent(ev event.Event, headers map[string]string) *Event {
-	return &Event{Type: ev.Type, ContactID: ev.ContactID, Source: ev.Source, Load: decoded{ev: ev, headers: headers}}
+	return &Event{Type: ev.Type, ContactID: ev.ContactID, Load: decoded{ev: ev, headers: headers}}
 }
 
 type decoded struct {
@@ -146,3 +160,4 @@ type decoded struct {
 func (d decoded) Headers() map[string]string { return d.headers }
 func (d decoded) Payload() (*Payload, error) { return NewPayload(d.ev), nil }
 func (d decoded) ReceivedAt() time.Time      { return d.ev.ReceivedAt }
+func (d decoded) Source() string             { return d.ev.Source }

@@ -89,6 +89,7 @@ type countingLoader struct {
 }
 
 func (l *countingLoader) ReceivedAt() time.Time { return l.ev.ReceivedAt }
+func (l *countingLoader) Source() string        { return l.ev.Source }
 
 func (l *countingLoader) Headers() map[string]string {
 	l.headers++
@@ -104,5 +105,5 @@ func (l *countingLoader) Payload() (*Payload, error) {
 }
 
 func eventOf(ev event.Event, l Loader) *Event {
-	return &Event{Type: ev.Type, ContactID: ev.ContactID, Source: ev.Source, Load: l}
+	return &Event{Type: ev.Type, ContactID: ev.ContactID, Load: l}
 }

@@ -229,7 +229,7 @@ func identOperand(name string) (operand, scalarKind, bool) {
 	case "contactId":
 		return func(e *Event) (scalar, error) { return scalar{kind: kString, s: e.ContactID}, nil }, kString, true
 	case "source":
-		return func(e *Event) (scalar, error) { return scalar{kind: kString, s: e.Source}, nil }, kString, true
+		return func(e *Event) (scalar, error) { return scalar{kind: kString, s: e.loadSource()}, nil }, kString, true
 	}
 	return nil, 0, false
 }
