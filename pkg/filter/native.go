@@ -393,17 +393,23 @@ func (c *nativeCompiler) compare(op comparison, l, r celast.Expr) (predicate, er
 	if !lok || !rok || !comparable(lk, rk) || (lk == kBool && op > opNe) {
 		return nil, errNotNative
 	}
+	return binary(lo, ro, func(a, b scalar) (bool, error) { return compareScalars(op, a, b) }), nil
+}
+
+// binary evaluates l, then r, and applies f to their values; an error of
+// either is the result.
+func binary(l, r operand, f func(a, b scalar) (bool, error)) predicate {
 	return func(e *Event) (bool, error) {
-		a, err := lo(e)
+		a, err := l(e)
 		if err != nil {
 			return false, err
 		}
-		b, err := ro(e)
+		b, err := r(e)
 		if err != nil {
 			return false, err
 		}
-		return compareScalars(op, a, b)
-	}, nil
+		return f(a, b)
+	}
 }
 
 // comparable: same kinds, or int and double (CrossTypeNumericComparisons).
@@ -536,15 +542,5 @@ func (c *nativeCompiler) stringOp(fn func(s, arg string) bool, target, arg celas
 	if !tok || !aok || tk != kString || ak != kString {
 		return nil, errNotNative
 	}
-	return func(e *Event) (bool, error) {
-		t, err := to(e)
-		if err != nil {
-			return false, err
-		}
-		a, err := ao(e)
-		if err != nil {
-			return false, err
-		}
-		return fn(t.s, a.s), nil
-	}, nil
+	return binary(to, ao, func(t, a scalar) (bool, error) { return fn(t.s, a.s), nil }), nil
 }
