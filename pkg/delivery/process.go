@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
 
@@ -24,15 +23,10 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 		return v
 	}
 	for {
-		res, span, ok := w.attempt(ctx, j, req)
+		res, out, ok := w.attempt(ctx, j, req)
 		if !ok {
-			span.End()
 			return verdict{}
 		}
-		out := ClassifyResult(res, w.clock.Now())
-		endAttempt(span, res, out)
-		j.attempts++
-		w.observe(j, res, out)
 		switch out.Kind {
 		case Delivered:
 			return verdict{settled: true}
@@ -54,16 +48,20 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 
 // attempt takes an in-flight slot, then waits for the rate limit, then to
 // be admitted (a shared send slot and the circuit), then sends once in the
-// attempt's span, which the caller ends. ok is false when ctx ended first.
-func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, trace.Span, bool) {
+// attempt's span and records the outcome (circuit, metrics, attempt log)
+// before giving its slots back, so that the next attempt is admitted by
+// the circuit as this one left it: with MaxInFlight 1 no request slips
+// through between the failure that opens it and the opening. ok is false
+// when ctx ended first.
+func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, Outcome, bool) {
 	select {
 	case w.slots <- struct{}{}:
 	case <-ctx.Done():
-		return Result{}, noSpan, false
+		return Result{}, Outcome{}, false
 	}
 	defer func() { <-w.slots }()
 	if !w.throttle(ctx) || !w.admitted(ctx) {
-		return Result{}, noSpan, false
+		return Result{}, Outcome{}, false
 	}
 	defer w.sup.releaseSend()
 	if j.attempts == 0 && !j.returning && !j.msg.Time.IsZero() {
@@ -73,7 +71,15 @@ func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, trac
 	w.inFlight.Inc()
 	res := w.sender.Load().SendRequest(ctx, MessageID(j.id), req)
 	w.inFlight.Dec()
-	return res, span, ctx.Err() == nil
+	if ctx.Err() != nil {
+		span.End()
+		return Result{}, Outcome{}, false
+	}
+	out := ClassifyResult(res, w.clock.Now())
+	endAttempt(span, res, out)
+	j.attempts++
+	w.observe(j, res, out)
+	return res, out, true
 }
 
 // admitted takes one of the sender's MaxInFlightTotal send slots and then
