@@ -35,6 +35,7 @@ type record struct {
 	ev      event.Event
 	err     error
 	decoded bool
+	rawOnly bool // ev came from ahead without its payload
 	// scratch is the map ev.Payload is decoded into, reused from record
 	// to record: only filters read the payload, and they are done with
 	// it before the next reset.
@@ -50,7 +51,7 @@ func (r *record) reset(ctx context.Context, dec Decoder, m *kafka.Message, typ e
 // record's subscriptions need now, and returns its filter verdicts.
 func (r *record) use(a aheadRecord) []verdict {
 	if a.key != "" && a.key == r.proj.Key() {
-		r.ev, r.err, r.decoded = event.Event{Type: r.typ, Raw: a.raw}, a.err, true
+		r.ev, r.err, r.decoded, r.rawOnly = event.Event{Type: r.typ, Raw: a.raw}, a.err, true, true
 	}
 	return a.verdicts
 }
@@ -93,6 +94,9 @@ func (r *record) Headers() map[string]string {
 // Payload implements filter.Loader. The payload is valid until the next
 // reset: evaluations end before it.
 func (r *record) Payload() (*filter.Payload, error) {
+	if r.rawOnly { // the verdicts came with it; a filter asking anyway gets the payload
+		r.decoded, r.rawOnly = false, false
+	}
 	ev, err := r.event()
 	if err != nil {
 		return nil, err
