@@ -16,7 +16,7 @@ import (
 
 // benchFlags are `engagehub bench`'s flags; a scenario fills the ones not given.
 type benchFlags struct {
-	scenario, broker, brokers, rate, cpuprofile string
+	scenario, broker, brokers, rate, cpuprofile, transformFile string
 	set                                         []string
 	json                                        bool
 	o                                           bench.Options
@@ -69,6 +69,8 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.DurationVar(&d.BaselineDuration, "baseline-duration", d.BaselineDuration, "length of each baseline (0: skip baselines)")
 	fs.IntVar(&d.BaselineConcurrency, "baseline-concurrency", d.BaselineConcurrency, "bare HTTP client concurrency (engagehub's sender.max_conns_per_host)")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of engagehub during the load to this file")
+	fs.StringVar(&d.Filter, "filter", "", `every subscription's filter, a CEL expression, e.g. 'payload.contactType == "Member"'`)
+	fs.StringVar(&f.transformFile, "transform-file", "", "every subscription's transformation: a JavaScript file defining handler(webhook)")
 	fs.StringArrayVar(&f.set, "set", nil, "engagehub configuration for the run, key=value (keys as in the README; repeat for more), e.g. --set sender.http_client=net/http")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
 }
@@ -113,6 +115,7 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 	copyIfSet(fs, "concurrency", &o.Concurrency, given.Concurrency)
 	copyIfSet(fs, "subscriptions", &o.Subscriptions, given.Subscriptions)
 	copyIfSet(fs, "failing", &o.Failing, given.Failing)
+	copyIfSet(fs, "filter", &o.Filter, given.Filter)
 	copyIfSet(fs, "add-during", &o.AddDuring, given.AddDuring)
 	copyIfSet(fs, "senders", &o.Senders, given.Senders)
 	copyIfSet(fs, "kill-sender", &o.KillSender, given.KillSender)
@@ -140,6 +143,13 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 		return o, err
 	}
 	o.CPUProfile = f.cpuprofile
+	if f.transformFile != "" {
+		script, err := os.ReadFile(f.transformFile)
+		if err != nil {
+			return o, fmt.Errorf("--transform-file: %w", err)
+		}
+		o.Transform = string(script)
+	}
 	for _, kv := range f.set {
 		if key, _, ok := strings.Cut(kv, "="); !ok || key == "" {
 			return o, fmt.Errorf("--set %q: want key=value, e.g. sender.http_client=net/http", kv)

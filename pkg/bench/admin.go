@@ -16,6 +16,8 @@ import (
 type Admin struct {
 	base, token string
 	client      *http.Client
+	// filter and transform, when set, go into every subscription made.
+	filter, transform string
 }
 
 // subscriptionRequest is the body of POST /v1/subscriptions.
@@ -25,15 +27,18 @@ type subscriptionRequest struct {
 	Destination map[string]any `json:"destination"`
 	Ordering    string         `json:"ordering"`
 	RateLimit   float64        `json:"rateLimit"`
+	Filter      string         `json:"filter,omitempty"`
+	Transform   string         `json:"transform,omitempty"`
 }
 
 // Create makes subscription id (every event type, ordered by key, no rate
-// limit) pointing at url, and returns its signing secret, which the API
-// shows only in this answer.
+// limit, the Admin's filter and transformation) pointing at url, and
+// returns its signing secret, which the API shows only in this answer.
 func (a *Admin) Create(ctx context.Context, id, url string) (webhook.Secret, error) {
 	body, err := json.Marshal(subscriptionRequest{
 		ID: id, EventTypes: []string{"*"}, Ordering: "key",
 		Destination: map[string]any{"type": "webhook", "url": url},
+		Filter:      a.filter, Transform: a.transform,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bench: subscription %s: %w", id, err)

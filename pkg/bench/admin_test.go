@@ -52,8 +52,16 @@ func TestAdminCreatesAWildcardSubscriptionAndReturnsItsSecret(t *testing.T) {
 	if len(secret) != 24 {
 		t.Errorf("secret is %d bytes, want 24", len(secret))
 	}
-	if got.ID != "s" || got.EventTypes[0] != "*" || got.Destination["url"] != "http://127.0.0.1:1/hook/0" || got.Ordering != "key" {
+	if got.ID != "s" || got.EventTypes[0] != "*" || got.Destination["url"] != "http://127.0.0.1:1/hook/0" || got.Ordering != "key" ||
+		got.Filter != "" || got.Transform != "" {
 		t.Errorf("request = %+v", got)
+	}
+	a.filter, a.transform = `payload.contactType == "Member"`, "function handler(webhook) { return webhook }"
+	if _, err := a.Create(context.Background(), "s", "http://127.0.0.1:1/hook/0"); err != nil {
+		t.Fatal(err)
+	}
+	if got.Filter != a.filter || got.Transform != a.transform {
+		t.Errorf("with a filter and a transformation: request = %+v", got)
 	}
 }
 

@@ -138,7 +138,8 @@ func (r *runner) params() Params {
 		Subscriptions: o.Subscriptions, Failing: o.Failing, Slow: o.slowCount(),
 		ReceiverLatency: o.ReceiverLatency.String(), Contacts: o.Contacts, Payload: o.Payload,
 		Duration: o.Duration.Seconds(), Verify: o.Verify, SharedHost: o.SharedHost, MaxBacklog: o.MaxBacklog,
-		Idle: o.Idle, Restart: o.Restart, AddDuring: o.AddDuring, Senders: o.Senders, KillSender: o.KillSender}
+		Idle: o.Idle, Restart: o.Restart, AddDuring: o.AddDuring, Senders: o.Senders, KillSender: o.KillSender,
+		Filter: o.Filter, TransformBytes: len(o.Transform)}
 }
 
 func ratios(rep *Report) Ratios {

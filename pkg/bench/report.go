@@ -73,6 +73,9 @@ type Params struct {
 	AddDuring       int     `json:"addDuring,omitempty"`
 	Senders         int     `json:"senders,omitempty"`
 	KillSender      bool    `json:"killSender,omitempty"`
+	Filter          string  `json:"filter,omitempty"`
+	// TransformBytes is the size of the transformation's script; 0: none.
+	TransformBytes int `json:"transformBytes,omitempty"`
 }
 
 // IngestResult is what POST /v1/events did.

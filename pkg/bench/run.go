@@ -221,7 +221,7 @@ func (r *runner) startChild(ctx context.Context) error {
 	if err := r.launchChild(ctx); err != nil {
 		return err
 	}
-	r.admin = &Admin{base: r.child.BaseURL(), token: r.token, client: r.client}
+	r.admin = &Admin{base: r.child.BaseURL(), token: r.token, client: r.client, filter: r.o.Filter, transform: r.o.Transform}
 	return nil
 }
 

@@ -28,6 +28,11 @@ type Options struct {
 	Subscriptions int
 	// Failing of the subscriptions (the last ones) have dead endpoints (503).
 	Failing int
+	// Filter, when set, is every subscription's filter (a CEL expression).
+	Filter string
+	// Transform, when set, is every subscription's transformation (the
+	// script's source).
+	Transform string
 	// AddDuring more subscriptions are created halfway through the load;
 	// the report gives the others' latency around it.
 	AddDuring int
