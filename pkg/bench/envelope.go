@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"net/http"
 	"strconv"
 	"strings"
 )
@@ -78,15 +79,27 @@ func (e *Envelopes) Batch(buf []byte, kind byte, first, n int) []byte {
 
 var idField = []byte(`"eventId"`)
 
-// parseEventID finds the event id in an envelope written by Envelopes and
-// splits it into kind and sequence number. It scans instead of decoding
-// JSON (the receiver sees the envelope byte for byte as it was sent), but
-// tolerates whitespace around the colon.
-func parseEventID(body []byte) (kind byte, seq int, ok bool) {
+// parseEventID finds the event id of a request — in its webhook-id header
+// ("msg_" and the event id, as engagehub sends it), else in the envelope
+// written by Envelopes — and splits it into kind and sequence number. The
+// header comes first so a transformation may reshape the body; the body
+// is scanned instead of decoded (the receiver sees the envelope byte for
+// byte as it was sent), tolerating whitespace around the colon.
+func parseEventID(h http.Header, body []byte) (kind byte, seq int, ok bool) {
+	if id, isMsg := strings.CutPrefix(h.Get("webhook-id"), "msg_"); isMsg {
+		if kind, seq, ok = splitEventID([]byte(id)); ok {
+			return kind, seq, true
+		}
+	}
 	id, ok := idValue(body)
 	if !ok {
 		return 0, 0, false
 	}
+	return splitEventID(id)
+}
+
+// splitEventID splits "<run>-<kind><seq>".
+func splitEventID(id []byte) (kind byte, seq int, ok bool) {
 	dash := bytes.LastIndexByte(id, '-')
 	if dash < 0 || dash+2 > len(id) {
 		return 0, 0, false

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
@@ -68,10 +69,20 @@ func TestParseEventID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kind, seq, ok := parseEventID(tt.body)
+			kind, seq, ok := parseEventID(http.Header{}, tt.body)
 			if ok != tt.ok || (ok && (kind != tt.kind || seq != tt.seq)) {
 				t.Fatalf("parseEventID = %c %d %v; want %c %d %v", kind, seq, ok, tt.kind, tt.seq, tt.ok)
 			}
 		})
+	}
+	// engagehub's webhook-id wins over the body, which a transformation
+	// may have reshaped; a webhook-id of another form leaves the body to
+	// speak (the bare-HTTP baseline's msg_b<seq>).
+	reshaped := []byte(`{"id":"r-e7","data":{}}`)
+	if kind, seq, ok := parseEventID(http.Header{"Webhook-Id": {"msg_r-e7"}}, reshaped); !ok || kind != kindLoad || seq != 7 {
+		t.Errorf("from webhook-id: %c %d %v; want e 7 true", kind, seq, ok)
+	}
+	if kind, seq, ok := parseEventID(http.Header{"Webhook-Id": {"msg_b3"}}, env.Append(nil, kindBaseline, 3)); !ok || kind != kindBaseline || seq != 3 {
+		t.Errorf("baseline id: %c %d %v; want b 3 true", kind, seq, ok)
 	}
 }

@@ -207,7 +207,7 @@ func (f *fakeChild) events(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, ev := range batch {
-		kind, seq, _ := parseEventID(ev)
+		kind, seq, _ := parseEventID(http.Header{}, ev)
 		if kind == kindLoad && strconv.Itoa(seq) == f.drop {
 			continue
 		}
@@ -221,7 +221,7 @@ func (f *fakeChild) events(w http.ResponseWriter, r *http.Request) {
 // refused reports whether batch holds the load event to answer 503 for.
 func (f *fakeChild) refused(batch []json.RawMessage) bool {
 	for _, ev := range batch {
-		if kind, seq, _ := parseEventID(ev); kind == kindLoad && strconv.Itoa(seq) == f.refuse {
+		if kind, seq, _ := parseEventID(http.Header{}, ev); kind == kindLoad && strconv.Itoa(seq) == f.refuse {
 			return true
 		}
 	}
@@ -239,7 +239,7 @@ func (f *fakeChild) writeProbes(ctx context.Context, batch []json.RawMessage) er
 				ContactID string `json:"contactId"`
 			} `json:"payload"`
 		}
-		if kind, _, _ := parseEventID(ev); kind != kindReady || json.Unmarshal(ev, &env) != nil {
+		if kind, _, _ := parseEventID(http.Header{}, ev); kind != kindReady || json.Unmarshal(ev, &env) != nil {
 			continue
 		}
 		for id := range f.subs {

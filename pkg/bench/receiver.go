@@ -216,7 +216,7 @@ func (r *Receiver) accept(ep *Endpoint, h http.Header, body []byte, at int64) in
 			return http.StatusUnauthorized
 		}
 	}
-	kind, seq, ok := parseEventID(body)
+	kind, seq, ok := parseEventID(h, body)
 	if !ok {
 		ep.rejected.Add(1)
 		return http.StatusBadRequest
