@@ -17,9 +17,9 @@ import (
 // benchFlags are `engagehub bench`'s flags; a scenario fills the ones not given.
 type benchFlags struct {
 	scenario, broker, brokers, rate, cpuprofile, transformFile string
-	set                                         []string
-	json                                        bool
-	o                                           bench.Options
+	set                                                        []string
+	json                                                       bool
+	o                                                          bench.Options
 }
 
 func newBenchCmd() *cobra.Command {
