@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"fmt"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -12,14 +13,10 @@ import (
 	"github.com/engagehub/engagehub/pkg/transform"
 )
 
-// benchScript reshapes the envelope into a receiver's own JSON and adds a
-// header: a typical transformation.
-const benchScript = `function handler(webhook) {
-  const e = webhook.payload;
-  webhook.payload = {id: e.id || e.eventId, type: e.eventType, contact: e.payload.contactId, data: e.payload};
-  webhook.headers["x-engage-type"] = webhook.eventType;
-  return webhook;
-}`
+// benchScript is the typical transformation of the docs (reshape the
+// envelope into a receiver's own JSON, add a header), as engagehub bench
+// --transform-file runs it.
+const benchScript = "../../docs/examples/transform/reshape.js"
 
 // scriptTransformer adapts a transform.Script as cmd does.
 type scriptTransformer struct{ s *transform.Script }
@@ -36,7 +33,11 @@ func (t *scriptTransformer) Transform(ctx context.Context, r Request) (Request, 
 // events on a delivery topic (embedded broker) to one endpoint, signed and
 // POSTed, without a transformation and with a typical one.
 func BenchmarkTransformedDeliveries(b *testing.B) {
-	script, err := transform.Compile(benchScript, transform.DefaultConfig())
+	src, err := os.ReadFile(benchScript)
+	if err != nil {
+		b.Fatal(err)
+	}
+	script, err := transform.Compile(string(src), transform.DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,29 +2,25 @@ package transform
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/event"
 )
 
-// typicalScript reshapes the envelope into a receiver's own JSON and adds
-// a header: what a team that "expects its own JSON shape" writes.
-const typicalScript = `function handler(webhook) {
-  const e = webhook.payload;
-  webhook.payload = {
-    id: e.id || e.eventId,
-    type: e.eventType,
-    contact: e.payload.contactId,
-    data: e.payload,
-  };
-  webhook.headers["x-engage-type"] = webhook.eventType;
-  return webhook;
-}`
+// typicalScript is the typical transformation of the docs: reshape the
+// envelope into a receiver's own JSON and add a header, what a team that
+// "expects its own JSON shape" writes.
+const typicalScript = "../../docs/examples/transform/reshape.js"
 
 // BenchmarkRun is the cost of one call of a typical transformation on a
 // contact.updated example, pooled runtimes, parallel over GOMAXPROCS.
 func BenchmarkRun(b *testing.B) {
-	s, err := Compile(typicalScript, DefaultConfig())
+	src, err := os.ReadFile(typicalScript)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := Compile(string(src), DefaultConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

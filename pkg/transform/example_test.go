@@ -12,7 +12,7 @@ import (
 // The example transformation in docs compiles and reshapes a catalog
 // example as its comment says.
 func TestTheDocsExampleTransformationReshapes(t *testing.T) {
-	src, err := os.ReadFile("../../docs/examples/transform/reshape.js")
+	src, err := os.ReadFile(typicalScript)
 	if err != nil {
 		t.Fatal(err)
 	}
