@@ -13,17 +13,24 @@ import (
 // "expects its own JSON shape" writes.
 const typicalScript = "../../docs/examples/transform/reshape.js"
 
-// BenchmarkRun is the cost of one call of a typical transformation on a
-// contact.updated example, pooled runtimes, parallel over GOMAXPROCS.
-func BenchmarkRun(b *testing.B) {
+// compileTypical compiles typicalScript.
+func compileTypical(tb testing.TB) *Script {
+	tb.Helper()
 	src, err := os.ReadFile(typicalScript)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	s, err := Compile(string(src), DefaultConfig())
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return s
+}
+
+// BenchmarkRun is the cost of one call of a typical transformation on a
+// contact.updated example, pooled runtimes, parallel over GOMAXPROCS.
+func BenchmarkRun(b *testing.B) {
+	s := compileTypical(b)
 	spec, _ := event.Lookup(event.ContactUpdated)
 	in := Webhook{EventType: string(spec.Type), URL: "https://x.example/hook", Headers: map[string]string{"x-team": "crm"}, Payload: spec.Example}
 	ctx := context.Background()

@@ -3,7 +3,6 @@ package transform
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/event"
@@ -12,14 +11,7 @@ import (
 // The example transformation in docs compiles and reshapes a catalog
 // example as its comment says.
 func TestTheDocsExampleTransformationReshapes(t *testing.T) {
-	src, err := os.ReadFile(typicalScript)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Compile(string(src), DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := compileTypical(t)
 	spec, _ := event.Lookup(event.ContactUpdated)
 	out, err := s.Run(context.Background(), Webhook{EventType: string(spec.Type), URL: "https://x.example/hook", Payload: spec.Example})
 	if err != nil {
