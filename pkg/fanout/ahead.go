@@ -2,6 +2,7 @@ package fanout
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/engagehub/engagehub/pkg/event"
@@ -16,15 +17,59 @@ import (
 // batch's write instead of lengthening it. The writer uses the decisions
 // when its snapshot is the same one, and decides again otherwise.
 type ahead struct {
-	version uint64
-	recs    []aheadRecord // by batch index
+	version  uint64
+	recs     []aheadRecord // by batch index
+	verdicts []verdict     // what recs' verdicts are carved from
+}
+
+// aheads recycles the decisions of written batches: deciding a batch
+// allocates nothing once the pipeline runs, and on a large heap (the
+// embedded broker's) every allocation costs its share of marking it.
+type aheads struct{ pool sync.Pool }
+
+// get returns an ahead for n records decided under version.
+func (p *aheads) get(version uint64, n int) *ahead {
+	a, _ := p.pool.Get().(*ahead)
+	if a == nil {
+		a = &ahead{}
+	}
+	a.version = version
+	a.recs = slices.Grow(a.recs[:0], n)[:n]
+	clear(a.recs)
+	a.verdicts = a.verdicts[:0]
+	return a
+}
+
+// put takes back a (nil is fine) once its batch is written.
+func (p *aheads) put(a *ahead) {
+	if a != nil {
+		p.pool.Put(a)
+	}
+}
+
+// carve returns n verdicts for one record.
+func (a *ahead) carve(n, batch int) []verdict {
+	if cap(a.verdicts)-len(a.verdicts) < n {
+		a.verdicts = make([]verdict, 0, max(batch*n, n)) // the carved ones keep the old array
+	}
+	vs := a.verdicts[len(a.verdicts) : len(a.verdicts)+n : len(a.verdicts)+n]
+	a.verdicts = a.verdicts[:len(a.verdicts)+n]
+	return vs
 }
 
 type aheadRecord struct {
-	key      string    // the projection it was decoded with; "" when not decoded
-	raw      []byte    // the decoded Raw (for json copies)
-	err      error     // a permanent decode error
-	verdicts []verdict // by snap.Match(type) index; nil: undecided
+	verdicts []verdict     // by snap.Match(type) index; nil: undecided
+	decoded  *aheadDecoded // what a json copy or a dead letter reuses; nil mostly
+}
+
+// aheadDecoded is what the fetching goroutine decoded of a record that
+// the writer needs again: the envelope JSON of a json copy, or the error
+// a dead letter reports. Kept apart so that the common record (a webhook
+// subscription's verdict) costs the batch 32 bytes.
+type aheadDecoded struct {
+	key string // the projection it was decoded with
+	raw []byte // the decoded Raw (for json copies)
+	err error  // a permanent decode error
 }
 
 // plan is, for one snapshot, each type's matching subscriptions' filters
@@ -93,20 +138,18 @@ func (f *Fanout) decideAhead(ctx context.Context, batch []kafka.Message, types [
 	if !f.plans.filtered(snap) {
 		return nil
 	}
-	a := &ahead{version: snap.Version(), recs: make([]aheadRecord, len(batch))}
+	a := f.aheads.get(snap.Version(), len(batch))
 	var rec record
-	var verdicts []verdict // carved per record, one allocation per batch mostly
+	var tp typePlan
 	for i := range batch {
 		typ := types[i]
-		tp := f.plans.forType(snap, typ)
+		if i == 0 || typ != types[i-1] { // records come in runs of one type
+			tp = f.plans.forType(snap, typ)
+		}
 		if !tp.filtered {
 			continue
 		}
-		if cap(verdicts)-len(verdicts) < len(tp.progs) {
-			verdicts = make([]verdict, 0, max(len(batch)*len(tp.progs), len(tp.progs)))
-		}
-		vs := verdicts[len(verdicts) : len(verdicts)+len(tp.progs) : len(verdicts)+len(tp.progs)]
-		verdicts = verdicts[:len(verdicts)+len(tp.progs)]
+		vs := a.carve(len(tp.progs), len(batch))
 		rec.reset(ctx, f.deps.Decoder, &batch[i], typ, tp.proj)
 		a.recs[i] = decideRecord(&rec, tp, vs)
 	}
@@ -126,10 +169,10 @@ func decideRecord(rec *record, tp typePlan, vs []verdict) aheadRecord {
 		vs[j] = v
 	}
 	out := aheadRecord{verdicts: vs}
-	if rec.decoded && (rec.err == nil || undecodable(rec.err)) {
+	if rec.decoded && (rec.proj.Raw || rec.err != nil && undecodable(rec.err)) {
 		// Not the payload: it lives in rec's scratch map, which the next
 		// record reuses; the verdicts are what was needed of it.
-		out.key, out.raw, out.err = rec.proj.Key(), rec.ev.Raw, rec.err
+		out.decoded = &aheadDecoded{key: rec.proj.Key(), raw: rec.ev.Raw, err: rec.err}
 	}
 	return out
 }

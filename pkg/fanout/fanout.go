@@ -103,7 +103,8 @@ type Fanout struct {
 	targets *targets
 	buf     buffers // only the writing goroutine uses it, as rec
 	rec     record
-	plans   plans // the fetching goroutine's
+	plans   plans  // the fetching goroutine's
+	aheads  aheads // decisions of batches, recycled by the writing goroutine
 	now     func() time.Time
 	// dlqPrefix names dead-letter topics.
 	dlqPrefix string

@@ -25,7 +25,7 @@ func undecodable(err error) bool {
 }
 
 // verdict is what a subscription's filter decided for one event.
-type verdict int
+type verdict uint8
 
 const (
 	undecided  verdict = iota // not decided ahead

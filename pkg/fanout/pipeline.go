@@ -92,6 +92,7 @@ func (f *Fanout) writeLoop(work context.Context, in <-chan fetched, out chan<- w
 			a = nil // a retry decides again
 			return err
 		})
+		f.aheads.put(b.ahead)
 		if work.Err() == nil {
 			out <- written{batch: b.batch, copies: copies}
 		}

@@ -111,7 +111,10 @@ type projKey struct {
 // Project decodes the parts of a framed record that p names: the returned
 // event has only those payload fields (and Raw only with p.Raw); its
 // envelope fields (ID, Type, Source, ...) are left empty. It is several
-// times cheaper than Unmarshal for a few fields. payload, when not nil,
+// times cheaper than Unmarshal for a few fields. Raw and the strings of
+// the payload are not copied: they share value's memory, so value must
+// not change while they are in use (a record fetched from Kafka never
+// does: kafka-go reads each value into a slice of its own). payload, when not nil,
 // is cleared and becomes the event's Payload, so a caller decoding one
 // record after another reuses one map (and the map of entries it held,
 // see Projection.Entries): what the previous call returned is then no
@@ -132,11 +135,11 @@ func (s *Serde) Project(ctx context.Context, value []byte, p Projection, payload
 		spare = spareEntries(payload)
 	}
 	clear(payload)
-	rec := record{Payload: payload}
-	if err := w.decode(data, &rec, spare); err != nil {
+	payload, raw, err := w.decode(data, payload, spare)
+	if err != nil {
 		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
-	return event.Event{Payload: rec.Payload, Raw: []byte(rec.Raw)}, nil
+	return event.Event{Payload: payload, Raw: raw}, nil
 }
 
 // spareEntries returns a map of entries (see Projection.Entries) that

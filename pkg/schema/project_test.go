@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -106,5 +107,42 @@ func TestProjectDecodesOnlyTheEntriesAskedForIntoTheMapsItIsGiven(t *testing.T) 
 	}
 	if NewProjection([]string{"attributes"}, false, false).Key() == p.Key() {
 		t.Error("a projection of entries has the key of the whole field")
+	}
+}
+
+// TestProjectAgreesWithUnmarshalOnDamagedRecords walks every catalog
+// type's record cut short at every length and with bytes changed at
+// random: Project never panics, fails on every cut (the raw envelope is
+// the last field), and whenever both decode a damaged record, it reads
+// what Unmarshal reads. (They need not fail alike: Unmarshal resolves the
+// writer against the current schema, and the codec skips what it does
+// not read with looser bounds than it reads.)
+func TestProjectAgreesWithUnmarshalOnDamagedRecords(t *testing.T) {
+	t.Parallel()
+	s, _ := preparedSerde(t)
+	ctx := context.Background()
+	all := Projection{AllPayload: true, Raw: true}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for _, spec := range event.Catalog() {
+		_, value, err := s.Marshal(sampleEvent(t, spec.Example))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 5; n < len(value); n++ {
+			if _, err := s.Project(ctx, value[:n], all, nil); !errors.Is(err, ErrUndecodable) {
+				t.Fatalf("%s cut to %d of %d bytes: err = %v, want ErrUndecodable", spec.Type, n, len(value), err)
+			}
+		}
+		for range 300 {
+			damaged := slices.Clone(value)
+			for range 1 + rnd.IntN(3) {
+				damaged[5+rnd.IntN(len(damaged)-5)] = byte(rnd.IntN(256))
+			}
+			got, perr := s.Project(ctx, damaged, all, nil)
+			want, uerr := s.Unmarshal(ctx, damaged)
+			if perr == nil && uerr == nil && (!reflect.DeepEqual(got.Payload, want.Payload) || string(got.Raw) != string(want.Raw)) {
+				t.Fatalf("%s damaged %x: Project read %v, Unmarshal %v", spec.Type, damaged, got.Payload, want.Payload)
+			}
+		}
 	}
 }

@@ -1,12 +1,11 @@
 package schema
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/hamba/avro/v2"
 )
@@ -24,7 +23,6 @@ type walker struct {
 
 type walkStep struct {
 	schema avro.Schema
-	skip   func(*avro.Reader) // for walkSkip
 	do     walkAction
 	fields []walkField // payload: its fields up to the last one read
 }
@@ -53,7 +51,7 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 	w := &walker{}
 	last := -1
 	for i, f := range rec.Fields() {
-		st := walkStep{schema: f.Type(), skip: skipperOf(f.Type())}
+		st := walkStep{schema: f.Type()}
 		switch {
 		case f.Name() == "raw" && p.Raw:
 			st.do = walkRaw
@@ -99,53 +97,48 @@ func untilLastRead(fields []walkField) []walkField {
 	return nil
 }
 
-var walkReaders = sync.Pool{New: func() any { return avro.NewReader(nil, 0, avro.WithReaderConfig(api)) }}
-
-// decode walks data into rec; spare, when not nil, is a map it may reuse
-// for a map of entries.
-func (w *walker) decode(data []byte, rec *record, spare map[string]string) error {
-	r := walkReaders.Get().(*avro.Reader)
-	defer walkReaders.Put(r)
-	r.Reset(data)
-	r.Error = nil
+// decode walks data, reading the payload's fields into payload (see
+// readPayload) and returning it with the raw envelope when the projection
+// asks for it; spare, when not nil, is a map it may reuse for
+// a map of entries.
+func (w *walker) decode(data []byte, payload map[string]any, spare map[string]string) (map[string]any, []byte, error) {
+	c := cursor{b: data}
+	var raw []byte
 	for _, st := range w.steps {
 		switch st.do {
 		case walkSkip:
-			st.skip(r)
+			skip(&c, st.schema)
 		case walkRaw:
-			rec.Raw = r.ReadString()
+			raw = c.bytes()
 		case walkPayload:
-			rec.Payload = readPayload(r, st.fields, rec.Payload, spare)
+			payload = readPayload(&c, st.fields, payload, spare)
 		}
-		if r.Error != nil {
-			break
+		if c.err != nil {
+			return nil, nil, c.err
 		}
 	}
-	if errors.Is(r.Error, io.EOF) {
-		return fmt.Errorf("record ends before the fields read: %w", io.ErrUnexpectedEOF)
-	}
-	return r.Error
+	return payload, raw, nil
 }
 
 // readPayload reads the payload record's fields into out (an empty map,
 // or nil for a new one), leaving absent optional fields out.
-func readPayload(r *avro.Reader, fields []walkField, out map[string]any, spare map[string]string) map[string]any {
+func readPayload(c *cursor, fields []walkField, out map[string]any, spare map[string]string) map[string]any {
 	if out == nil {
 		out = make(map[string]any, len(fields))
 	}
 	for _, f := range fields {
 		if !f.read {
-			skip(r, f.schema)
+			skip(c, f.schema)
 			continue
 		}
 		var v any
 		if f.entries != nil {
-			v = readEntries(r, f.schema, f.entries, spare)
+			v = readEntries(c, f.schema, f.entries, spare)
 			spare = nil
 		} else {
-			v = readValue(r, f.schema)
+			v = readValue(c, f.schema)
 		}
-		if v != nil {
+		if v != nil && c.err == nil {
 			out[f.name] = v
 		}
 	}
@@ -154,32 +147,46 @@ func readPayload(r *avro.Reader, fields []walkField, out map[string]any, spare m
 
 // readValue reads one value of s as Unmarshal decodes it into an any:
 // strings, booleans, longs and timestamps directly (the common case,
-// without the codec's lookup and boxing), anything else through the codec.
-func readValue(r *avro.Reader, s avro.Schema) any {
+// without the codec's lookup and boxing), anything else through the codec,
+// from the bytes the value spans.
+func readValue(c *cursor, s avro.Schema) any {
 	switch s.Type() {
 	case avro.String:
-		return r.ReadString()
+		return view(c.bytes())
 	case avro.Boolean:
-		return r.ReadBool()
+		return c.bool()
 	case avro.Long:
-		return readLong(r, s)
+		return readLong(c, s)
 	case avro.Union:
 		u := s.(*avro.UnionSchema)
 		if !u.Nullable() || !primitive(u) {
 			break // the codec's union decoding (its registered Go types)
 		}
-		i := r.ReadLong()
-		if i < 0 || i >= int64(len(u.Types())) {
-			r.ReportError("read", fmt.Sprintf("union branch %d out of range", i))
-			return nil
-		}
-		if b := u.Types()[i]; b.Type() != avro.Null {
-			return readValue(r, b)
+		if b := c.branch(u); b != nil && b.Type() != avro.Null {
+			return readValue(c, b)
 		}
 		return nil
 	}
+	return codecValue(c, s)
+}
+
+var codecReaders = sync.Pool{New: func() any { return avro.NewReader(nil, 0, avro.WithReaderConfig(api)) }}
+
+// codecValue decodes the value of s at the cursor with the codec.
+func codecValue(c *cursor, s avro.Schema) any {
+	start := c.off
+	if skip(c, s); c.err != nil {
+		return nil
+	}
+	r := codecReaders.Get().(*avro.Reader)
+	defer codecReaders.Put(r)
+	r.Reset(c.b[start:c.off])
+	r.Error = nil
 	var v any
-	r.ReadVal(s, &v)
+	if r.ReadVal(s, &v); r.Error != nil {
+		c.fail("%s: %w", s.Type(), r.Error)
+		return nil
+	}
 	if items, ok := v.([]map[string]any); ok {
 		for _, item := range items {
 			dropNulls(item) // the codec keeps a nested record's nulls
@@ -205,15 +212,11 @@ func stringMap(s avro.Schema) *avro.MapSchema {
 
 // readEntries reads a value of s (see stringMap) as a map[string]string
 // with only the entries of keys (into out, cleared, when not nil); nil
-// for a null. The other entries are skipped without being built.
-func readEntries(r *avro.Reader, s avro.Schema, keys []string, out map[string]string) any {
+// for a null. The other entries are skipped without being built: their
+// keys are compared where they lie in the record.
+func readEntries(c *cursor, s avro.Schema, keys []string, out map[string]string) any {
 	if u, ok := s.(*avro.UnionSchema); ok {
-		i := r.ReadLong()
-		if i < 0 || i >= int64(len(u.Types())) {
-			r.ReportError("read", fmt.Sprintf("union branch %d out of range", i))
-			return nil
-		}
-		if u.Types()[i].Type() == avro.Null {
+		if b := c.branch(u); b == nil || b.Type() == avro.Null {
 			return nil
 		}
 	}
@@ -221,24 +224,29 @@ func readEntries(r *avro.Reader, s avro.Schema, keys []string, out map[string]st
 		out = make(map[string]string, len(keys))
 	}
 	clear(out)
-	for r.Error == nil {
-		n, _ := r.ReadBlockHeader()
+	for c.err == nil {
+		n, _ := c.block()
 		if n == 0 {
 			break
 		}
-		if n > maxBlock || n < 0 {
-			r.ReportError("read", fmt.Sprintf("block of %d items", n))
-			break
-		}
-		for i := int64(0); i < n && r.Error == nil; i++ {
-			if k := r.ReadString(); slices.Contains(keys, k) {
-				out[k] = r.ReadString()
-			} else {
-				r.SkipString()
+		for i := int64(0); i < n && c.err == nil; i++ {
+			k, v := c.bytes(), c.bytes()
+			if key, ok := keyIn(keys, k); ok {
+				out[key] = view(v)
 			}
 		}
 	}
 	return out
+}
+
+// keyIn returns the key of keys that k spells.
+func keyIn(keys []string, k []byte) (string, bool) {
+	for _, key := range keys {
+		if key == string(k) {
+			return key, true
+		}
+	}
+	return "", false
 }
 
 // primitive reports whether every branch of u is null, string, boolean or
@@ -254,8 +262,8 @@ func primitive(u *avro.UnionSchema) bool {
 	return true
 }
 
-func readLong(r *avro.Reader, s avro.Schema) any {
-	v := r.ReadLong()
+func readLong(c *cursor, s avro.Schema) any {
+	v := c.long()
 	if ls, ok := s.(avro.LogicalTypeSchema); ok && ls.Logical() != nil {
 		switch ls.Logical().Type() {
 		case avro.TimestampMillis:
@@ -267,86 +275,6 @@ func readLong(r *avro.Reader, s avro.Schema) any {
 	return v
 }
 
-// maxBlock bounds the items of one array or map block that skip walks.
-const maxBlock = 1 << 20
-
-// skipperOf returns what skips one value of s: the reader's own method
-// for the primitives an envelope is made of, skip otherwise.
-func skipperOf(s avro.Schema) func(*avro.Reader) {
-	switch s.Type() {
-	case avro.String:
-		return (*avro.Reader).SkipString
-	case avro.Long:
-		return (*avro.Reader).SkipLong
-	case avro.Boolean:
-		return (*avro.Reader).SkipBool
-	}
-	return func(r *avro.Reader) { skip(r, s) }
-}
-
-// skip consumes one value of schema s.
-func skip(r *avro.Reader, s avro.Schema) {
-	switch s.Type() {
-	case avro.Null:
-	case avro.Boolean:
-		r.SkipBool()
-	case avro.Int, avro.Enum:
-		r.SkipInt()
-	case avro.Long:
-		r.SkipLong()
-	case avro.Float:
-		r.SkipFloat()
-	case avro.Double:
-		r.SkipDouble()
-	case avro.String:
-		r.SkipString()
-	case avro.Bytes:
-		r.SkipBytes()
-	case avro.Fixed:
-		r.SkipNBytes(s.(*avro.FixedSchema).Size())
-	case avro.Ref:
-		skip(r, s.(*avro.RefSchema).Schema())
-	case avro.Record:
-		for _, f := range s.(*avro.RecordSchema).Fields() {
-			skip(r, f.Type())
-		}
-	case avro.Union:
-		skipUnion(r, s.(*avro.UnionSchema))
-	case avro.Array:
-		skipBlocks(r, func() { skip(r, s.(*avro.ArraySchema).Items()) })
-	case avro.Map:
-		skipBlocks(r, func() { r.SkipString(); skip(r, s.(*avro.MapSchema).Values()) })
-	default:
-		r.ReportError("skip", "unsupported type "+string(s.Type()))
-	}
-}
-
-func skipUnion(r *avro.Reader, u *avro.UnionSchema) {
-	i := r.ReadLong()
-	if i < 0 || i >= int64(len(u.Types())) {
-		r.ReportError("skip", fmt.Sprintf("union branch %d out of range", i))
-		return
-	}
-	skip(r, u.Types()[i])
-}
-
-// skipBlocks consumes an array's or map's blocks, item by item or, when
-// the writer gave their byte size, at once.
-func skipBlocks(r *avro.Reader, item func()) {
-	for r.Error == nil {
-		n, size := r.ReadBlockHeader()
-		switch {
-		case n == 0:
-			return
-		case n > maxBlock || n < 0:
-			r.ReportError("skip", fmt.Sprintf("block of %d items", n))
-			return
-		case size > 0:
-			r.SkipNBytes(int(size))
-			continue
-		}
-		for i := int64(0); i < n && r.Error == nil; i++ {
-			item()
-		}
-	}
-}
+// view is b as a string sharing its memory: the decoded strings of a walk
+// are views of the record (see Serde.Project).
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
