@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/fanout"
 	"github.com/engagehub/engagehub/pkg/schema"
 	"github.com/engagehub/engagehub/pkg/schema/registry"
@@ -17,10 +16,10 @@ import (
 // fan-out retries the batch).
 type eventDecoder struct{ serde *schema.Serde }
 
-func (d eventDecoder) Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error) {
-	ev, err := d.serde.Project(ctx, value, p, payload)
+func (d eventDecoder) Project(ctx context.Context, value []byte, p schema.Projection, f *schema.Fields) error {
+	err := d.serde.Project(ctx, value, p, f)
 	if err != nil && (errors.Is(err, schema.ErrUndecodable) || errors.Is(err, registry.ErrSchemaNotFound)) {
-		return ev, fmt.Errorf("%w: %w", fanout.ErrUndecodable, err)
+		return fmt.Errorf("%w: %w", fanout.ErrUndecodable, err)
 	}
-	return ev, err
+	return err
 }

@@ -31,14 +31,15 @@ func TestEventDecoderMarksOnlyPermanentFailures(t *testing.T) {
 	}
 	d := eventDecoder{serde}
 	p := schema.NewProjection([]string{"balance"}, false, true)
-	got, err := d.Project(ctx, value, p, nil)
-	if err != nil || got.Payload["balance"] != "1250.5" || string(got.Raw) != string(ev.Raw) {
-		t.Fatalf("Project = %v, %q, %v", got.Payload, got.Raw, err)
+	var got schema.Fields
+	err = d.Project(ctx, value, p, &got)
+	if balance, _ := got.Str("balance"); err != nil || balance != "1250.5" || string(got.Raw()) != string(ev.Raw) {
+		t.Fatalf("Project = %v, %q, %v", got.Map(), got.Raw(), err)
 	}
 	garbled := append(append([]byte(nil), value[:5]...), 0xff, 0xff, 0xff)
 	unknownID := append([]byte{0, 0, 0, 0x7f, 0x7f}, value[5:]...)
 	for name, v := range map[string][]byte{"bad framing": {1, 2}, "garbled avro": garbled, "unknown schema id": unknownID} {
-		if _, err := d.Project(ctx, v, p, nil); !errors.Is(err, fanout.ErrUndecodable) && !errors.Is(err, schema.ErrBadFraming) {
+		if err := d.Project(ctx, v, p, &got); !errors.Is(err, fanout.ErrUndecodable) && !errors.Is(err, schema.ErrBadFraming) {
 			t.Errorf("%s: err = %v, want it marked permanent", name, err)
 		}
 	}

@@ -89,7 +89,7 @@ func (f *Fanout) copyFor(tg *target, rec *record, ahead verdict) (kafka.Message,
 		case err != nil:
 			return kafka.Message{}, false, err
 		case v == deadLetter:
-			_, derr := rec.event()
+			_, derr := rec.decode()
 			return f.deadLetterFor(tg, m, "decode", derr), true, nil
 		case v != pass:
 			tg.skip(v)
@@ -118,9 +118,5 @@ func (f *Fanout) value(tg *target, rec *record) ([]byte, error) {
 	if d.IsWebhook() || d.Format != subscription.FormatJSON || rec.m.Topic == f.unrecognized {
 		return rec.m.Value, nil // Avro as is; unrecognized events are already raw JSON
 	}
-	ev, err := rec.event()
-	if err != nil {
-		return nil, err
-	}
-	return ev.Raw, nil
+	return rec.decode()
 }

@@ -49,11 +49,10 @@ type TopicCreator interface {
 // copies and payload.unknown, Raw, the original envelope JSON
 // (schema.Serde implements it).
 type Decoder interface {
-	// Project decodes what p names and leaves the rest out, into
-	// payload when not nil (see schema.Serde.Project: fan-out reuses one
-	// map per goroutine). Errors wrapping ErrUndecodable are permanent;
-	// any other is retried.
-	Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error)
+	// Project decodes what p names into f and leaves the rest out (see
+	// schema.Serde.Project: fan-out reuses one Fields per goroutine).
+	// Errors wrapping ErrUndecodable are permanent; any other is retried.
+	Project(ctx context.Context, value []byte, p schema.Projection, f *schema.Fields) error
 }
 
 // Deps are a Fanout's collaborators.

@@ -83,11 +83,12 @@ func (s *fakeSink) WriteMessages(_ context.Context, msgs ...kafka.Message) error
 
 type fakeDecoder struct{}
 
-func (fakeDecoder) Project(_ context.Context, value []byte, _ schema.Projection, _ map[string]any) (event.Event, error) {
+func (fakeDecoder) Project(_ context.Context, value []byte, _ schema.Projection, f *schema.Fields) error {
 	if string(value) == "poison" {
-		return event.Event{}, fmt.Errorf("%w: unknown schema id", ErrUndecodable)
+		return fmt.Errorf("%w: unknown schema id", ErrUndecodable)
 	}
-	return event.Event{Raw: []byte(`{"json":"` + string(value) + `"}`)}, nil
+	f.Set(nil, []byte(`{"json":"`+string(value)+`"}`))
+	return nil
 }
 
 func snapshotOf(subs ...subscription.Subscription) *subscription.Matcher {

@@ -40,16 +40,16 @@ type serdeDecoder struct {
 	last  schema.Projection
 }
 
-func (d *serdeDecoder) Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error) {
+func (d *serdeDecoder) Project(ctx context.Context, value []byte, p schema.Projection, f *schema.Fields) error {
 	d.mu.Lock()
 	d.n++
 	d.last = p
 	d.mu.Unlock()
-	ev, err := d.serde.Project(ctx, value, p, payload)
+	err := d.serde.Project(ctx, value, p, f)
 	if errors.Is(err, schema.ErrUndecodable) {
-		return ev, fmt.Errorf("%w: %w", ErrUndecodable, err)
+		return fmt.Errorf("%w: %w", ErrUndecodable, err)
 	}
-	return ev, err
+	return err
 }
 
 func (d *serdeDecoder) count() int { d.mu.Lock(); defer d.mu.Unlock(); return d.n }

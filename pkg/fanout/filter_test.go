@@ -129,12 +129,12 @@ type flakyDecoder struct {
 	err      error
 }
 
-func (d *flakyDecoder) Project(ctx context.Context, value []byte, p schema.Projection, payload map[string]any) (event.Event, error) {
+func (d *flakyDecoder) Project(ctx context.Context, value []byte, p schema.Projection, f *schema.Fields) error {
 	if d.failures > 0 {
 		d.failures--
-		return event.Event{}, d.err
+		return d.err
 	}
-	return d.serdeDecoder.Project(ctx, value, p, payload)
+	return d.serdeDecoder.Project(ctx, value, p, f)
 }
 
 func TestUndecodableEventIsDeadLetteredForFilteredSubscriptionsOnly(t *testing.T) {

@@ -32,14 +32,14 @@ type record struct {
 	fev     filter.Event
 	fevSet  bool
 	payload filter.Payload // what Payload hands out, reused
-	ev      event.Event
+	// fields is what the record's subscriptions need decoded, reused
+	// from record to record: only filters read the payload, and they are
+	// done with it before the next reset.
+	fields  schema.Fields
+	raw     []byte // the original envelope, when decoded
 	err     error
 	decoded bool
-	rawOnly bool // ev came from ahead without its payload
-	// scratch is the map ev.Payload is decoded into, reused from record
-	// to record: only filters read the payload, and they are done with
-	// it before the next reset.
-	scratch map[string]any
+	rawOnly bool // raw came from ahead without the payload
 }
 
 // reset makes r the record of m. It clears only the flags: what they
@@ -56,26 +56,25 @@ func (r *record) reset(ctx context.Context, dec Decoder, m *kafka.Message, typ e
 // record's subscriptions need now, and returns its filter verdicts.
 func (r *record) use(a aheadRecord) []verdict {
 	if d := a.decoded; d != nil && d.key == r.proj.Key() {
-		r.ev, r.err, r.decoded, r.rawOnly = event.Event{Type: r.typ, Raw: d.raw}, d.err, true, true
+		r.raw, r.err, r.decoded, r.rawOnly = d.raw, d.err, true, true
 	}
 	return a.verdicts
 }
 
-// event decodes, once, what the record's subscriptions need of it.
-func (r *record) event() (event.Event, error) {
+// decode decodes, once, what the record's subscriptions need of it, and
+// returns the original envelope (when they need it) or why it cannot be
+// decoded.
+func (r *record) decode() ([]byte, error) {
 	if !r.decoded {
 		r.decoded = true
 		if r.dec == nil {
-			r.ev, r.err = event.Event{}, errNoDecoder
+			r.raw, r.err = nil, errNoDecoder
 		} else {
-			if r.scratch == nil {
-				r.scratch = map[string]any{}
-			}
-			r.ev, r.err = r.dec.Project(r.ctx, r.m.Value, r.proj, r.scratch)
-			r.ev.Type = r.typ
+			r.err = r.dec.Project(r.ctx, r.m.Value, r.proj, &r.fields)
+			r.raw = r.fields.Raw()
 		}
 	}
-	return r.ev, r.err
+	return r.raw, r.err
 }
 
 // filterEvent is the record as filters see it.
@@ -102,11 +101,11 @@ func (r *record) Payload() (*filter.Payload, error) {
 	if r.rawOnly { // the verdicts came with it; a filter asking anyway gets the payload
 		r.decoded, r.rawOnly = false, false
 	}
-	ev, err := r.event()
+	raw, err := r.decode()
 	if err != nil {
 		return nil, err
 	}
-	r.payload.Reset(ev)
+	r.payload.ResetFields(r.typ, &r.fields, raw)
 	return &r.payload, nil
 }
 

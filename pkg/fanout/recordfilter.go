@@ -53,7 +53,7 @@ func (r *RecordFilter) Keep(ctx context.Context, m kafka.Message) (bool, error) 
 	case err != nil:
 		return false, err
 	case v == deadLetter:
-		_, derr := r.rec.event()
+		_, derr := r.rec.decode()
 		if !errors.Is(derr, ErrUndecodable) {
 			derr = fmt.Errorf("%w: %w", ErrUndecodable, derr)
 		}

@@ -1,12 +1,14 @@
 package filter
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/engagehub/engagehub/pkg/event"
 	"github.com/engagehub/engagehub/pkg/schema"
+	"github.com/engagehub/engagehub/pkg/schema/registry"
 )
 
 var testReceivedAt = time.Date(2025, 3, 4, 5, 6, 7, 891e6, time.UTC)
@@ -106,4 +108,69 @@ func (l *countingLoader) Payload() (*Payload, error) {
 
 func eventOf(ev event.Event, l Loader) *Event {
 	return &Event{Type: ev.Type, ContactID: ev.ContactID, Load: l}
+}
+
+// decodedFields is ev encoded and decoded whole into schema.Fields, as
+// fan-out decodes records for filters.
+func decodedFields(tb testing.TB, ev event.Event) *schema.Fields {
+	tb.Helper()
+	set, err := schema.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := schema.NewSerde(registry.InProcess{Registry: registry.New(&registry.MemoryLog{})}, set, "engage.")
+	ctx := context.Background()
+	if err := s.Prepare(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	_, value, err := s.Marshal(ev)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var f schema.Fields
+	if err := s.Project(ctx, value, schema.Projection{AllPayload: true, Raw: true}, &f); err != nil {
+		tb.Fatal(err)
+	}
+	return &f
+}
+
+// fieldsLoader hands out a payload behind Fields.
+type fieldsLoader struct {
+	typ    event.Type
+	fields Fields
+	raw    []byte
+}
+
+func (l fieldsLoader) ReceivedAt() time.Time      { return time.Time{} }
+func (l fieldsLoader) Source() string             { return "engage" }
+func (l fieldsLoader) Headers() map[string]string { return nil }
+func (l fieldsLoader) Payload() (*Payload, error) {
+	var p Payload
+	p.ResetFields(l.typ, l.fields, l.raw)
+	return &p, nil
+}
+
+// mapFields is a decoded payload map behind Fields.
+type mapFields map[string]any
+
+func (m mapFields) Has(name string) bool { _, ok := m[name]; return ok }
+func (m mapFields) Str(name string) (string, bool) {
+	v, ok := m[name].(string)
+	return v, ok
+}
+func (m mapFields) Int(name string) (int64, bool) {
+	v, ok := m[name].(int64)
+	return v, ok
+}
+func (m mapFields) Bool(name string) (bool, bool) {
+	v, ok := m[name].(bool)
+	return v, ok
+}
+func (m mapFields) Entries(name string) (map[string]string, bool) {
+	v, ok := m[name].(map[string]string)
+	return v, ok
+}
+func (m mapFields) Value(name string) (any, bool) {
+	v, ok := m[name]
+	return v, ok
 }

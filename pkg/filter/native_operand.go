@@ -144,7 +144,12 @@ func mapField(e *Event, field string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, ok := p.typed[field]
+	if p.fields != nil {
+		if m, ok := p.fields.Entries(field); ok {
+			return m, nil
+		}
+	}
+	raw, ok := p.field(field)
 	if !ok {
 		return nil, p.missing(field)
 	}
@@ -158,7 +163,10 @@ func mapField(e *Event, field string) (map[string]string, error) {
 // scalar returns field name as a scalar of kind (as celValue converts
 // it).
 func (p *Payload) scalar(name string, kind scalarKind) (scalar, error) {
-	raw, ok := p.typed[name]
+	if v, ok := p.fieldScalar(name, kind); ok {
+		return v, nil
+	}
+	raw, ok := p.field(name)
 	if !ok {
 		return scalar{}, p.missing(name)
 	}
@@ -178,6 +186,32 @@ func (p *Payload) scalar(name string, kind scalarKind) (scalar, error) {
 		return scalar{kind: kInt, i: x}, nil
 	}
 	return scalar{}, fmt.Errorf("payload.%s: unexpected %T", name, raw)
+}
+
+// fieldScalar reads field name of kind from p's Fields without boxing
+// it; false when p has none, or the field is absent or of another kind
+// (scalar then says why).
+func (p *Payload) fieldScalar(name string, kind scalarKind) (scalar, bool) {
+	if p.fields == nil {
+		return scalar{}, false
+	}
+	switch kind {
+	case kString:
+		s, ok := p.fields.Str(name)
+		return scalar{kind: kString, s: s}, ok
+	case kDouble:
+		if s, ok := p.fields.Str(name); ok {
+			f, err := strconv.ParseFloat(s, 64)
+			return scalar{kind: kDouble, f: f}, err == nil
+		}
+	case kInt:
+		i, ok := p.fields.Int(name)
+		return scalar{kind: kInt, i: i}, ok
+	case kBool:
+		b, ok := p.fields.Bool(name)
+		return scalar{kind: kBool, b: b}, ok
+	}
+	return scalar{}, false
 }
 
 func (p *Payload) missing(name string) error {

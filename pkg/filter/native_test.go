@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/engagehub/engagehub/pkg/event"
@@ -84,7 +85,7 @@ func TestNativeAgreesWithCEL(t *testing.T) {
 		t.Run(string(spec.Type), func(t *testing.T) {
 			t.Parallel()
 			ev := avroRoundTrip(t, exampleEvent(t, spec.Type))
-			natives := 0
+			natives, vs := 0, variants(t, ev)
 			for _, a := range atoms(t, spec, ev) {
 				for _, expr := range []string{a, "!(" + a + ")", a + " && true", "false && " + a, a + " || false", "true || " + a,
 					a + " && payload.nope == 1", "payload.nope == 1 || " + a, a + " && has(payload.nope)"} {
@@ -96,11 +97,20 @@ func TestNativeAgreesWithCEL(t *testing.T) {
 						continue
 					}
 					natives++
-					for name, e := range variants(t, ev) {
+					for name, e := range vs {
 						want, werr := interpreted(p, e())
 						got, gerr := p.fast(e())
 						if (werr != nil) != (gerr != nil) || werr == nil && want != got {
 							t.Errorf("%s on %s: native %v, %v; cel-go %v, %v", expr, name, got, gerr, want, werr)
+						}
+						base, isTwin := strings.CutSuffix(name, ", as Fields")
+						if name == decodedName {
+							base, isTwin = "the example", true
+						}
+						if isTwin { // the same payload behind a map
+							if bwant, berr := interpreted(p, vs[base]()); (berr != nil) != (werr != nil) || berr == nil && bwant != want {
+								t.Errorf("%s on %s: %v, %v; behind a map %v, %v", expr, name, want, werr, bwant, berr)
+							}
 						}
 					}
 				}
@@ -112,8 +122,12 @@ func TestNativeAgreesWithCEL(t *testing.T) {
 	}
 }
 
+const decodedName = "the example, decoded into schema.Fields"
+
 // variants are ev as filters see it, ev without each payload field in
-// turn, ev with each number-like field NaN, and ev with a payload that does not decode.
+// turn, ev with each number-like field NaN — each behind a map and behind
+// Fields —, ev decoded into schema.Fields as fan-out decodes it, and ev
+// with a payload that does not decode.
 func variants(tb testing.TB, ev event.Event) map[string]func() *Event {
 	out := map[string]func() *Event{"the example": func() *Event { return FromEvent(ev, nil) }}
 	for name := range ev.Payload {
@@ -129,6 +143,17 @@ func variants(tb testing.TB, ev event.Event) map[string]func() *Event {
 				out[name+" NaN"] = func() *Event { return FromEvent(nan, nil) }
 			}
 		}
+	}
+	for name, e := range maps.Clone(out) { // each also behind Fields, as fan-out hands payloads over
+		out[name+", as Fields"] = func() *Event {
+			ev := e()
+			p, _ := ev.Load.Payload()
+			return eventOf(event.Event{Type: ev.Type, ContactID: ev.ContactID}, fieldsLoader{typ: ev.Type, fields: mapFields(p.typed), raw: p.raw})
+		}
+	}
+	f := decodedFields(tb, ev)
+	out[decodedName] = func() *Event {
+		return eventOf(ev, fieldsLoader{typ: ev.Type, fields: f, raw: f.Raw()})
 	}
 	out["an undecodable payload"] = func() *Event {
 		return eventOf(ev, &countingLoader{ev: ev, err: errors.New("bad bytes")})

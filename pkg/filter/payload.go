@@ -20,8 +20,27 @@ import (
 type Payload struct {
 	typ     event.Type
 	typed   map[string]any
+	fields  Fields // in place of typed, when set
 	raw     []byte
 	unknown map[string]any // nil until first read
+}
+
+// Fields is a payload decoded field by field instead of into a map
+// (schema.Fields is one): the typed fields by name, each as package
+// event builds it, scalars without boxing them.
+type Fields interface {
+	// Has reports whether the event has field name.
+	Has(name string) bool
+	// Str returns a string field (a decimal's exact text too).
+	Str(name string) (string, bool)
+	// Int returns an integer field.
+	Int(name string) (int64, bool)
+	// Bool returns a boolean field.
+	Bool(name string) (bool, bool)
+	// Entries returns a map(string, string) field.
+	Entries(name string) (map[string]string, bool)
+	// Value returns any field, as package event builds it.
+	Value(name string) (any, bool)
 }
 
 // NewPayload returns ev's payload: ev.Payload (as package schema decodes
@@ -38,6 +57,22 @@ func (p *Payload) Reset(ev event.Event) {
 	*p = Payload{typ: ev.Type, typed: ev.Payload, raw: ev.Raw}
 }
 
+// ResetFields makes p the payload of an event of type typ whose typed
+// fields are fields and whose original envelope (for payload.unknown) is
+// raw.
+func (p *Payload) ResetFields(typ event.Type, fields Fields, raw []byte) {
+	*p = Payload{typ: typ, fields: fields, raw: raw}
+}
+
+// field returns typed field name as package event builds it.
+func (p *Payload) field(name string) (any, bool) {
+	if p.fields != nil {
+		return p.fields.Value(name)
+	}
+	v, ok := p.typed[name]
+	return v, ok
+}
+
 // get returns field name as a CEL value; ok is false when the event has
 // no such field.
 func (p *Payload) get(name string) (v ref.Val, ok bool, err error) {
@@ -45,7 +80,7 @@ func (p *Payload) get(name string) (v ref.Val, ok bool, err error) {
 	if !typed && name == unknownField {
 		return types.DefaultTypeAdapter.NativeToValue(p.unknownFields()), true, nil
 	}
-	raw, ok := p.typed[name]
+	raw, ok := p.field(name)
 	if !ok {
 		return nil, false, nil
 	}
@@ -79,8 +114,11 @@ func celValue(name string, kind event.Kind, v any) (ref.Val, error) {
 }
 
 func (p *Payload) has(name string) bool {
-	_, ok, _ := p.get(name)
-	return ok
+	if _, typed := kindsOf(p.typ)[name]; typed || name != unknownField {
+		_, ok := p.field(name)
+		return ok
+	}
+	return true // payload.unknown, always there
 }
 
 // unknownFields parses, once, the payload members of the original JSON

@@ -28,9 +28,16 @@ func (c *cursor) fail(format string, args ...any) {
 	c.off = len(c.b)
 }
 
-// long reads a long: a zig-zag varint of at most 10 bytes.
+// long reads a long: a zig-zag varint of at most 10 bytes. One byte
+// (most lengths, branches and flags) is read inline.
 func (c *cursor) long() int64 {
-	u := c.varint(maxLongBytes)
+	var u uint64
+	if c.off < len(c.b) && c.b[c.off] < 0x80 { // after an error off is len(b)
+		u = uint64(c.b[c.off])
+		c.off++
+	} else {
+		u = c.varint(maxLongBytes)
+	}
 	return int64(u>>1) ^ -int64(u&1)
 }
 
@@ -51,10 +58,6 @@ const (
 // varint reads an unsigned varint of at most max bytes (encoding/binary's
 // Uvarint would refuse some that hamba/avro's Reader accepts).
 func (c *cursor) varint(max int) uint64 {
-	if c.off < len(c.b) && c.b[c.off] < 0x80 && c.err == nil { // most: lengths, branches, flags
-		c.off++
-		return uint64(c.b[c.off-1])
-	}
 	var u uint64
 	for i := 0; c.err == nil; i++ {
 		switch {
@@ -136,6 +139,21 @@ func (c *cursor) block() (n, size int64) {
 
 // maxBlock bounds the items of one array or map block that a walk reads.
 const maxBlock = 1 << 20
+
+// skipAs consumes one value of s, whose type is t: the primitives an
+// envelope is made of without asking s.
+func skipAs(c *cursor, t avro.Type, s avro.Schema) {
+	switch t {
+	case avro.String:
+		c.bytes()
+	case avro.Long:
+		c.long()
+	case avro.Boolean:
+		c.bool()
+	default:
+		skip(c, s)
+	}
+}
 
 // skip consumes one value of schema s.
 func skip(c *cursor, s avro.Schema) {

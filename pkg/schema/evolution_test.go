@@ -100,7 +100,7 @@ func TestUnmarshalReadsOtherSchemaVersionsThroughResolution(t *testing.T) {
 			for _, f := range spec.Fields {
 				names = append(names, f.Name)
 			}
-			proj, err := s.Project(context.Background(), Frame(uint32(id), data), NewProjection(names, false, true), nil)
+			proj, err := project(s, context.Background(), Frame(uint32(id), data), NewProjection(names, false, true))
 			if err != nil || !reflect.DeepEqual(proj.Payload, back.Payload) || string(proj.Raw) != string(back.Raw) {
 				t.Fatalf("Project = %v (raw %d bytes), %v; want what Unmarshal read: %v", proj.Payload, len(proj.Raw), err, back.Payload)
 			}

@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 
 	"github.com/hamba/avro/v2"
-
-	"github.com/engagehub/engagehub/pkg/event"
 )
 
 // Projection names the parts of an event record a reader needs; Project
@@ -108,47 +106,27 @@ type projKey struct {
 	projection string
 }
 
-// Project decodes the parts of a framed record that p names: the returned
-// event has only those payload fields (and Raw only with p.Raw); its
-// envelope fields (ID, Type, Source, ...) are left empty. It is several
-// times cheaper than Unmarshal for a few fields. Raw and the strings of
-// the payload are not copied: they share value's memory, so value must
-// not change while they are in use (a record fetched from Kafka never
-// does: kafka-go reads each value into a slice of its own). payload, when not nil,
-// is cleared and becomes the event's Payload, so a caller decoding one
-// record after another reuses one map (and the map of entries it held,
-// see Projection.Entries): what the previous call returned is then no
-// longer valid. nil makes new maps. Errors are
+// Project decodes into f the parts of a framed record that p names: the
+// payload fields it lists (absent ones left absent) and, with p.Raw, the
+// original envelope; the envelope fields (ID, Type, Source, ...) are
+// skipped, and so is everything after the last part needed. It is
+// several times cheaper than Unmarshal for a few fields. The raw envelope
+// and the strings are not copied: they share value's memory, so value
+// must not change while f is in use (a record fetched from Kafka never
+// does: kafka-go reads each value into a slice of its own). Errors are
 // those of Unmarshal: ErrBadFraming, ErrUndecodable, or a registry error
 // that may pass on retry.
-func (s *Serde) Project(ctx context.Context, value []byte, p Projection, payload map[string]any) (event.Event, error) {
+func (s *Serde) Project(ctx context.Context, value []byte, p Projection, f *Fields) error {
 	id, data, err := Unframe(value)
 	if err != nil {
-		return event.Event{}, err
+		return err
 	}
 	w, err := s.projs.get(ctx, s.reg, id, p)
 	if err != nil {
-		return event.Event{}, err
+		return err
 	}
-	var spare map[string]string
-	if w.entries {
-		spare = spareEntries(payload)
-	}
-	clear(payload)
-	payload, raw, err := w.decode(data, payload, spare)
-	if err != nil {
-		return event.Event{}, fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
-	}
-	return event.Event{Payload: payload, Raw: raw}, nil
-}
-
-// spareEntries returns a map of entries (see Projection.Entries) that
-// payload, a map being reused, holds, to be reused in turn.
-func spareEntries(payload map[string]any) map[string]string {
-	for _, v := range payload {
-		if m, ok := v.(map[string]string); ok {
-			return m
-		}
+	if err := w.decode(data, f); err != nil {
+		return fmt.Errorf("schema: schema id %d: %w: %w", id, ErrUndecodable, err)
 	}
 	return nil
 }

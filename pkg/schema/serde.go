@@ -26,7 +26,6 @@ type Serde struct {
 
 	writers atomic.Pointer[writerTable] // replaced whole by Prepare
 	readers readerCache
-	raws    rawReaders
 	projs   projections
 }
 

@@ -17,12 +17,13 @@ import (
 // after the last field it needs, so a record's raw envelope (its last
 // field) is not even skipped unless asked for.
 type walker struct {
-	steps   []walkStep
-	entries bool // some field is read at some keys only
+	steps []walkStep
+	names []string // the payload fields read, in walk order: Fields' slots
 }
 
 type walkStep struct {
 	schema avro.Schema
+	typ    avro.Type // schema's
 	do     walkAction
 	fields []walkField // payload: its fields up to the last one read
 }
@@ -38,6 +39,7 @@ const (
 type walkField struct {
 	name    string
 	schema  avro.Schema
+	typ     avro.Type // schema's
 	read    bool
 	entries []string // a map of strings read only at these keys; nil: whole
 }
@@ -51,7 +53,7 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 	w := &walker{}
 	last := -1
 	for i, f := range rec.Fields() {
-		st := walkStep{schema: f.Type()}
+		st := walkStep{schema: f.Type(), typ: f.Type().Type()}
 		switch {
 		case f.Name() == "raw" && p.Raw:
 			st.do = walkRaw
@@ -64,13 +66,15 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 		w.steps = append(w.steps, st)
 	}
 	w.steps = w.steps[:last+1]
-	for _, st := range w.steps {
-		for _, f := range st.fields {
-			w.entries = w.entries || f.entries != nil
-		}
-	}
 	if last >= 0 && w.steps[last].do == walkPayload {
 		w.steps[last].fields = untilLastRead(w.steps[last].fields) // nothing after it is needed
+	}
+	for _, st := range w.steps {
+		for _, f := range st.fields {
+			if f.read {
+				w.names = append(w.names, f.name)
+			}
+		}
 	}
 	return w, nil
 }
@@ -79,7 +83,7 @@ func newWalker(writer avro.Schema, p Projection) (*walker, error) {
 func payloadFields(s avro.Schema, p Projection) []walkField {
 	var out []walkField
 	for _, g := range s.(*avro.RecordSchema).Fields() {
-		f := walkField{name: g.Name(), schema: g.Type(), read: p.AllPayload || slices.Contains(p.Payload, g.Name())}
+		f := walkField{name: g.Name(), schema: g.Type(), typ: g.Type().Type(), read: p.AllPayload || slices.Contains(p.Payload, g.Name())}
 		if keys, ok := p.Entries[g.Name()]; ok && !p.AllPayload && stringMap(g.Type()) != nil {
 			f.entries = keys
 		}
@@ -97,77 +101,72 @@ func untilLastRead(fields []walkField) []walkField {
 	return nil
 }
 
-// decode walks data, reading the payload's fields into payload (see
-// readPayload) and returning it with the raw envelope when the projection
-// asks for it; spare, when not nil, is a map it may reuse for
-// a map of entries.
-func (w *walker) decode(data []byte, payload map[string]any, spare map[string]string) (map[string]any, []byte, error) {
+// decode walks data into f.
+func (w *walker) decode(data []byte, f *Fields) error {
 	c := cursor{b: data}
-	var raw []byte
+	f.reset(w.names)
 	for _, st := range w.steps {
 		switch st.do {
 		case walkSkip:
-			skip(&c, st.schema)
+			skipAs(&c, st.typ, st.schema)
 		case walkRaw:
-			raw = c.bytes()
+			f.raw = c.bytes()
 		case walkPayload:
-			payload = readPayload(&c, st.fields, payload, spare)
+			readPayload(&c, st.fields, f.vals)
 		}
 		if c.err != nil {
-			return nil, nil, c.err
+			return c.err
 		}
 	}
-	return payload, raw, nil
+	return nil
 }
 
-// readPayload reads the payload record's fields into out (an empty map,
-// or nil for a new one), leaving absent optional fields out.
-func readPayload(c *cursor, fields []walkField, out map[string]any, spare map[string]string) map[string]any {
-	if out == nil {
-		out = make(map[string]any, len(fields))
-	}
+// readPayload reads the payload record's fields into the slots of those
+// it reads, in order.
+func readPayload(c *cursor, fields []walkField, slots []fieldValue) {
+	j := 0
 	for _, f := range fields {
-		if !f.read {
-			skip(c, f.schema)
+		switch {
+		case !f.read:
+			skipAs(c, f.typ, f.schema)
 			continue
+		case f.entries != nil:
+			readEntries(c, f.schema, f.entries, &slots[j])
+		default:
+			readField(c, f.schema, &slots[j])
 		}
-		var v any
-		if f.entries != nil {
-			v = readEntries(c, f.schema, f.entries, spare)
-			spare = nil
-		} else {
-			v = readValue(c, f.schema)
-		}
-		if v != nil && c.err == nil {
-			out[f.name] = v
-		}
+		j++
 	}
-	return out
 }
 
-// readValue reads one value of s as Unmarshal decodes it into an any:
-// strings, booleans, longs and timestamps directly (the common case,
-// without the codec's lookup and boxing), anything else through the codec,
-// from the bytes the value spans.
-func readValue(c *cursor, s avro.Schema) any {
+// readField reads one value of s into fv as Unmarshal decodes it into an
+// any: strings, booleans, longs and timestamps directly (the common
+// case, without the codec's lookup and boxing), anything else through
+// the codec, from the bytes the value spans. A null leaves fv absent.
+func readField(c *cursor, s avro.Schema, fv *fieldValue) {
 	switch s.Type() {
 	case avro.String:
-		return view(c.bytes())
+		fv.kind, fv.s = kindString, view(c.bytes())
+		return
 	case avro.Boolean:
-		return c.bool()
+		fv.kind, fv.b = kindBool, c.bool()
+		return
 	case avro.Long:
-		return readLong(c, s)
+		readLong(c, s, fv)
+		return
 	case avro.Union:
 		u := s.(*avro.UnionSchema)
 		if !u.Nullable() || !primitive(u) {
 			break // the codec's union decoding (its registered Go types)
 		}
 		if b := c.branch(u); b != nil && b.Type() != avro.Null {
-			return readValue(c, b)
+			readField(c, b, fv)
 		}
-		return nil
+		return
 	}
-	return codecValue(c, s)
+	if v := codecValue(c, s); v != nil {
+		fv.kind, fv.v = kindOther, v
+	}
 }
 
 var codecReaders = sync.Pool{New: func() any { return avro.NewReader(nil, 0, avro.WithReaderConfig(api)) }}
@@ -210,20 +209,22 @@ func stringMap(s avro.Schema) *avro.MapSchema {
 	return nil
 }
 
-// readEntries reads a value of s (see stringMap) as a map[string]string
-// with only the entries of keys (into out, cleared, when not nil); nil
-// for a null. The other entries are skipped without being built: their
-// keys are compared where they lie in the record.
-func readEntries(c *cursor, s avro.Schema, keys []string, out map[string]string) any {
+// readEntries reads a value of s (see stringMap) into fv as a
+// map[string]string with only the entries of keys (fv's map, cleared,
+// from the previous record); absent for a null. The other entries are
+// skipped without being built: their keys are compared where they lie
+// in the record.
+func readEntries(c *cursor, s avro.Schema, keys []string, fv *fieldValue) {
 	if u, ok := s.(*avro.UnionSchema); ok {
 		if b := c.branch(u); b == nil || b.Type() == avro.Null {
-			return nil
+			return
 		}
 	}
-	if out == nil {
-		out = make(map[string]string, len(keys))
+	if fv.m == nil {
+		fv.m = make(map[string]string, len(keys))
 	}
-	clear(out)
+	clear(fv.m)
+	fv.kind = kindEntries
 	for c.err == nil {
 		n, _ := c.block()
 		if n == 0 {
@@ -232,11 +233,10 @@ func readEntries(c *cursor, s avro.Schema, keys []string, out map[string]string)
 		for i := int64(0); i < n && c.err == nil; i++ {
 			k, v := c.bytes(), c.bytes()
 			if key, ok := keyIn(keys, k); ok {
-				out[key] = view(v)
+				fv.m[key] = view(v)
 			}
 		}
 	}
-	return out
 }
 
 // keyIn returns the key of keys that k spells.
@@ -262,17 +262,19 @@ func primitive(u *avro.UnionSchema) bool {
 	return true
 }
 
-func readLong(c *cursor, s avro.Schema) any {
+func readLong(c *cursor, s avro.Schema, fv *fieldValue) {
 	v := c.long()
 	if ls, ok := s.(avro.LogicalTypeSchema); ok && ls.Logical() != nil {
 		switch ls.Logical().Type() {
 		case avro.TimestampMillis:
-			return time.UnixMilli(v).UTC()
+			fv.kind, fv.v = kindOther, time.UnixMilli(v).UTC()
+			return
 		case avro.TimestampMicros:
-			return time.UnixMicro(v).UTC()
+			fv.kind, fv.v = kindOther, time.UnixMicro(v).UTC()
+			return
 		}
 	}
-	return v
+	fv.kind, fv.i = kindLong, v
 }
 
 // view is b as a string sharing its memory: the decoded strings of a walk
