@@ -170,8 +170,8 @@ func decideRecord(rec *record, tp typePlan, vs []verdict) aheadRecord {
 	}
 	out := aheadRecord{verdicts: vs}
 	if rec.decoded && (rec.proj.Raw || rec.err != nil && undecodable(rec.err)) {
-		// Not the payload: it lives in rec's scratch map, which the next
-		// record reuses; the verdicts are what was needed of it.
+		// Not the payload: it lives in rec's Fields, which the next record
+		// reuses; the verdicts are what was needed of it.
 		out.decoded = &aheadDecoded{key: rec.proj.Key(), raw: rec.raw, err: rec.err}
 	}
 	return out

@@ -43,7 +43,10 @@
 // when an expression reads payload (see Loader), once per event however
 // many subscriptions read it, and only the fields they read (see
 // Program.Needs); a map field read only at constant keys
-// (payload.attributes.email) only at those keys (Needs.Entries).
+// (payload.attributes.email) only at those keys (Needs.Entries). A Loader
+// may hand the payload over as Fields (schema.Fields, one slot per field
+// decoded) instead of a map: fan-out does, so filtering an event
+// allocates nothing.
 //
 // Most filters are comparisons, has(), in and string tests joined by &&,
 // || and !: Compile turns those into Go closures (native.go) that fan-out

@@ -6,7 +6,9 @@
 // Ingest calls Serde.Marshal before publishing to engage.<eventType>;
 // senders call Serde.Raw (the webhook body) on what they consume, and
 // fan-out Serde.Project: only the payload fields its subscriptions'
-// filters read, and Raw for json copies, skipping the rest unbuilt. Decoding
+// filters read, into Fields, and Raw for json copies, skipping the rest
+// unbuilt (both walk the record with a cursor of their own, cursor.go,
+// and hamba/avro's codec decodes only what is not a primitive). Decoding
 // restores Event.Raw, the original envelope, byte for byte, so JSON → Avro
 // → JSON loses nothing. The registry client and the built-in registry live
 // in schema/registry; this package depends only on the Registry interface.
