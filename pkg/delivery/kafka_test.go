@@ -43,7 +43,7 @@ func produce(t testing.TB, c *kafka.Client, msgs []kafka.Message) {
 
 // kafkaDeps consumes through real group members over c.
 func kafkaDeps(c *kafka.Client, cfg Config, sink Sink) Deps {
-	opts := kafka.ConsumerOptions{MaxWait: 100 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, SessionTimeout: 6 * time.Second}
+	opts := kafka.ConsumerOptions{MaxWait: 100 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, RejoinInterval: 200 * time.Millisecond, SessionTimeout: 6 * time.Second}
 	return Deps{Deliveries: c.NewGroupConsumer(cfg.Topics.Group, opts), Tiers: c.NewGroupConsumer(cfg.TierGroup(), opts),
 		Broker: NewKafkaBroker(c), Sink: sink}
 }

@@ -37,7 +37,7 @@ func TestUpgradeResumesOldGroupsAndDrainsOldTiers(t *testing.T) {
 	sink := c.NewWriter(kafka.WriterOptions{})
 	t.Cleanup(func() { _ = sink.Close() })
 	deps := kafkaDeps(c, cfg, sink)
-	opts := kafka.ConsumerOptions{MaxWait: 100 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, Fallback: LegacyGroups(cfg)}
+	opts := kafka.ConsumerOptions{MaxWait: 100 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, RejoinInterval: 200 * time.Millisecond, Fallback: LegacyGroups(cfg)}
 	deps.Deliveries, deps.Tiers = c.NewGroupConsumer(cfg.Topics.Group, opts), c.NewGroupConsumer(cfg.TierGroup(), opts)
 	runWorker(t, cfg, Endpoint{ID: id, URL: srv.URL, Secrets: []webhook.Secret{testSecret}}, deps)
 

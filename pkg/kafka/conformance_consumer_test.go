@@ -79,7 +79,13 @@ func (r *recorder) has(v string) bool {
 
 func runConsumer(t *testing.T, c *kafka.Client, group string, topics []string, r *recorder) (stop func()) {
 	t.Helper()
-	gc := c.NewGroupConsumer(group, kafka.ConsumerOptions{MaxWait: 200 * time.Millisecond, RejoinDelay: 50 * time.Millisecond, SessionTimeout: 6 * time.Second})
+	return runConsumerWith(t, c, group, topics, r, kafka.ConsumerOptions{MaxWait: 200 * time.Millisecond, RejoinDelay: 50 * time.Millisecond,
+		RejoinInterval: 200 * time.Millisecond, SessionTimeout: 6 * time.Second})
+}
+
+func runConsumerWith(t *testing.T, c *kafka.Client, group string, topics []string, r *recorder, opts kafka.ConsumerOptions) (stop func()) {
+	t.Helper()
+	gc := c.NewGroupConsumer(group, opts)
 	r.gc = gc
 	gc.SetTopics(topics)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -199,6 +205,27 @@ func TestConformanceGroupConsumerAddsTopicsAndSharesPartitionsWithoutLoss(t *tes
 		if !a.has(v) && !b.has(v) {
 			t.Fatalf("%s lost", v)
 		}
+	}
+}
+
+// A topic change right after a rejoin waits out RejoinInterval: a burst
+// of new subscriptions costs a rejoin per interval, not one per change.
+func TestConformanceGroupConsumerSpacesRejoinsByTheInterval(t *testing.T) {
+	c := kafkatest.Client(t)
+	topics := makeTopics(t, c, 2, 1)
+	r := newRecorder()
+	const interval = 2 * time.Second
+	start := time.Now()
+	runConsumerWith(t, c, kafkatest.Topic(t, "group"), topics[:1], r, kafka.ConsumerOptions{MaxWait: 200 * time.Millisecond,
+		RejoinDelay: 50 * time.Millisecond, RejoinInterval: interval, SessionTimeout: 6 * time.Second})
+	owns := func(topic string) func() bool {
+		return func() bool { r.mu.Lock(); defer r.mu.Unlock(); return r.owned[kafka.TopicPartition{Topic: topic}] }
+	}
+	eventually(t, 30*time.Second, "the first topic assigned", owns(topics[0]))
+	r.gc.SetTopics(topics)
+	eventually(t, 30*time.Second, "the second topic assigned", owns(topics[1]))
+	if took := time.Since(start); took < interval {
+		t.Fatalf("the second rejoin came %v after the first topics were set, within the %v interval", took, interval)
 	}
 }
 

@@ -24,19 +24,20 @@ type generation struct {
 func (gc *GroupConsumer) membership(ctx context.Context, h ConsumerHandler) {
 	gens := make(chan generation)
 	var joined []string
+	var last time.Time // of the last rejoin
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-gc.changed:
-			if !gc.settle(ctx) {
+			if !gc.settle(ctx, last) {
 				return
 			}
 			topics := gc.currentTopics()
 			if slices.Equal(topics, joined) {
 				continue
 			}
-			joined = topics
+			joined, last = topics, time.Now()
 			gc.rejoin(ctx, h, topics, gens)
 		case g := <-gens:
 			gc.adoptOrLog(ctx, h, g)
@@ -44,9 +45,10 @@ func (gc *GroupConsumer) membership(ctx context.Context, h ConsumerHandler) {
 	}
 }
 
-// settle waits RejoinDelay for more topic changes.
-func (gc *GroupConsumer) settle(ctx context.Context) bool {
-	t := time.NewTimer(gc.opts.RejoinDelay)
+// settle waits RejoinDelay for more topic changes, and until
+// RejoinInterval has passed since the last rejoin.
+func (gc *GroupConsumer) settle(ctx context.Context, last time.Time) bool {
+	t := time.NewTimer(max(gc.opts.RejoinDelay, time.Until(last.Add(gc.opts.RejoinInterval))))
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
