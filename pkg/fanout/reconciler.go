@@ -39,7 +39,8 @@ type Reconciler struct {
 	interval time.Duration
 	now      func() time.Time
 	log      *zap.Logger
-	also     []string // AlsoRetire prefixes
+	also     []string        // AlsoRetire prefixes
+	ensured  map[string]bool // topics of current subscriptions this reconciler ensured
 }
 
 // NewReconciler returns the reconciler; interval is how often it checks
@@ -52,7 +53,7 @@ func NewReconciler(store *subscription.Store, admin TopicAdmin, interval time.Du
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Reconciler{store: store, admin: admin, cfg: store.Config(), interval: interval, now: now, log: log}
+	return &Reconciler{store: store, admin: admin, cfg: store.Config(), interval: interval, now: now, log: log, ensured: map[string]bool{}}
 }
 
 // AlsoRetire makes the reconciler delete, with a deleted subscription's
@@ -64,31 +65,37 @@ func (r *Reconciler) AlsoRetire(prefixes ...string) *Reconciler {
 	return r
 }
 
-// Run reconciles at start, after every subscription change and every
-// interval, until ctx is done. A failed pass is logged and retried at the
-// next trigger.
+// Run reconciles fully at start and every interval, and after every
+// subscription change makes the pass a change needs (see
+// reconcileChange), until ctx is done. A failed pass is logged and
+// retried at the next trigger.
 func (r *Reconciler) Run(ctx context.Context) error {
 	changes, stop := r.store.Changes()
 	defer stop()
 	tick := time.NewTicker(r.interval)
 	defer tick.Stop()
+	pass := r.Reconcile
 	for {
-		if err := r.Reconcile(ctx); err != nil && ctx.Err() == nil {
+		if err := pass(ctx); err != nil && ctx.Err() == nil {
 			r.log.Warn("reconcile topics", zap.Error(err))
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-changes:
+			pass = r.reconcileChange
 		case <-tick.C:
+			pass = r.Reconcile
 		}
 	}
 }
 
-// Reconcile makes one pass.
+// Reconcile makes one full pass: every subscription's topic ensured
+// (one that was deleted behind engagehub's back comes back), orphaned
+// delivery topics marked, due deletions done.
 func (r *Reconciler) Reconcile(ctx context.Context) error {
 	subs := r.store.List()
-	if err := r.ensure(ctx, subs); err != nil {
+	if err := r.ensure(ctx, subs, true); err != nil {
 		return err
 	}
 	if err := r.markOrphans(ctx, subs); err != nil {
@@ -97,13 +104,45 @@ func (r *Reconciler) Reconcile(ctx context.Context) error {
 	return r.retire(ctx, subs)
 }
 
-func (r *Reconciler) ensure(ctx context.Context, subs []subscription.Subscription) error {
-	specs := make([]kafka.TopicSpec, 0, len(subs))
+// reconcileChange is the pass after a subscription change: the topics of
+// subscriptions not ensured yet, and deletions. Orphans wait for the next
+// full pass: asking the broker to create every subscription's topic and
+// list every topic on each change of a burst (a hundred subscriptions
+// made one after another, among a thousand) loaded it enough to hold up
+// every other subscription's deliveries.
+func (r *Reconciler) reconcileChange(ctx context.Context) error {
+	subs := r.store.List()
+	if err := r.ensure(ctx, subs, false); err != nil {
+		return err
+	}
+	return r.retire(ctx, subs)
+}
+
+// ensure creates the topics of subs: all of them, or those not ensured
+// yet.
+func (r *Reconciler) ensure(ctx context.Context, subs []subscription.Subscription, all bool) error {
+	current := make(map[string]bool, len(subs))
+	var specs []kafka.TopicSpec
 	for i := range subs {
-		specs = append(specs, destinationSpec(&subs[i], r.cfg.DeliveryPrefix, r.cfg.DeliveryPartitions))
+		spec := destinationSpec(&subs[i], r.cfg.DeliveryPrefix, r.cfg.DeliveryPartitions)
+		current[spec.Name] = true
+		if all || !r.ensured[spec.Name] {
+			specs = append(specs, spec)
+		}
+	}
+	for name := range r.ensured {
+		if !current[name] {
+			delete(r.ensured, name) // a subscription made again is ensured again
+		}
+	}
+	if len(specs) == 0 {
+		return nil
 	}
 	if err := r.admin.EnsureTopics(ctx, specs...); err != nil {
 		return fmt.Errorf("fanout: ensure destination topics: %w", err)
+	}
+	for _, spec := range specs {
+		r.ensured[spec.Name] = true
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package fanout
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -104,4 +105,67 @@ func TestReconcilerMarksOrphanedDeliveryTopics(t *testing.T) {
 	if !e.topicExists(ctx, t, orphan+".not-a-delivery-topic") {
 		t.Fatal("an unrelated topic was deleted")
 	}
+}
+
+// After a subscription change the reconciler creates only the topics of
+// subscriptions it has not ensured yet and lists no topics: a burst of
+// changes among many subscriptions asks the broker for little. A full
+// pass (start, interval) still ensures every topic.
+func TestReconcilerAfterAChangeEnsuresOnlyTheNewTopics(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	e := newEnv(t, testClient(t))
+	store := e.openStore(ctx, t)
+	for i := range 5 {
+		if _, _, err := store.Create(ctx, webhookSub(fmt.Sprintf("old%d", i), "*")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(ctx, t, "the store has them", func() bool { return len(store.List()) == 5 })
+	admin := &countingAdmin{TopicAdmin: e.client}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- NewReconciler(store, admin, time.Hour, nil, nil).Run(runCtx) }()
+	waitFor(ctx, t, "the first full pass", func() bool { return admin.ensured() == 5 })
+	if _, _, err := store.Create(ctx, webhookSub("new", "*")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, "the new subscription's topic", func() bool { return e.topicExists(ctx, t, e.deliveryPrefix+"new") })
+	waitFor(ctx, t, "the pass after the change", func() bool { return admin.ensured() >= 6 })
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if calls, listed := admin.counts(); calls != 2 || admin.ensured() != 6 || listed != 1 {
+		t.Fatalf("EnsureTopics calls %d for %d topics, Topics calls %d; want 2 for 6 (a full pass, then the new topic only) and 1 (the full pass)", calls, admin.ensured(), listed)
+	}
+}
+
+// countingAdmin counts the topics asked for and the listings.
+type countingAdmin struct {
+	TopicAdmin
+	mu                      sync.Mutex
+	calls, topics, listings int
+}
+
+func (a *countingAdmin) EnsureTopics(ctx context.Context, specs ...kafka.TopicSpec) error {
+	a.mu.Lock()
+	a.calls++
+	a.topics += len(specs)
+	a.mu.Unlock()
+	return a.TopicAdmin.EnsureTopics(ctx, specs...)
+}
+
+func (a *countingAdmin) Topics(ctx context.Context, prefix string) ([]string, error) {
+	a.mu.Lock()
+	a.listings++
+	a.mu.Unlock()
+	return a.TopicAdmin.Topics(ctx, prefix)
+}
+
+func (a *countingAdmin) ensured() int { a.mu.Lock(); defer a.mu.Unlock(); return a.topics }
+func (a *countingAdmin) counts() (int, int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.calls, a.listings
 }
