@@ -19,6 +19,9 @@ type job struct {
 	parked    bool      // a follower parked behind its contact's head
 	due       time.Time // back from a retry tier: when it was due
 	bad       error     // retry metadata that cannot be trusted: dead-letter it
+	// heldOpen: the circuit was open once the last attempt's outcome was
+	// recorded (read before its slot went to the next attempt).
+	heldOpen bool
 }
 
 // newJob reads m's headers. Every header is untrusted input: a retry count

@@ -36,7 +36,7 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 		case DeadLetter:
 			return w.deadLetter(ctx, j, res, out)
 		}
-		if w.breaker.isOpen() {
+		if j.heldOpen {
 			j.attempts-- // while the circuit is open, failures do not burn the schedule
 			continue
 		}
@@ -48,11 +48,11 @@ func (w *Worker) process(ctx context.Context, j *job) verdict {
 
 // attempt takes an in-flight slot, then waits for the rate limit, then to
 // be admitted (a shared send slot and the circuit), then sends once in the
-// attempt's span and records the outcome (circuit, metrics, attempt log)
-// before giving its slots back, so that the next attempt is admitted by
-// the circuit as this one left it: with MaxInFlight 1 no request slips
-// through between the failure that opens it and the opening. ok is false
-// when ctx ended first.
+// attempt's span and records the outcome (circuit, metrics, attempt log,
+// j.heldOpen) before giving its slots back, so that the next attempt is
+// admitted by the circuit as this one left it: with MaxInFlight 1 no
+// request slips through between the failure that opens it and the
+// opening. ok is false when ctx ended first.
 func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, Outcome, bool) {
 	select {
 	case w.slots <- struct{}{}:
@@ -79,6 +79,11 @@ func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, Outc
 	endAttempt(span, res, out)
 	j.attempts++
 	w.observe(j, res, out)
+	// Whether this failure is one the open circuit holds (kept in memory)
+	// or one before it opened (retried on schedule) is decided as this
+	// attempt left the circuit: once the slot is back, the next attempt
+	// may fail and open it.
+	j.heldOpen = w.breaker.isOpen()
 	return res, out, true
 }
 
