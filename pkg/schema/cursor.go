@@ -10,11 +10,10 @@ import (
 // cursor reads Avro binary from a record held whole in memory: the
 // primitives a projection's walk reads or skips, as slices of the record
 // instead of copies. hamba/avro's Reader does the same behind a buffered
-// reader, call by call; on the fan-out's filter
-// path (a few fields of every record) that machinery was most of the
-// walk, and the walk most of the filter's cost. Everything that is not a
-// primitive is decoded by the codec, from the exact bytes the cursor
-// skipped over (see readValue).
+// reader, call by call; on fan-out's filter path (a few fields of every
+// record) that machinery was most of the walk, and the walk most of the
+// filter's cost. Everything that is not a primitive is decoded by the
+// codec, from the exact bytes the cursor skipped over (see codecValue).
 type cursor struct {
 	b   []byte
 	off int
@@ -48,8 +47,8 @@ func (c *cursor) int() int32 {
 	return int32(u>>1) ^ -int32(u&1)
 }
 
-// Longest varints, as hamba/avro's Reader bounds them: the cursor reads
-// what Unmarshal reads, damaged records included.
+// Longest varints, as hamba/avro's Reader bounds them when it reads a
+// value: the cursor reads the varints Unmarshal reads.
 const (
 	maxIntBytes  = 5
 	maxLongBytes = 10
