@@ -36,23 +36,9 @@ func newBreaker(cfg CircuitConfig, clock Clock, onChange func(int)) *breaker {
 	return &breaker{cfg: cfg, clock: clock, onChange: onChange, changed: make(chan struct{})}
 }
 
-// acquire blocks until an attempt may be made: the circuit is closed, or it
-// is open, the probe time has come, and this caller becomes the probe.
-// It returns false when ctx is done.
-func (b *breaker) acquire(ctx context.Context) bool {
-	for {
-		ok, changed, at := b.try()
-		if ok {
-			return true
-		}
-		if !b.waitChange(ctx, changed, at) {
-			return false
-		}
-	}
-}
-
-// try is acquire without the wait: ok when an attempt may be made now;
-// else what to wait on before trying again (a change, or the probe time).
+// try reports whether an attempt may be made now (the circuit is closed,
+// or open with the probe time come: the caller becomes the probe); else
+// what to wait on before trying again (a change, or the probe time).
 func (b *breaker) try() (ok bool, changed chan struct{}, at time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -65,23 +51,6 @@ func (b *breaker) try() (ok bool, changed chan struct{}, at time.Time) {
 		return true, nil, time.Time{}
 	}
 	return false, b.changed, b.nextProbe
-}
-
-// waitClosed blocks while the circuit is not closed: fetching pauses.
-func (b *breaker) waitClosed(ctx context.Context) bool {
-	for {
-		b.mu.Lock()
-		state, changed := b.state, b.changed
-		b.mu.Unlock()
-		if state == circuitClosed {
-			return true
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-changed:
-		}
-	}
 }
 
 // waitChange waits for the state to change or the time at to come (the

@@ -48,11 +48,6 @@ func newJob(m kafka.Message, maxAttempts int) *job {
 	return j
 }
 
-// tp is the job's partition.
-func (j *job) tp() kafka.TopicPartition {
-	return kafka.TopicPartition{Topic: j.msg.Topic, Partition: j.msg.Partition}
-}
-
 // verdict is how processing a job ended.
 type verdict struct {
 	settled bool      // delivered, or durably handed to a tier or the DLQ

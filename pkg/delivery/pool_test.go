@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -60,15 +59,6 @@ func TestSlowEndpointDoesNotStarveAnotherOnTheSameHost(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the fast subscription waited for the slow one's connections")
 	}
-}
-
-func mustNetworks(t *testing.T, cidrs ...string) []netip.Prefix {
-	t.Helper()
-	p, err := webhook.ParseNetworks(cidrs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 // The webhook connections to every receiver together stay within

@@ -133,8 +133,7 @@ func (w *Worker) update(ep Endpoint) error {
 // transformation); w.ep keeps what never changes for a worker (id, shape).
 func (w *Worker) current() Endpoint { return w.sender.Load().ep }
 
-func (w *Worker) deliverTopic() string { return w.cfg.Topics.DeliverPrefix + w.ep.ID }
-func (w *Worker) dlqTopic() string     { return w.cfg.Topics.DLQPrefix + w.ep.ID }
+func (w *Worker) dlqTopic() string { return w.cfg.Topics.DLQPrefix + w.ep.ID }
 
 // ready reports whether the worker can take more records now.
 func (w *Worker) ready() bool {
