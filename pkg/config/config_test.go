@@ -69,6 +69,7 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 		"kafka.security.sasl.mechanism": "ENGAGEHUB_KAFKA_SECURITY_SASL_MECHANISM=GSSAPI",
 		"auth.tokens[0]":                "ENGAGEHUB_AUTH_TOKENS=short",
 		"sender.http_client":            "ENGAGEHUB_SENDER_HTTP_CLIENT=curl",
+		"sender.pipelining":             "ENGAGEHUB_SENDER_PIPELINING=-1",
 	} {
 		t.Run(key, func(t *testing.T) {
 			name, value, _ := strings.Cut(env, "=")
@@ -78,6 +79,16 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 				t.Fatalf("error %v does not name %s", err, key)
 			}
 		})
+	}
+}
+
+// Pipelining is fasthttp's: asked of net/http it is refused, naming the key.
+func TestValidateRefusesPipeliningOverNetHTTP(t *testing.T) {
+	t.Setenv("ENGAGEHUB_SENDER_PIPELINING", "4")
+	t.Setenv("ENGAGEHUB_SENDER_HTTP_CLIENT", "net/http")
+	_, err := Load("", nil)
+	if err == nil || !strings.Contains(err.Error(), "sender.pipelining") {
+		t.Fatalf("error %v does not name sender.pipelining", err)
 	}
 }
 

@@ -89,22 +89,22 @@ func withClientCert(shared *http.Client, a *Auth) (*http.Client, error) {
 	t.TLSClientConfig.Certificates = []tls.Certificate{cert}
 	c := *shared
 	c.Transport = t
-	if fast {
-		c.Transport = webhook.NewFastTransport(t)
+	if fast != nil {
+		c.Transport = fast.Derive(t)
 	}
 	return &c, nil
 }
 
-// baseTransport returns the *http.Transport rt is or is made from, and
-// whether rt is a webhook.FastTransport; nil for another kind.
-func baseTransport(rt http.RoundTripper) (*http.Transport, bool) {
+// baseTransport returns the *http.Transport rt is or is made from, and rt
+// when it is a webhook.FastTransport; nil for another kind.
+func baseTransport(rt http.RoundTripper) (*http.Transport, *webhook.FastTransport) {
 	switch t := rt.(type) {
 	case *http.Transport:
-		return t, false
+		return t, nil
 	case *webhook.FastTransport:
-		return t.Base(), true
+		return t.Base(), t
 	}
-	return nil, false
+	return nil, nil
 }
 
 // tokens caches one OAuth2 client-credentials token until it expires (less

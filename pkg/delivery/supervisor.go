@@ -45,7 +45,11 @@ func NewHTTPClient(cfg Config) *http.Client {
 		if cfg.IdleConnTimeout > 0 {
 			t.IdleConnTimeout = cfg.IdleConnTimeout
 		}
-		if cfg.HTTPClient != HTTPClientStd && cfg.MaxConnsTotal == 0 { // fasthttp has no bound across hosts
+		switch {
+		case cfg.HTTPClient == HTTPClientStd || cfg.MaxConnsTotal > 0: // fasthttp has no bound across hosts
+		case cfg.Pipelining > 0:
+			c.Transport = webhook.NewPipeliningTransport(t, cfg.Pipelining, max(cfg.Timeout, time.Minute))
+		default:
 			c.Transport = webhook.NewFastTransport(t)
 		}
 	}

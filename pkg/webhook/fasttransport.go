@@ -36,6 +36,7 @@ import (
 type FastTransport struct {
 	base   *http.Transport
 	client *fasthttp.Client
+	pipes  *pipelines // nil: one request per connection at a time
 }
 
 // fastDefaultTimeout bounds a request whose context has no deadline.
@@ -91,6 +92,30 @@ func retryStaleConnection(_ *fasthttp.Request, attempts int, err error) (resetTi
 	return false, attempts < 2 && (errors.Is(err, fasthttp.ErrConnectionClosed) || errors.Is(err, io.EOF))
 }
 
+// NewPipeliningTransport is NewFastTransport pipelining requests (HTTP/1.1)
+// over at most conns connections per host, each request's answer awaited
+// for at most readTimeout. Requests that would wait for a connection go
+// out together in one write; a slow answer holds up the ones behind it on
+// its connection, so it suits receivers that answer quickly.
+func NewPipeliningTransport(base *http.Transport, conns int, readTimeout time.Duration) *FastTransport {
+	t := NewFastTransport(base)
+	dial := base.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: DialTimeout}).DialContext
+	}
+	t.pipes = newPipelines(conns, dial, t.client.TLSConfig, idleTimeout(base), readTimeout)
+	return t
+}
+
+// Derive returns a transport like t (pipelining or not) over base, another
+// dialer or TLS configuration; it shares no connections with t.
+func (t *FastTransport) Derive(base *http.Transport) *FastTransport {
+	if t.pipes == nil {
+		return NewFastTransport(base)
+	}
+	return NewPipeliningTransport(base, t.pipes.conns, t.pipes.readTimeout)
+}
+
 // Base returns the transport t was made from (clone it to derive another).
 func (t *FastTransport) Base() *http.Transport { return t.base }
 
@@ -119,7 +144,7 @@ func (t *FastTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		deadline = time.Now().Add(fastDefaultTimeout)
 	}
 	resp := fasthttp.AcquireResponse()
-	if err := t.client.DoDeadline(req, resp, deadline); err != nil {
+	if err := t.do(req, resp, deadline); err != nil {
 		fasthttp.ReleaseResponse(resp)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -127,6 +152,13 @@ func (t *FastTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, fastError(err)
 	}
 	return response(r, resp), nil
+}
+
+func (t *FastTransport) do(req *fasthttp.Request, resp *fasthttp.Response, deadline time.Time) error {
+	if t.pipes != nil {
+		return t.pipes.doDeadline(req, resp, deadline)
+	}
+	return t.client.DoDeadline(req, resp, deadline)
 }
 
 // fill copies r into req.

@@ -6,11 +6,12 @@ import (
 	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// BenchmarkTransports compares the sender's two webhook clients posting a
+// BenchmarkTransports compares the sender's webhook clients posting a
 // signed-size request to a local receiver from 64 goroutines. The receiver
 // runs in the benchmark process, so ns/op is the whole exchange, both
 // ends; allocs/op are the client's and the server's together.
@@ -32,6 +33,9 @@ func BenchmarkTransports(b *testing.B) {
 	}{
 		{"net-http", func() http.RoundTripper { return webhook.NewTransport(loopback, 0) }},
 		{"fasthttp", func() http.RoundTripper { return webhook.NewFastTransport(webhook.NewTransport(loopback, 0)) }},
+		{"fasthttp-pipelined-8", func() http.RoundTripper {
+			return webhook.NewPipeliningTransport(webhook.NewTransport(loopback, 0), 8, time.Minute)
+		}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			client := &http.Client{Transport: tc.rt()}
