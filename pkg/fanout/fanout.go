@@ -112,6 +112,9 @@ type Fanout struct {
 	// types are the catalog's types by name.
 	types   map[string]event.Type
 	closers []func() error
+	// background runs beside the loops, for as long as they work (the
+	// source's consumer: commits need it).
+	background []func(context.Context) error
 	// fetching, writing and committing wait out failures of each loop.
 	fetching, writing, committing *kafka.Outage
 }

@@ -1,6 +1,7 @@
 package fanout
 
 import (
+	"context"
 	"errors"
 
 	"github.com/engagehub/engagehub/pkg/event"
@@ -8,16 +9,19 @@ import (
 )
 
 // NewKafka returns the role reading event.Topics(deps.EventPrefix) as
-// consumer group cfg.Group and writing each batch's copies through an
+// consumer group cfg.Group (a kafka.Puller: one membership and a few fetch
+// requests for every event topic's partitions) and writing each batch's copies through an
 // acks=all kafka.BatchWriter (one produce request per broker for all the
 // delivery topics a batch touches, nothing held per destination
 // partition), both made from client (deps.Source, Sink and Topics are
 // filled in when nil). Close releases them once Run has returned.
 func NewKafka(client *kafka.Client, cfg Config, deps Deps) *Fanout {
 	var closers []func() error
+	var background []func(context.Context) error
 	if deps.Source == nil {
-		r := client.NewGroupReader(cfg.Group, event.Topics(deps.EventPrefix), kafka.ReaderOptions{QueueCapacity: 2 * cfg.BatchSize})
-		deps.Source, closers = r, append(closers, r.Close)
+		p := client.NewPuller(cfg.Group, event.Topics(deps.EventPrefix), 2*cfg.BatchSize,
+			kafka.ConsumerOptions{Log: deps.Log})
+		deps.Source, closers, background = p, append(closers, p.Close), append(background, p.Run)
 	}
 	if deps.Sink == nil {
 		w := client.NewBatchWriter(kafka.WriterOptions{})
@@ -27,7 +31,7 @@ func NewKafka(client *kafka.Client, cfg Config, deps Deps) *Fanout {
 		deps.Topics = client
 	}
 	f := New(cfg, deps)
-	f.closers = closers
+	f.closers, f.background = closers, background
 	return f
 }
 

@@ -39,6 +39,9 @@ func (f *Fanout) Run(ctx context.Context) error {
 	batches := make(chan fetched)
 	done := make(chan written)
 	var wg sync.WaitGroup
+	for _, run := range f.background {
+		wg.Go(func() { _ = run(work) })
+	}
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
@@ -51,6 +54,7 @@ func (f *Fanout) Run(ctx context.Context) error {
 		f.writeLoop(work, batches, done)
 	}()
 	f.commitLoop(work, done)
+	cancel() // the loops are done: so is what ran for them
 	wg.Wait()
 	return nil
 }

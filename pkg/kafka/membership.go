@@ -79,7 +79,11 @@ func (gc *GroupConsumer) rejoin(ctx context.Context, h ConsumerHandler, topics [
 	}
 	cg, err := kafkago.NewConsumerGroup(kafkago.ConsumerGroupConfig{
 		ID: gc.group, Brokers: gc.c.brokers, Dialer: gc.c.dialer, Topics: topics,
-		GroupBalancers:    []kafkago.GroupBalancer{gc.balancer},
+		// Range second: a group whose members include kafka-go Readers (an
+		// instance not yet upgraded; they offer range and round-robin)
+		// agrees on range until the last of them leaves, instead of
+		// refusing the new members.
+		GroupBalancers:    []kafkago.GroupBalancer{gc.balancer, kafkago.RangeGroupBalancer{}},
 		HeartbeatInterval: time.Second, SessionTimeout: gc.opts.SessionTimeout,
 		RebalanceTimeout: gc.opts.SessionTimeout, JoinGroupBackoff: time.Second,
 		StartOffset: kafkago.FirstOffset, Timeout: 10 * time.Second,
