@@ -47,6 +47,7 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.StringVar(&f.brokers, "brokers", "", "Kafka bootstrap brokers host:port,… (implies --broker real)")
 	fs.StringVar(&f.rate, "rate", "max", `events/s, paced open loop, or "max" (closed loop, --concurrency clients)`)
 	fs.IntVar(&d.Batch, "batch", d.Batch, "events per POST /v1/events (1: a single envelope per request)")
+	fs.StringVar(&d.Door, "door", d.Door, `where the load goes in: "api" (POST /v1/events) or "engage" (POST /ingest/engage, one Svix-signed event per request: with --batch 1)`)
 	fs.IntVar(&d.Concurrency, "concurrency", d.Concurrency, "ingest clients at max rate; bound on requests in flight at a fixed rate")
 	fs.IntVar(&d.Subscriptions, "subscriptions", d.Subscriptions, "subscriptions, each matching every event")
 	fs.IntVar(&d.Failing, "failing", d.Failing, "of the subscriptions, how many have dead endpoints (503)")
@@ -112,6 +113,7 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 	}
 	given := &f.o
 	copyIfSet(fs, "batch", &o.Batch, given.Batch)
+	copyIfSet(fs, "door", &o.Door, given.Door)
 	copyIfSet(fs, "concurrency", &o.Concurrency, given.Concurrency)
 	copyIfSet(fs, "subscriptions", &o.Subscriptions, given.Subscriptions)
 	copyIfSet(fs, "failing", &o.Failing, given.Failing)

@@ -134,7 +134,7 @@ func (r *runner) brokerName() string {
 
 func (r *runner) params() Params {
 	o := r.o
-	return Params{Rate: FormatRate(o.Rate), Batch: o.Batch, Concurrency: o.Concurrency,
+	return Params{Rate: FormatRate(o.Rate), Batch: o.Batch, Door: o.Door, Concurrency: o.Concurrency,
 		Subscriptions: o.Subscriptions, Failing: o.Failing, Slow: o.slowCount(),
 		ReceiverLatency: o.ReceiverLatency.String(), Contacts: o.Contacts, Payload: o.Payload,
 		Duration: o.Duration.Seconds(), Verify: o.Verify, SharedHost: o.SharedHost, MaxBacklog: o.MaxBacklog,

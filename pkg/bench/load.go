@@ -10,12 +10,19 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
-// LoadOptions shapes the load driven through POST /v1/events.
+// LoadOptions shapes the load driven through POST /v1/events (or
+// /ingest/engage).
 type LoadOptions struct {
 	// URL is the ingest endpoint, Token its bearer token.
 	URL, Token string
+	// Signer, when set, signs each request as Engage does (webhook-id,
+	// webhook-timestamp, webhook-signature; the id is the event's) instead
+	// of sending the token: the /ingest/engage door, one event per request.
+	Signer *webhook.Signer
 	// Rate is events/s, paced open loop; 0 means max rate, closed loop.
 	Rate float64
 	// Batch is events per request (1: a single envelope, not an array).
@@ -164,7 +171,7 @@ func (l *Load) send(ctx context.Context, buf []byte, at time.Time) []byte {
 	n := l.opts.Batch
 	first := int(l.next.Add(int64(n))) - n
 	buf = l.env.Batch(buf[:0], kindLoad, first, n)
-	err := l.post(ctx, buf)
+	err := l.post(ctx, buf, first)
 	if err != nil {
 		l.failed.Add(int64(n))
 		if se := (*statusError)(nil); errors.As(err, &se) && se.code == http.StatusServiceUnavailable {
@@ -182,9 +189,14 @@ func (l *Load) send(ctx context.Context, buf []byte, at time.Time) []byte {
 	return buf
 }
 
-// post sends body to ingest; any answer but 2xx is an error.
-func (l *Load) post(ctx context.Context, body []byte) error {
-	return postJSON(ctx, l.client, l.opts.URL, l.opts.Token, body)
+// post sends body (events from seq first on) to ingest; any answer but
+// 2xx is an error.
+func (l *Load) post(ctx context.Context, body []byte, first int) error {
+	if l.opts.Signer == nil {
+		return postJSON(ctx, l.client, l.opts.URL, l.opts.Token, body)
+	}
+	id, now := string(l.env.AppendID(nil, kindLoad, first)), time.Now()
+	return postSigned(ctx, l.client, l.opts.URL, webhook.Headers(id, now, l.opts.Signer.Sign(id, now, body), false), body)
 }
 
 func (l *Load) setErr(err error) {
@@ -196,12 +208,17 @@ func (l *Load) setErr(err error) {
 // postJSON POSTs body with a bearer token and drains the answer; a status
 // other than 2xx is an error quoting the start of the answer.
 func postJSON(ctx context.Context, client *http.Client, url, token string, body []byte) error {
+	return postSigned(ctx, client, url, http.Header{"Authorization": {"Bearer " + token}}, body)
+}
+
+// postSigned is postJSON with the given headers instead of a token.
+func postSigned(ctx context.Context, client *http.Client, url string, h http.Header, body []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("bench: request %s: %w", url, err)
 	}
+	req.Header = h
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("bench: post %s: %w", url, err)

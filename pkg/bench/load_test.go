@@ -6,9 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
 // ingestStub counts events per request and answers status.
@@ -125,5 +128,34 @@ func TestLoadCountsTheEventsIngestAnswered503(t *testing.T) {
 				t.Fatalf("sent %d, failed %d, unavailable %d; want every event failed, %d unavailable", l.Sent(), l.Failed(), l.Unavailable(), want)
 			}
 		})
+	}
+}
+
+// --door engage: every request is one event signed as Engage signs it,
+// with the event's id as the webhook-id, and carries no bearer token.
+func TestEngageDoorSignsEachEventAsEngageDoes(t *testing.T) {
+	t.Parallel()
+	secret, _ := webhook.NewSecret()
+	parsed, _ := webhook.ParseSecret(secret)
+	signer, _ := webhook.NewSigner(parsed)
+	verifier, _ := webhook.NewVerifier([]webhook.Secret{parsed}, time.Minute, time.Now)
+	var verified, refused atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		id, err := verifier.Verify(r.Header, body)
+		if err != nil || r.Header.Get("Authorization") != "" || !strings.Contains(string(body), `"eventId":"`+id+`"`) {
+			refused.Add(1)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		verified.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	l := NewLoad(LoadOptions{URL: srv.URL, Signer: signer, Batch: 1, Concurrency: 2, Duration: 100 * time.Millisecond},
+		NewEnvelopes("r", 10, 0), http.DefaultClient, NewClock(nil), time.Now)
+	l.Run(context.Background())
+	if verified.Load() == 0 || refused.Load() != 0 || l.Acked() != verified.Load() {
+		t.Fatalf("verified %d, refused %d, acked %d", verified.Load(), refused.Load(), l.Acked())
 	}
 }

@@ -92,6 +92,14 @@ func (r *runner) pollUntil(ctx context.Context, d time.Duration, cond func() boo
 	return true
 }
 
+// ingestPath is the door the load goes in by.
+func (r *runner) ingestPath() string {
+	if r.o.Door == DoorEngage {
+		return "/ingest/engage"
+	}
+	return "/v1/events"
+}
+
 // measure offers the load, then waits for the deliveries, recording the
 // child's CPU, memory, goroutines, descriptors and connections and the
 // bench's own CPU over that window.
@@ -103,7 +111,7 @@ func (r *runner) measure(ctx context.Context) error {
 	selfBefore := selfCPU()
 	sysBefore, _ := ReadSystemCPU()
 	r.load = NewLoad(LoadOptions{
-		URL: r.child.BaseURL() + "/v1/events", Token: r.token, Rate: r.o.Rate, Batch: r.o.Batch,
+		URL: r.child.BaseURL() + r.ingestPath(), Token: r.token, Signer: r.signer, Rate: r.o.Rate, Batch: r.o.Batch,
 		Concurrency: r.o.Concurrency, Duration: r.o.Duration,
 		Backlog: r.backlog, MaxBacklog: r.o.MaxBacklog,
 	}, r.env, r.client, r.clock, time.Now)

@@ -57,6 +57,7 @@ type OtherCPUs struct {
 type Params struct {
 	Rate            string  `json:"rate"`
 	Batch           int     `json:"batch"`
+	Door            string  `json:"door"`
 	Concurrency     int     `json:"concurrency"`
 	Subscriptions   int     `json:"subscriptions"`
 	Failing         int     `json:"failing"`

@@ -107,6 +107,9 @@ func (p Params) load() string {
 		return fmt.Sprintf("no load (idle), %d %s", p.Subscriptions, subs)
 	}
 	s := fmt.Sprintf("rate %s, batch %d, concurrency %d, %d %s", p.Rate, p.Batch, p.Concurrency, p.Subscriptions, subs)
+	if p.Door == DoorEngage {
+		s = "POST /ingest/engage (Svix-signed, one event per request), " + s
+	}
 	if p.Rate == "max" && p.MaxBacklog > 0 {
 		s += fmt.Sprintf(" (ingest held back while > %d deliveries are owed)", p.MaxBacklog)
 	}

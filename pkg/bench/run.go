@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/engagehub/engagehub/pkg/kafka"
+	"github.com/engagehub/engagehub/pkg/webhook"
 )
 
 // runner holds one run's parts, started in order and stopped in reverse.
@@ -25,6 +26,8 @@ type runner struct {
 	clock   *Clock
 	id      string // unique token naming the run's ids, topics and groups
 	token   string
+	engage  string          // the /ingest/engage signing secret (whsec_…)
+	signer  *webhook.Signer // signs the load with it (--door engage); nil otherwise
 	dir     string
 	brokers []string
 	kc      *kafka.Client
@@ -109,6 +112,9 @@ func (r *runner) progressf(format string, a ...any) {
 func (r *runner) prepare(context.Context) error {
 	r.id = randomHex(4)
 	r.token = randomHex(24)
+	if err := r.prepareEngage(); err != nil {
+		return err
+	}
 	dir, err := os.MkdirTemp("", "engagehub-bench-")
 	if err != nil {
 		return fmt.Errorf("bench: scratch dir: %w", err)
@@ -124,6 +130,26 @@ func (r *runner) prepare(context.Context) error {
 		MaxIdleConns: 4 * r.o.Concurrency, MaxIdleConnsPerHost: 4 * r.o.Concurrency, DisableCompression: true,
 	}}
 	r.onStop(r.client.CloseIdleConnections)
+	return nil
+}
+
+// prepareEngage makes the secret /ingest/engage verifies with, and for
+// --door engage the signer of the load.
+func (r *runner) prepareEngage() error {
+	var err error
+	if r.engage, err = webhook.NewSecret(); err != nil {
+		return fmt.Errorf("bench: engage secret: %w", err)
+	}
+	if r.o.Door != DoorEngage {
+		return nil
+	}
+	secret, err := webhook.ParseSecret(r.engage)
+	if err == nil {
+		r.signer, err = webhook.NewSigner(secret)
+	}
+	if err != nil {
+		return fmt.Errorf("bench: engage signer: %w", err)
+	}
 	return nil
 }
 
@@ -215,7 +241,7 @@ func (r *runner) startChild(ctx context.Context) error {
 	r.childO = ChildOptions{
 		Binary: r.o.Binary, Brokers: strings.Join(r.brokers, ","), Listen: listen, Token: r.token,
 		SecretKey: base64.StdEncoding.EncodeToString(randomBytes(32)), Run: r.id,
-		LogPath: filepath.Join(r.dir, "engagehub.log"), Env: configEnv(r.o.Config),
+		LogPath: filepath.Join(r.dir, "engagehub.log"), Env: append([]string{"ENGAGEHUB_INGEST_ENGAGE_SECRETS=" + r.engage}, configEnv(r.o.Config)...),
 	}
 	r.onStop(func() { _ = r.stopChild() })
 	if err := r.launchChild(ctx); err != nil {

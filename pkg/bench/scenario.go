@@ -21,6 +21,10 @@ type Options struct {
 	Rate float64
 	// Batch is events per ingest request; 1 posts single envelopes.
 	Batch int
+	// Door is where the load goes in: DoorAPI (POST /v1/events, bearer
+	// token) or DoorEngage (POST /ingest/engage, one Svix-signed envelope
+	// per request, as Engage sends them). Default DoorAPI.
+	Door string
 	// Concurrency is the number of ingest clients (max rate) or the bound
 	// on ingest requests in flight (fixed rate).
 	Concurrency int
@@ -100,7 +104,7 @@ const DefaultScenario = "max-1"
 // DefaultOptions are the settings every scenario starts from.
 func DefaultOptions() Options {
 	return Options{
-		Scenario: DefaultScenario, Batch: 50, Concurrency: 16, Subscriptions: 1, Slow: -1, Senders: 1,
+		Scenario: DefaultScenario, Batch: 50, Door: DoorAPI, Concurrency: 16, Subscriptions: 1, Slow: -1, Senders: 1,
 		Contacts: 1000, Payload: 512, Duration: 20 * time.Second, Drain: 90 * time.Second, DrainIdle: 15 * time.Second, MaxBacklog: 10000,
 		Verify: true, BaselineDuration: 5 * time.Second, BaselineConcurrency: 64,
 	}
@@ -215,10 +219,22 @@ func (o Options) Validate() error {
 	if slices.Contains(o.Brokers, "") {
 		bad("brokers", "has an empty entry")
 	}
+	switch {
+	case o.Door != DoorAPI && o.Door != DoorEngage:
+		bad("door", "must be %q or %q, got %q", DoorAPI, DoorEngage, o.Door)
+	case o.Door == DoorEngage && o.Batch != 1:
+		bad("door", "%q takes one event per request, as Engage sends them: add --batch 1 (got --batch %d)", DoorEngage, o.Batch)
+	}
 	return errors.Join(errs...)
 }
 
 // slowCount resolves Slow's -1 to every subscription.
+// The doors Options.Door names.
+const (
+	DoorAPI    = "api"
+	DoorEngage = "engage"
+)
+
 func (o Options) slowCount() int {
 	if o.Slow < 0 {
 		return o.Subscriptions

@@ -64,16 +64,30 @@ func TestParseRate(t *testing.T) {
 	}
 }
 
+// The engage door takes what Engage sends: one event per request.
+func TestValidateRefusesBatchesThroughTheEngageDoor(t *testing.T) {
+	t.Parallel()
+	o := DefaultOptions()
+	o.Binary, o.Door = "engagehub", DoorEngage
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "--batch 1") {
+		t.Fatalf("--door engage with --batch %d: %v, want a refusal saying --batch 1", o.Batch, err)
+	}
+	o.Batch = 1
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestValidateNamesEveryBadFlag(t *testing.T) {
 	t.Parallel()
 	o := DefaultOptions()
 	o.Batch, o.Subscriptions, o.Failing, o.Slow, o.Duration = 0, 2, 2, 5, 0
-	o.Idle, o.AddDuring = true, 3
+	o.Idle, o.AddDuring, o.Door = true, 3, "side"
 	err := o.Validate()
 	if err == nil {
 		t.Fatal("bad options validated")
 	}
-	for _, flag := range []string{"--batch", "--failing", "--slow", "--duration", "--add-during", "no engagehub binary"} {
+	for _, flag := range []string{"--batch", "--failing", "--slow", "--duration", "--add-during", "--door", "no engagehub binary"} {
 		if !strings.Contains(err.Error(), flag) {
 			t.Errorf("error lacks %s: %v", flag, err)
 		}
