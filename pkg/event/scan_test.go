@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -87,5 +88,41 @@ func checkUnquote(t *testing.T, v []byte) {
 	}
 	if got, ok := text(v); !ok || got != want {
 		t.Fatalf("text(%q) = %q, %v, encoding/json %q", v, got, ok, want)
+	}
+}
+
+// hasControl tests eight bytes at a time: it must agree with a byte loop
+// for every byte value at every position, whatever bytes surround it.
+func TestHasControlAgreesWithAByteLoop(t *testing.T) {
+	naive := func(b []byte) bool {
+		for _, c := range b {
+			if c < 0x20 {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, fill := range []byte{'a', 0x20, 0x7f, 0x80, 0xff} {
+		for n := range 20 {
+			for pos := range n {
+				for c := range 256 {
+					b := bytes.Repeat([]byte{fill}, n)
+					b[pos] = byte(c)
+					if got, want := hasControl(b), naive(b); got != want {
+						t.Fatalf("len %d, fill %#x, byte %#x at %d: hasControl %v, want %v", n, fill, c, pos, got, want)
+					}
+				}
+			}
+		}
+	}
+	for range 100000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = byte(0x1c + rng.IntN(256-0x1c)) // mostly above 0x20, now and then below
+		}
+		if got, want := hasControl(b), naive(b); got != want {
+			t.Fatalf("%q: hasControl %v, want %v", b, got, want)
+		}
 	}
 }
