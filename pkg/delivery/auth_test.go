@@ -202,6 +202,39 @@ func TestBasicAuthIsSent(t *testing.T) {
 	}
 }
 
+// Basic auth, configured or in the destination URL, arrives over every
+// webhook client the sender can be built with (fasthttp is called without
+// http.Client, which otherwise turns URL credentials into the header).
+func TestBasicAuthIsSentByEveryClient(t *testing.T) {
+	t.Parallel()
+	script := func(a receiver.Arrival) (int, http.Header) {
+		r := &http.Request{Header: a.Header}
+		if u, p, ok := r.BasicAuth(); !ok || u != "hooks" || p != "s3cret" {
+			return http.StatusUnauthorized, nil
+		}
+		return http.StatusNoContent, nil
+	}
+	_, srv := testReceiver(t, script, nil)
+	inURL := strings.Replace(srv.URL, "http://", "http://hooks:s3cret@", 1)
+	for _, client := range []string{HTTPClientStd, HTTPClientFast, "pipelining"} {
+		for _, ep := range []Endpoint{{URL: inURL}, {URL: srv.URL, Auth: &Auth{BasicUser: "hooks", BasicPassword: "s3cret"}}} {
+			cfg := testConfig()
+			cfg.HTTPClient, cfg.AllowNetworks = client, []string{"127.0.0.0/8"}
+			if client == "pipelining" {
+				cfg.HTTPClient, cfg.Pipelining = HTTPClientFast, 2
+			}
+			b := newMemBroker()
+			attempts := make(attemptChan, 10)
+			_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
+			_, stop := runWorker(t, cfg, ep, Deps{Broker: b, Sink: b, Attempts: attempts, Client: NewHTTPClient(cfg)})
+			if a := nextAttempt(t, attempts); a.Outcome != "delivered" {
+				t.Errorf("%s, credentials in the URL %v: attempt %+v, want delivered", client, ep.Auth == nil, a)
+			}
+			stop()
+		}
+	}
+}
+
 func TestTokenURLFailureRetriesAsAuth(t *testing.T) {
 	t.Parallel()
 	tokenSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
