@@ -110,6 +110,7 @@ func endpoint(s *subscription.Subscription, now time.Time, scripts *transforms) 
 		URL:           s.Destination.URL,
 		Headers:       s.Destination.Headers,
 		Timeout:       time.Duration(s.Destination.Timeout),
+		Pipelining:    s.Destination.Pipelining,
 		Ordering:      delivery.Ordering(s.Ordering),
 		RateLimit:     s.RateLimit,
 		MaxInFlight:   s.MaxInFlight,

@@ -48,17 +48,17 @@ func TestBodyDecoderMarksOnlyPermanentFailures(t *testing.T) {
 
 func TestEndpointCarriesTheSubscriptionsOverrides(t *testing.T) {
 	sub, err := subscription.Decode([]byte(`{"id":"o","eventTypes":["*"],"maxInFlight":3,"retrySchedule":["0s","1m"],
-		"destination":{"type":"webhook","url":"https://x.example","timeout":"2s"}}`))
+		"destination":{"type":"webhook","url":"https://x.example","timeout":"2s","pipelining":4}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ep, ok := endpoint(&sub, time.Now(), nil)
-	if !ok || ep.MaxInFlight != 3 || ep.Timeout != 2*time.Second || !slices.Equal(ep.RetrySchedule, []time.Duration{0, time.Minute}) {
+	if !ok || ep.MaxInFlight != 3 || ep.Timeout != 2*time.Second || ep.Pipelining != 4 || !slices.Equal(ep.RetrySchedule, []time.Duration{0, time.Minute}) {
 		t.Fatalf("endpoint = %+v", ep)
 	}
 	plain, _ := subscription.Decode([]byte(`{"id":"p","eventTypes":["*"],"destination":{"type":"webhook","url":"https://x.example"}}`))
 	ep, _ = endpoint(&plain, time.Now(), nil)
-	if ep.MaxInFlight != 0 || ep.Timeout != 0 || ep.RetrySchedule != nil {
+	if ep.MaxInFlight != 0 || ep.Timeout != 0 || ep.Pipelining != 0 || ep.RetrySchedule != nil {
 		t.Fatalf("without overrides endpoint = %+v, want zero values (the sender's defaults)", ep)
 	}
 }

@@ -24,8 +24,10 @@ func schemas() map[string]any {
 				"url":     map[string]any{"type": "string", "format": "uri", "description": "webhook: absolute http(s) URL"},
 				"headers": map[string]any{"type": "object", "additionalProperties": str, "description": "webhook: extra request headers"},
 				"timeout": map[string]any{"type": "string", "description": `webhook: Go duration, 1s..60s; absent: sender.timeout (default "15s")`, "examples": []string{"15s"}},
-				"topic":   map[string]any{"type": "string", "description": "kafka: destination topic"},
-				"format":  map[string]any{"enum": []string{"avro", "json"}, "description": "kafka: default avro"},
+				"pipelining": map[string]any{"type": "integer", "minimum": 0, "maximum": 64,
+					"description": "webhook: pipeline requests (HTTP/1.1) over at most this many connections of the subscription's own, for a receiver that answers quickly; absent or 0: sender.pipelining (default off)"},
+				"topic":  map[string]any{"type": "string", "description": "kafka: destination topic"},
+				"format": map[string]any{"enum": []string{"avro", "json"}, "description": "kafka: default avro"},
 				"auth": map[string]any{"type": "object", "description": "webhook: how the sender authenticates; password, clientSecret, certificate and privateKey are write-only " +
 					"(sealed; never returned; a write leaving one out keeps the stored one)", "properties": map[string]any{
 					"basic": map[string]any{"type": "object", "required": []string{"username"}, "properties": map[string]any{"username": str, "password": map[string]any{"type": "string", "writeOnly": true}}},

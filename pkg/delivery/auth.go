@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -93,6 +94,24 @@ func withClientCert(shared *http.Client, a *Auth) (*http.Client, error) {
 		c.Transport = fast.Derive(t)
 	}
 	return &c, nil
+}
+
+// endpointClient is the client a worker for ep posts through: the shared
+// one, or one of its own for a client certificate (withClientCert) or for
+// pipelining over connections of its own (over the fasthttp transport;
+// net/http does not pipeline, so there it is the client unchanged).
+func endpointClient(shared *http.Client, ep Endpoint) (*http.Client, error) {
+	c, err := withClientCert(shared, ep.Auth)
+	if err != nil || ep.Pipelining <= 0 {
+		return c, err
+	}
+	t, fast := baseTransport(c.Transport)
+	if fast == nil {
+		return c, nil
+	}
+	own := *c
+	own.Transport = webhook.NewPipeliningTransport(t, ep.Pipelining, max(ep.Timeout, time.Minute))
+	return &own, nil
 }
 
 // baseTransport returns the *http.Transport rt is or is made from, and rt

@@ -28,6 +28,10 @@ type Endpoint struct {
 	Ordering    Ordering          // OrderingKey (default) or OrderingNone
 	RateLimit   float64           // events/s; 0 means unlimited
 	MaxInFlight int               // concurrent requests; 0 means Config.MaxInFlight
+	// Pipelining > 0 pipelines the requests over at most this many
+	// connections of the subscription's own (over the fasthttp client;
+	// net/http sends them one per connection); 0: the client's own way.
+	Pipelining int
 	// RetrySchedule replaces Config.RetrySchedule for this subscription
 	// (nil: the config's). Its delays wait in memory up to
 	// Config.MemoryRetryMax; a longer one is rounded up to the shared
@@ -69,14 +73,14 @@ func (e Endpoint) withDefaults(cfg Config) Endpoint {
 // its sender (secrets, URL, headers, timeout): ordering, rate limit and
 // concurrency are the worker's own structure.
 func (e Endpoint) sameShape(o Endpoint) bool {
-	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight &&
+	return e.ID == o.ID && e.Ordering == o.Ordering && e.RateLimit == o.RateLimit && e.MaxInFlight == o.MaxInFlight && e.Pipelining == o.Pipelining &&
 		slices.Equal(e.RetrySchedule, o.RetrySchedule) && e.Auth.sameCert(o.Auth)
 }
 
 // same reports whether two endpoints configure a worker identically.
 func (e Endpoint) same(o Endpoint) bool {
 	if e.ID != o.ID || e.URL != o.URL || e.Timeout != o.Timeout || e.Ordering != o.Ordering ||
-		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.SvixHeaders != o.SvixHeaders ||
+		e.RateLimit != o.RateLimit || e.MaxInFlight != o.MaxInFlight || e.Pipelining != o.Pipelining || e.SvixHeaders != o.SvixHeaders ||
 		len(e.Headers) != len(o.Headers) || len(e.Secrets) != len(o.Secrets) || e.Transform != o.Transform ||
 		!slices.Equal(e.RetrySchedule, o.RetrySchedule) || !e.Auth.equal(o.Auth) {
 		return false

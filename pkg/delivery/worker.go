@@ -86,7 +86,7 @@ type Worker struct {
 // newWorker returns the worker for ep, owned by sup.
 func newWorker(sup *Supervisor, ep Endpoint) (*Worker, error) {
 	cfg, deps := sup.cfg, sup.deps
-	client, err := withClientCert(deps.Client, ep.Auth)
+	client, err := endpointClient(deps.Client, ep)
 	if err != nil {
 		return nil, fmt.Errorf("delivery: subscription %s: %w", ep.ID, err)
 	}
@@ -167,7 +167,7 @@ func (w *Worker) finish(j *job, v verdict) {
 // records are delivered again when the subscription comes back).
 func (w *Worker) stop() {
 	w.cancel()
-	if w.client != w.deps.Client { // a transport of its own (a client certificate)
+	if w.client != w.deps.Client { // a transport of its own (a client certificate, pipelining)
 		w.client.CloseIdleConnections()
 	}
 }

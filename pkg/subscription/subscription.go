@@ -111,6 +111,12 @@ type Destination struct {
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Timeout Duration          `json:"timeout,omitempty"`
+	// Pipelining, 1..MaxPipelining, pipelines this subscription's requests
+	// (HTTP/1.1) over at most that many connections of its own: requests
+	// waiting for a connection go out together, for a receiver that
+	// answers quickly (a slow answer holds up those behind it). 0 (absent):
+	// the sender's sender.pipelining. Needs sender.http_client fasthttp.
+	Pipelining int `json:"pipelining,omitempty"`
 	// Auth authenticates the sender to a webhook destination; its secrets
 	// are write-only (see Auth).
 	Auth *Auth `json:"auth,omitempty"`

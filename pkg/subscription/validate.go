@@ -22,6 +22,8 @@ var (
 const (
 	MinTimeout = time.Second
 	MaxTimeout = 60 * time.Second
+	// MaxPipelining bounds Destination.Pipelining (connections).
+	MaxPipelining = 64
 )
 
 // reservedHeaders are set by the sender and may not be configured.
@@ -109,6 +111,9 @@ func validateWebhook(p *problems, d Destination) {
 	if t := d.Timeout.Std(); t != 0 && (t < MinTimeout || t > MaxTimeout) {
 		p.add("destination.timeout", "must be between 1s and 60s (absent: the sender's sender.timeout)")
 	}
+	if d.Pipelining < 0 || d.Pipelining > MaxPipelining {
+		p.add("destination.pipelining", fmt.Sprintf("must be between 0 (the sender's sender.pipelining) and %d connections", MaxPipelining))
+	}
 	validateAuth(p, d)
 	if d.Topic != "" {
 		p.add("destination.topic", "only applies to kafka destinations")
@@ -137,6 +142,9 @@ func validateKafka(p *problems, d Destination, reservedTopics []string) {
 	}
 	if d.URL != "" {
 		p.add("destination.url", "only applies to webhook destinations")
+	}
+	if d.Pipelining != 0 {
+		p.add("destination.pipelining", "only applies to webhook destinations")
 	}
 	if len(d.Headers) > 0 {
 		p.add("destination.headers", "only applies to webhook destinations")

@@ -37,6 +37,9 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 		{"header value newline", func(s *Subscription) { s.Destination.Headers = map[string]string{"x-a": "a\r\nb: c"} }, []string{"destination.headers.x-a"}},
 		{"timeout too long", func(s *Subscription) { s.Destination.Timeout = Duration(61e9) }, []string{"destination.timeout"}},
 		{"timeout too short", func(s *Subscription) { s.Destination.Timeout = Duration(5e8) }, []string{"destination.timeout"}},
+		{"pipelining", func(s *Subscription) { s.Destination.Pipelining = 4 }, nil},
+		{"negative pipelining", func(s *Subscription) { s.Destination.Pipelining = -1 }, []string{"destination.pipelining"}},
+		{"pipelining too wide", func(s *Subscription) { s.Destination.Pipelining = MaxPipelining + 1 }, []string{"destination.pipelining"}},
 		{"topic on webhook", func(s *Subscription) { s.Destination.Topic = "x" }, []string{"destination.topic"}},
 		{"bad ordering", func(s *Subscription) { s.Ordering = "fifo" }, []string{"ordering"}},
 		{"negative rate", func(s *Subscription) { s.RateLimit = -1 }, []string{"rateLimit"}},
@@ -66,6 +69,7 @@ func TestValidateKafkaDestination(t *testing.T) {
 		{"internal topic", func(s *Subscription) { s.Destination.Topic = "__consumer_offsets" }, []string{"destination.topic"}},
 		{"reserved prefix", func(s *Subscription) { s.Destination.Topic = "engage.contact.created" }, []string{"destination.topic"}},
 		{"url on kafka", func(s *Subscription) { s.Destination.URL = "https://x" }, []string{"destination.url"}},
+		{"pipelining on kafka", func(s *Subscription) { s.Destination.Pipelining = 2 }, []string{"destination.pipelining"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
