@@ -183,16 +183,18 @@ func TestOAuth2RefreshesOnlyOnceWhenThe401Persists(t *testing.T) {
 	}
 }
 
+// wantBasicAuth answers 204 to requests carrying hooks:s3cret, 401 to others.
+func wantBasicAuth(a receiver.Arrival) (int, http.Header) {
+	r := &http.Request{Header: a.Header}
+	if u, p, ok := r.BasicAuth(); !ok || u != "hooks" || p != "s3cret" {
+		return http.StatusUnauthorized, nil
+	}
+	return http.StatusNoContent, nil
+}
+
 func TestBasicAuthIsSent(t *testing.T) {
 	t.Parallel()
-	script := func(a receiver.Arrival) (int, http.Header) {
-		r := &http.Request{Header: a.Header}
-		if u, p, ok := r.BasicAuth(); !ok || u != "hooks" || p != "s3cret" {
-			return http.StatusUnauthorized, nil
-		}
-		return http.StatusNoContent, nil
-	}
-	_, srv := testReceiver(t, script, nil)
+	_, srv := testReceiver(t, wantBasicAuth, nil)
 	b := newMemBroker()
 	attempts := make(attemptChan, 10)
 	_ = b.WriteMessages(context.Background(), record("engagehub.deliver.sub", "c1", "e1"))
@@ -207,14 +209,7 @@ func TestBasicAuthIsSent(t *testing.T) {
 // http.Client, which otherwise turns URL credentials into the header).
 func TestBasicAuthIsSentByEveryClient(t *testing.T) {
 	t.Parallel()
-	script := func(a receiver.Arrival) (int, http.Header) {
-		r := &http.Request{Header: a.Header}
-		if u, p, ok := r.BasicAuth(); !ok || u != "hooks" || p != "s3cret" {
-			return http.StatusUnauthorized, nil
-		}
-		return http.StatusNoContent, nil
-	}
-	_, srv := testReceiver(t, script, nil)
+	_, srv := testReceiver(t, wantBasicAuth, nil)
 	inURL := strings.Replace(srv.URL, "http://", "http://hooks:s3cret@", 1)
 	for _, client := range []string{HTTPClientStd, HTTPClientFast, "pipelining"} {
 		for _, ep := range []Endpoint{{URL: inURL}, {URL: srv.URL, Auth: &Auth{BasicUser: "hooks", BasicPassword: "s3cret"}}} {

@@ -45,9 +45,11 @@ func (c *connCounter) count() int {
 	return len(c.conns)
 }
 
-func TestPipeliningTransportCarriesConcurrentRequestsOverAtMostItsConnections(t *testing.T) {
-	t.Parallel()
-	const conns, requests = 2, 200
+// echoServer answers each request with its path and body, its webhook-id
+// in Webhook-Delivery, and counts its connections; idle > 0 closes a
+// connection idle that long.
+func echoServer(t *testing.T, idle time.Duration) (*httptest.Server, *connCounter) {
+	t.Helper()
 	counter := &connCounter{conns: map[string]bool{}}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -55,8 +57,16 @@ func TestPipeliningTransportCarriesConcurrentRequestsOverAtMostItsConnections(t 
 		_, _ = fmt.Fprintf(w, "%s %s", r.URL.Path, b)
 	}))
 	srv.Config.ConnState = counter.state
+	srv.Config.IdleTimeout = idle
 	srv.Start()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv, counter
+}
+
+func TestPipeliningTransportCarriesConcurrentRequestsOverAtMostItsConnections(t *testing.T) {
+	t.Parallel()
+	const conns, requests = 2, 200
+	srv, counter := echoServer(t, 0)
 	client := pipeliningClient(loopback, conns)
 	var wg sync.WaitGroup
 	errs := make(chan error, requests)
@@ -97,16 +107,7 @@ func pipelinedPost(client *http.Client, base string, i int) error {
 // goes out again on a new one.
 func TestPipeliningTransportResendsWhenTheReceiverClosedTheConnection(t *testing.T) {
 	t.Parallel()
-	counter := &connCounter{conns: map[string]bool{}}
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		w.Header().Set("Webhook-Delivery", r.Header.Get("Webhook-Id"))
-		_, _ = fmt.Fprintf(w, "%s %s", r.URL.Path, b)
-	}))
-	srv.Config.ConnState = counter.state
-	srv.Config.IdleTimeout = 20 * time.Millisecond
-	srv.Start()
-	defer srv.Close()
+	srv, counter := echoServer(t, 20*time.Millisecond) // closes a connection idle that long
 	client := pipeliningClient(loopback, 1)
 	for i := range 3 {
 		if err := pipelinedPost(client, srv.URL, i); err != nil {
