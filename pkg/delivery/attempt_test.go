@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,5 +75,22 @@ func TestExcerptOfAnEmptyBodyAllocatesNothing(t *testing.T) {
 	r := strings.NewReader("")
 	if n := testing.AllocsPerRun(100, func() { r.Reset(""); _, _ = readExcerpt(r) }); n > 0 {
 		t.Fatalf("empty excerpt: %.0f allocations", n)
+	}
+}
+
+// Header names are remembered for the attempt log only up to a bound (a
+// transformation may invent them without end), and past it a new name is
+// still recorded, and redacted, as the remembered ones are.
+func TestRecordedHeaderNamesAreBoundedAndStillRedacted(t *testing.T) {
+	for i := range maxHeaderNames + 100 {
+		recordedName(fmt.Sprintf("X-Invented-%d", i))
+	}
+	if n := headerNameCount.Load(); n > maxHeaderNames {
+		t.Fatalf("%d header names remembered, want at most %d", n, maxHeaderNames)
+	}
+	h := http.Header{"X-Late-Api-Key": {"s3cret"}, "X-Late-Team": {"pos", "hq"}}
+	got := redactHeaders(h)
+	if got["x-late-api-key"] != redacted || got["x-late-team"] != "pos, hq" {
+		t.Fatalf("past the bound: %v, want the key redacted and the team joined", got)
 	}
 }

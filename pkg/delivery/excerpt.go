@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // MaxExcerpt bounds the response body an attempt records (4 KiB).
@@ -39,14 +40,45 @@ func redactHeaders(h http.Header) map[string]string {
 	}
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
-		name := strings.ToLower(k)
-		if secretHeader(name) {
-			out[name] = redacted
+		name := recordedName(k)
+		if name.secret {
+			out[name.lower] = redacted
 			continue
 		}
-		out[name] = strings.Join(vs, ", ")
+		out[name.lower] = strings.Join(vs, ", ")
 	}
 	return out
+}
+
+// headerName is how a header name is recorded: lower case, and whether
+// its value is a secret.
+type headerName struct {
+	lower  string
+	secret bool
+}
+
+// headerNames caches recordedName for the names attempts carry (the same
+// few on every attempt), up to maxHeaderNames of them: a transformation
+// may invent names without end.
+var (
+	headerNames     sync.Map // string → headerName
+	headerNameCount atomic.Int64
+)
+
+const maxHeaderNames = 1024
+
+func recordedName(k string) headerName {
+	if v, ok := headerNames.Load(k); ok {
+		return v.(headerName)
+	}
+	lower := strings.ToLower(k)
+	n := headerName{lower: lower, secret: secretHeader(lower)}
+	if headerNameCount.Load() < maxHeaderNames {
+		if _, loaded := headerNames.LoadOrStore(k, n); !loaded {
+			headerNameCount.Add(1)
+		}
+	}
+	return n
 }
 
 func secretHeader(name string) bool {
