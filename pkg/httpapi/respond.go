@@ -1,7 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
+	json "github.com/segmentio/encoding/json"
 	"net/http"
 )
 
@@ -17,7 +17,9 @@ type ErrorDetail struct {
 	Message string `json:"message"`
 }
 
-// WriteJSON writes v as JSON with status.
+// WriteJSON writes v as JSON with status (through segmentio's encoder,
+// encoding/json's output at a fraction of its cost: ingest answers every
+// request with one).
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
