@@ -45,10 +45,7 @@ const fastDefaultTimeout = time.Minute
 // NewFastTransport returns a FastTransport with base's dialer, TLS
 // configuration, per-host connection bound (0: none) and idle timeout.
 func NewFastTransport(base *http.Transport) *FastTransport {
-	dial := base.DialContext
-	if dial == nil {
-		dial = (&net.Dialer{Timeout: DialTimeout}).DialContext
-	}
+	dial := dialerOf(base)
 	conns := base.MaxConnsPerHost
 	if conns <= 0 {
 		conns = math.MaxInt32
@@ -75,6 +72,14 @@ func NewFastTransport(base *http.Transport) *FastTransport {
 	}}
 }
 
+// dialerOf is t's DialContext, or a plain dialer with DialTimeout.
+func dialerOf(t *http.Transport) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if t.DialContext != nil {
+		return t.DialContext
+	}
+	return (&net.Dialer{Timeout: DialTimeout}).DialContext
+}
+
 func idleTimeout(t *http.Transport) time.Duration {
 	if t.IdleConnTimeout > 0 {
 		return t.IdleConnTimeout
@@ -99,10 +104,7 @@ func retryStaleConnection(_ *fasthttp.Request, attempts int, err error) (resetTi
 // its connection, so it suits receivers that answer quickly.
 func NewPipeliningTransport(base *http.Transport, conns int, readTimeout time.Duration) *FastTransport {
 	t := NewFastTransport(base)
-	dial := base.DialContext
-	if dial == nil {
-		dial = (&net.Dialer{Timeout: DialTimeout}).DialContext
-	}
+	dial := dialerOf(base)
 	t.pipes = newPipelines(conns, dial, t.client.TLSConfig, idleTimeout(base), readTimeout)
 	return t
 }
