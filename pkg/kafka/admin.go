@@ -302,7 +302,7 @@ func (c *Client) GroupOffsets(ctx context.Context, group, topic string) (map[int
 }
 
 func topicError(ts []kafkago.Topic) error {
-	if len(ts) == 0 {
+	if len(ts) == 0 || ts[0].Error == nil { // not described, or with no partitions
 		return kafkago.UnknownTopicOrPartition
 	}
 	return ts[0].Error

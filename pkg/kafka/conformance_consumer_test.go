@@ -229,6 +229,35 @@ func TestConformanceGroupConsumerSpacesRejoinsByTheInterval(t *testing.T) {
 	}
 }
 
+// A generation is adopted when it comes, even while a topic change waits
+// out the rejoin interval: the same topics set again and again (as the
+// sender's reconciler does after every subscription change) must not hold
+// the partitions of the join already made back for the whole interval.
+func TestConformanceGroupConsumerAdoptsAGenerationWhileAChangeWaits(t *testing.T) {
+	c := kafkatest.Client(t)
+	topics := makeTopics(t, c, 1, 1)
+	r := newRecorder()
+	runConsumerWith(t, c, kafkatest.Topic(t, "group"), topics, r, kafka.ConsumerOptions{MaxWait: 200 * time.Millisecond,
+		RejoinDelay: 50 * time.Millisecond, RejoinInterval: 10 * time.Minute, SessionTimeout: 6 * time.Second})
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+				r.gc.SetTopics(topics)
+			}
+		}
+	}()
+	eventually(t, 30*time.Second, "the topic assigned while changes wait for the 10-minute interval", func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.owned[kafka.TopicPartition{Topic: topics[0]}]
+	})
+}
+
 // One BatchWriter call spanning many topics and partitions lands every
 // record where Writer would (murmur2), in order per partition.
 func TestConformanceBatchWriterSpansManyTopicsInOneCall(t *testing.T) {

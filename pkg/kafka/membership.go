@@ -3,8 +3,10 @@ package kafka
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -19,20 +21,25 @@ type generation struct {
 }
 
 // membership keeps the member in the group with the current topics until
-// ctx ends: a topic change rejoins (after RejoinDelay), every new
-// generation is adopted, errors are logged and waited out.
+// ctx ends: a topic change rejoins (after RejoinDelay, and no sooner than
+// RejoinInterval after the last rejoin), every new generation is adopted
+// as it comes (a change waiting for its rejoin does not hold it up),
+// errors are logged and waited out.
 func (gc *GroupConsumer) membership(ctx context.Context, h ConsumerHandler) {
 	gens := make(chan generation)
 	var joined []string
-	var last time.Time // of the last rejoin
+	var last time.Time       // of the last rejoin
+	var due <-chan time.Time // a change waiting for its rejoin
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-gc.changed:
-			if !gc.settle(ctx, last) {
-				return
+			if due == nil {
+				due = time.After(max(gc.opts.RejoinDelay, time.Until(last.Add(gc.opts.RejoinInterval))))
 			}
+		case <-due:
+			due = nil
 			topics := gc.currentTopics()
 			if slices.Equal(topics, joined) {
 				continue
@@ -42,19 +49,6 @@ func (gc *GroupConsumer) membership(ctx context.Context, h ConsumerHandler) {
 		case g := <-gens:
 			gc.adoptOrLog(ctx, h, g)
 		}
-	}
-}
-
-// settle waits RejoinDelay for more topic changes, and until
-// RejoinInterval has passed since the last rejoin.
-func (gc *GroupConsumer) settle(ctx context.Context, last time.Time) bool {
-	t := time.NewTimer(max(gc.opts.RejoinDelay, time.Until(last.Add(gc.opts.RejoinInterval))))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 
@@ -77,6 +71,7 @@ func (gc *GroupConsumer) rejoin(ctx context.Context, h ConsumerHandler, topics [
 		gc.adopt(ctx, h, nil, nil)
 		return
 	}
+	gc.log.Debug("joining group", zap.Int("topics", len(topics)))
 	cg, err := kafkago.NewConsumerGroup(kafkago.ConsumerGroupConfig{
 		ID: gc.group, Brokers: gc.c.brokers, Dialer: gc.c.dialer, Topics: topics,
 		// Range second: a group whose members include kafka-go Readers (an
@@ -87,6 +82,7 @@ func (gc *GroupConsumer) rejoin(ctx context.Context, h ConsumerHandler, topics [
 		HeartbeatInterval: time.Second, SessionTimeout: gc.opts.SessionTimeout,
 		RebalanceTimeout: gc.opts.SessionTimeout, JoinGroupBackoff: time.Second,
 		StartOffset: kafkago.FirstOffset, Timeout: 10 * time.Second,
+		Logger: gc.kafkaLog(), ErrorLogger: gc.kafkaLog(),
 	})
 	if err != nil {
 		gc.log.Error("consumer group not created", zap.Error(err))
@@ -342,4 +338,19 @@ func score(instance, topic string, partition int) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ (x >> 31)
+}
+
+// kafkaLog passes kafka-go's group log (joins, syncs, their failures) on
+// at debug level, without its lines per member, partition and commit (thousands
+// per join with a thousand subscriptions): the membership loop reports
+// what matters itself.
+func (gc *GroupConsumer) kafkaLog() kafkago.Logger {
+	return kafkago.LoggerFunc(func(format string, args ...any) {
+		if strings.HasPrefix(format, "found ") || strings.HasPrefix(format, "assigned member") || strings.HasPrefix(format, "committed offsets") {
+			return
+		}
+		if ce := gc.log.Check(zap.DebugLevel, "kafka-go"); ce != nil {
+			ce.Write(zap.String("says", strings.TrimSpace(fmt.Sprintf(format, args...))))
+		}
+	})
 }
