@@ -31,6 +31,16 @@ type BatchWriter struct {
 	layout map[string]topicLayout // by topic
 }
 
+// topicLayout is a topic's partitions and their leaders, as last looked up.
+type topicLayout struct {
+	partitions []int
+	leader     map[int]int
+	expires    time.Time
+}
+
+// layoutTTL is how long a topic's partitions and leaders are trusted.
+const layoutTTL = 10 * time.Second
+
 // NewBatchWriter returns a BatchWriter; opts' WriteTimeout, MaxAttempts,
 // BatchBytes and RequestBytes apply (batching options do not: each call is a batch).
 func (c *Client) NewBatchWriter(opts WriterOptions) *BatchWriter {
@@ -81,20 +91,43 @@ func (w *BatchWriter) Close() error { return nil }
 
 // partition assigns each message its partition, in message order.
 func (w *BatchWriter) partition(ctx context.Context, msgs []Message) (map[TopicPartition][]Message, error) {
-	topics := map[string]bool{}
-	for _, m := range msgs {
-		topics[m.Topic] = true
-	}
-	layouts, err := w.layoutsOf(ctx, topics)
-	if err != nil {
-		return nil, err
-	}
 	out := map[TopicPartition][]Message{}
 	for _, m := range msgs {
-		tp := TopicPartition{m.Topic, w.bal.Balance(m, layouts[m.Topic].partitions...)}
+		l, err := w.layoutOf(ctx, m.Topic)
+		if err != nil {
+			return nil, err
+		}
+		tp := TopicPartition{m.Topic, w.bal.Balance(m, l.partitions...)}
 		out[tp] = append(out[tp], m)
 	}
 	return out, nil
+}
+
+// layoutOf returns topic's partitions and leaders, looking them up when
+// not known or stale.
+func (w *BatchWriter) layoutOf(ctx context.Context, topic string) (topicLayout, error) {
+	w.mu.Lock()
+	l, ok := w.layout[topic]
+	w.mu.Unlock()
+	if ok && time.Now().Before(l.expires) {
+		return l, nil
+	}
+	md, err := w.c.admin.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return l, fmt.Errorf("metadata %s: %w", topic, err)
+	}
+	if len(md.Topics) != 1 || md.Topics[0].Error != nil || len(md.Topics[0].Partitions) == 0 {
+		return l, fmt.Errorf("metadata %s: %w", topic, topicError(md.Topics))
+	}
+	l = topicLayout{leader: map[int]int{}, expires: time.Now().Add(layoutTTL)}
+	for _, p := range md.Topics[0].Partitions {
+		l.partitions = append(l.partitions, p.ID)
+		l.leader[p.ID] = p.Leader.ID
+	}
+	w.mu.Lock()
+	w.layout[topic] = l
+	w.mu.Unlock()
+	return l, nil
 }
 
 // forget drops the layouts of topics whose partitions failed.
@@ -110,14 +143,10 @@ func (w *BatchWriter) forget(failed map[TopicPartition][]Message) {
 // BatchBytes per partition), concurrently across leaders. It returns the
 // partitions that failed retriably; a permanent failure is an error.
 func (w *BatchWriter) produce(ctx context.Context, todo map[TopicPartition][]Message) (map[TopicPartition][]Message, error) {
-	topics := map[string]bool{}
-	for tp := range todo {
-		topics[tp.Topic] = true
-	}
-	layouts, _ := w.layoutsOf(ctx, topics) // a leader not known is 0: the transport routes anyway
 	byLeader := map[int]map[TopicPartition][]Message{}
 	for tp, ms := range todo {
-		leader := layouts[tp.Topic].leader[tp.Partition]
+		l, _ := w.layoutOf(ctx, tp.Topic)
+		leader := l.leader[tp.Partition]
 		if byLeader[leader] == nil {
 			byLeader[leader] = map[TopicPartition][]Message{}
 		}
