@@ -37,9 +37,12 @@ func newServeCmd() *cobra.Command {
 				return &exitError{code: 2, err: err}
 			}
 			defer func() { _ = log.Sync() }()
-			tuneRuntime(cfg.Runtime, log)
+			pacer := tuneRuntime(cfg.Runtime, log)
 			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
+			if pacer != nil {
+				go pacer.run(ctx, log)
+			}
 			log.Info("engagehub starting", zap.String("version", version), zap.Strings("roles", selected))
 			if err := newApp(cfg, selected, log).run(ctx); err != nil {
 				return stopped(err)

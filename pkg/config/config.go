@@ -45,6 +45,11 @@ type RuntimeConfig struct {
 	// Default 400 (engagehub allocates briefly per event; at 100 a quarter of
 	// its CPU went to the collector).
 	GCPercent int `mapstructure:"gc_percent"`
+	// GCPercentAtRest is the GC target while the process is at rest (at
+	// most one collection in 10 s): the heap then follows what is live
+	// instead of growing to (1+GCPercent/100)× it. 0 keeps GCPercent
+	// always. Ignored when GOGC is set. Default 100.
+	GCPercentAtRest int `mapstructure:"gc_percent_at_rest"`
 	// MemoryLimitMiB is a soft memory limit (GOMEMLIMIT) in MiB: near it the
 	// collector runs harder whatever GCPercent says. 0 means none. The
 	// GOMEMLIMIT environment variable wins when set. Default 0.
@@ -92,6 +97,9 @@ func (r RuntimeConfig) validate() error {
 	var errs []error
 	if r.GCPercent < 10 {
 		errs = append(errs, fmt.Errorf("runtime.gc_percent: must be at least 10, got %d", r.GCPercent))
+	}
+	if r.GCPercentAtRest != 0 && (r.GCPercentAtRest < 10 || r.GCPercentAtRest > r.GCPercent) {
+		errs = append(errs, fmt.Errorf("runtime.gc_percent_at_rest: must be 0 (off) or 10 to runtime.gc_percent (%d), got %d", r.GCPercent, r.GCPercentAtRest))
 	}
 	if r.MemoryLimitMiB < 0 {
 		errs = append(errs, fmt.Errorf("runtime.memory_limit_mib: must not be negative, got %d", r.MemoryLimitMiB))

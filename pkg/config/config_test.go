@@ -70,6 +70,7 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 		"auth.tokens[0]":                "ENGAGEHUB_AUTH_TOKENS=short",
 		"sender.http_client":            "ENGAGEHUB_SENDER_HTTP_CLIENT=curl",
 		"sender.pipelining":             "ENGAGEHUB_SENDER_PIPELINING=-1",
+		"runtime.gc_percent_at_rest":    "ENGAGEHUB_RUNTIME_GC_PERCENT_AT_REST=500",
 	} {
 		t.Run(key, func(t *testing.T) {
 			name, value, _ := strings.Cut(env, "=")

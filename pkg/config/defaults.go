@@ -31,7 +31,7 @@ func Default() Config {
 		Telemetry:     telemetry.DefaultConfig(),
 		Console:       console.DefaultConfig(),
 		Log:           LogConfig{Level: "info", Format: "json"},
-		Runtime:       RuntimeConfig{GCPercent: 400},
+		Runtime:       RuntimeConfig{GCPercent: 400, GCPercentAtRest: 100},
 		AttemptIndex:  attemptindex.DefaultConfig(),
 	}
 }
