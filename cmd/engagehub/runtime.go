@@ -31,22 +31,28 @@ func tuneRuntime(cfg config.RuntimeConfig, log *zap.Logger) *gcPacer {
 	return pacer
 }
 
-// restLook is how often the pacer counts collections.
-const restLook = 10 * time.Second
+// The pacer looks every second; restWindow looks with at most one
+// collection between them make the process at rest.
+const (
+	paceLook   = time.Second
+	restWindow = 10
+)
 
 // gcPacer moves the GC target between gc_percent under load and
 // gc_percent_at_rest at rest. gc_percent 400 saves CPU per delivery by
 // letting the heap grow to five times what is live; at rest that buys
 // nothing, and after a burst (a thousand subscriptions' first fetches)
 // the heap would stay five times a live set that was briefly large. At
-// rest means at most one collection in restLook; back under load means
-// more than load/rest collections in restLook, as many as one would see
-// at gc_percent at the same allocation rate (so low traffic does not
-// flip it every look).
+// rest means at most one collection in restWindow seconds; load again
+// means two or more collections within one second at the rest target, so
+// a burst of traffic gets gc_percent back within a second, while a
+// trickle (a collection every few seconds at rest) stays at rest.
 type gcPacer struct {
 	load, rest int
 	atRest     bool
 	last       uint64 // collections counted at the last look
+	looks      int    // looks in the current window (under load)
+	collected  uint64 // collections in the current window
 }
 
 // look takes the collection count now and returns the GC target to set,
@@ -54,20 +60,30 @@ type gcPacer struct {
 func (p *gcPacer) look(cycles uint64) (percent int, change bool) {
 	n := cycles - p.last
 	p.last = cycles
-	switch {
-	case !p.atRest && n <= 1:
-		p.atRest = true
-		return p.rest, true
-	case p.atRest && n > uint64(p.load/p.rest):
+	if p.atRest {
+		if n < 2 {
+			return 0, false
+		}
 		p.atRest = false
 		return p.load, true
 	}
-	return 0, false
+	p.looks++
+	p.collected += n
+	if p.looks < restWindow {
+		return 0, false
+	}
+	quiet := p.collected <= 1
+	p.looks, p.collected = 0, 0
+	if !quiet {
+		return 0, false
+	}
+	p.atRest = true
+	return p.rest, true
 }
 
-// run looks every restLook until ctx ends.
+// run looks every paceLook until ctx ends.
 func (p *gcPacer) run(ctx context.Context, log *zap.Logger) {
-	t := time.NewTicker(restLook)
+	t := time.NewTicker(paceLook)
 	defer t.Stop()
 	for {
 		select {

@@ -5,28 +5,40 @@ import (
 	"testing"
 )
 
-// At rest (at most one collection a look) the pacer lowers the GC target;
-// it raises it again only when collections come more often than
-// gc_percent would have made them at the same allocation rate, so a trickle
-// of traffic does not flip it on every look.
+// Ten quiet seconds (at most one collection) lower the GC target; two
+// collections within a second at rest raise it again at once, and a
+// trickle (one a second) does not.
 func TestGCPacerLowersTheTargetAtRestAndRaisesItUnderLoad(t *testing.T) {
 	p := &gcPacer{load: 400, rest: 100}
-	steps := []struct {
-		cycles  uint64 // count at the look
-		percent int
-		change  bool
-	}{
-		{cycles: 10, percent: 0, change: false},  // ten in a look: under load
-		{cycles: 11, percent: 100, change: true}, // one: at rest
-		{cycles: 11, percent: 0, change: false},  // none: still at rest
-		{cycles: 15, percent: 0, change: false},  // four at 100 is one at 400: still rest
-		{cycles: 20, percent: 400, change: true}, // five: under load again
-		{cycles: 21, percent: 100, change: true},
+	var cycles uint64
+	look := func(collections uint64) (int, bool) {
+		cycles += collections
+		return p.look(cycles)
 	}
-	for i, s := range steps {
-		percent, change := p.look(s.cycles)
-		if percent != s.percent || change != s.change {
-			t.Fatalf("look %d (count %d): (%d, %v), want (%d, %v)", i, s.cycles, percent, change, s.percent, s.change)
+	for i := range restWindow {
+		if _, change := look(2); change {
+			t.Fatalf("second %d of steady collections changed the target", i)
+		}
+	}
+	for i := range restWindow - 1 {
+		if _, change := look(0); change {
+			t.Fatalf("quiet second %d changed the target before the window ended", i)
+		}
+	}
+	if percent, change := look(1); !change || percent != 100 {
+		t.Fatalf("after a quiet window (one collection): (%d, %v), want (100, true)", percent, change)
+	}
+	for i := range 5 {
+		if _, change := look(1); change {
+			t.Fatalf("a trickle (one collection, second %d) left rest", i)
+		}
+	}
+	if percent, change := look(2); !change || percent != 400 {
+		t.Fatalf("two collections in a second at rest: (%d, %v), want (400, true)", percent, change)
+	}
+	for i := range restWindow {
+		if _, change := look(1); change {
+			t.Fatalf("a busy window (second %d) went back to rest", i)
 		}
 	}
 }
