@@ -341,16 +341,19 @@ func score(instance, topic string, partition int) uint64 {
 }
 
 // kafkaLog passes kafka-go's group log (joins, syncs, their failures) on
-// at debug level, without its lines per member, partition and commit (thousands
-// per join with a thousand subscriptions): the membership loop reports
-// what matters itself.
+// at debug level, without its lines per member, partition and commit
+// (thousands per join with a thousand subscriptions): the membership loop
+// reports what matters itself.
 func (gc *GroupConsumer) kafkaLog() kafkago.Logger {
 	return kafkago.LoggerFunc(func(format string, args ...any) {
-		if strings.HasPrefix(format, "found ") || strings.HasPrefix(format, "assigned member") || strings.HasPrefix(format, "committed offsets") {
+		ce := gc.log.Check(zap.DebugLevel, "kafka-go")
+		if ce == nil || slices.ContainsFunc(kafkaLogSkipped, func(p string) bool { return strings.HasPrefix(format, p) }) {
 			return
 		}
-		if ce := gc.log.Check(zap.DebugLevel, "kafka-go"); ce != nil {
-			ce.Write(zap.String("says", strings.TrimSpace(fmt.Sprintf(format, args...))))
-		}
+		ce.Write(zap.String("says", strings.TrimSpace(fmt.Sprintf(format, args...))))
 	})
 }
+
+// kafkaLogSkipped are the prefixes of kafka-go's lines per member,
+// partition and commit.
+var kafkaLogSkipped = []string{"found ", "assigned member", "committed offsets"}
