@@ -36,6 +36,7 @@ func (a *app) startKafka(ctx context.Context) error {
 	}
 	a.kafka = client
 	a.onClose(client.Close)
+	a.metrics.MustRegister(newFetchCollector(client))
 	if err := waitFor(ctx, client.Ping); err != nil {
 		return fmt.Errorf("kafka at %v does not answer: %w", brokers, err)
 	}

@@ -290,7 +290,11 @@ func randomBytes(n int) []byte {
 func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
 
 // settle waits --settle before the measured window (see Options.Settle).
+// The bench's own Kafka client is idle from here on: closing its
+// connections also stops its transport's metadata refreshes (all topics,
+// every few seconds), broker work no deployment of engagehub has.
 func (r *runner) settle(ctx context.Context) error {
+	r.kc.Close()
 	if r.o.Settle > 0 {
 		r.progressf("bench: settling %s before the window (connections of the probes close)", r.o.Settle)
 		wait(ctx, r.o.Settle)

@@ -26,6 +26,8 @@ type Client struct {
 	admin     *kafkago.Client
 	auth      *authWatch // nil without SASL
 	log       *zap.Logger
+
+	fetchStats fetchStatsByGroup
 }
 
 // New returns a Client for brokers (the configured ones, or the embedded

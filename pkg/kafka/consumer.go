@@ -133,7 +133,8 @@ type GroupConsumer struct {
 	cg    *kafkago.ConsumerGroup
 	parts map[TopicPartition]*fetchPos
 
-	joined     []string  // the topics of the current group (nil before the first join)
+	joined     []string // the topics of the current group (nil before the first join)
+	stats      *fetchCounters
 	resolvedAt time.Time // fetch loop only: last retry of unknown first offsets
 }
 
@@ -144,7 +145,7 @@ func (c *Client) NewGroupConsumer(group string, opts ConsumerOptions) *GroupCons
 	return &GroupConsumer{c: c, group: group, opts: opts, log: opts.Log.With(zap.String("group", group)),
 		balancer: rendezvous{instance: uuid.NewString()},
 		changed:  make(chan struct{}, 1), wake: make(chan struct{}, 1),
-		parts: map[TopicPartition]*fetchPos{}}
+		parts: map[TopicPartition]*fetchPos{}, stats: c.fetchStats.counters(group)}
 }
 
 // SetTopics replaces the topics the member consumes (they must exist). The

@@ -223,6 +223,8 @@ func (gc *GroupConsumer) fetch(ctx context.Context, leader int, parts []TopicPar
 	d := fetchDone{leader: leader, parts: parts}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gc.opts.MaxWait+10*time.Second)
 	defer cancel()
+	gc.stats.requests.Add(1)
+	gc.stats.partitions.Add(int64(len(parts)))
 	res, err := gc.c.transport.RoundTrip(rctx, gc.c.addr(), req)
 	if err != nil {
 		gc.log.Warn("fetch failed", zap.Int("broker", leader), zap.Int("count", len(parts)), zap.Error(err))
@@ -274,6 +276,7 @@ func (gc *GroupConsumer) handlePartition(ctx context.Context, topic string, p *f
 	}
 	pos.next = msgs[len(msgs)-1].Offset + 1
 	gc.mu.Unlock()
+	gc.stats.withRecords.Add(1)
 	h.Records(tp, msgs)
 	return false
 }

@@ -12,6 +12,11 @@ import (
 type ReaderOptions struct {
 	// MaxWait bounds how long a fetch waits for new records. Default 250ms.
 	MaxWait time.Duration
+	// MinBytes lets the broker hold a fetch until this much is there (or
+	// MaxWait passed). Default 1: a record ends the wait. A follower of a
+	// busy topic that can lag by MaxWait sets more, and costs the broker
+	// one fetch per MinBytes of records instead of one per write.
+	MinBytes int
 	// QueueCapacity is how many fetched records may wait in memory. Default 1000.
 	QueueCapacity int
 	// MaxBytes caps one fetch response. Default 4 MiB.
@@ -80,10 +85,11 @@ func (c *Client) readerConfig(opts ReaderOptions) kafkago.ReaderConfig {
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = 4 << 20
 	}
+	opts.MinBytes = min(max(1, opts.MinBytes), opts.MaxBytes)
 	return kafkago.ReaderConfig{
 		Brokers:          c.brokers,
 		Dialer:           c.dialer,
-		MinBytes:         1,
+		MinBytes:         opts.MinBytes,
 		MaxBytes:         opts.MaxBytes,
 		MaxWait:          opts.MaxWait,
 		ReadBatchTimeout: opts.MaxWait,

@@ -59,14 +59,19 @@ func (f *Follower) Run(ctx context.Context) error {
 	return nil
 }
 
+// followOptions let the index lag the attempt log by up to a second: the
+// broker holds a fetch until 256 KiB of attempts are there, so a busy log
+// (5,000 attempts a second) costs a few fetches a second per partition, not
+// one per write of the sender's attempt batches (~100 a second in all).
+var followOptions = kafka.ReaderOptions{MaxWait: time.Second, MinBytes: 256 << 10, MaxBytes: 8 << 20}
+
 // partition follows one partition from its oldest record until ctx ends.
 func (f *Follower) partition(ctx context.Context, p int) {
 	what := "follow attempt log partition " + strconv.Itoa(p)
 	outage := kafka.NewOutage(what, f.client.Backoff(), f.log, nil)
 	next := kafka.First
 	for ctx.Err() == nil {
-		// MaxWait costs no latency (a record ends the wait): it sets the idle cost
-		rd, err := f.client.NewPartitionReader(f.index.topic, p, next, kafka.ReaderOptions{MaxWait: time.Second, MaxBytes: 8 << 20})
+		rd, err := f.client.NewPartitionReader(f.index.topic, p, next, followOptions)
 		if err == nil {
 			next, err = f.read(ctx, rd, next)
 			_ = rd.Close()
