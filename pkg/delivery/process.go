@@ -94,7 +94,7 @@ func (w *Worker) attempt(ctx context.Context, j *job, req Request) (Result, Outc
 // endpoint holds none of them. The caller releases the slot after sending.
 func (w *Worker) admitted(ctx context.Context) bool {
 	for {
-		if !w.sup.acquireSend(ctx) {
+		if !w.sup.acquireSend(ctx, w.ep.ID) {
 			return false
 		}
 		ok, changed, at := w.breaker.try()

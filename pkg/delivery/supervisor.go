@@ -80,7 +80,7 @@ type Supervisor struct {
 	jobs     sync.WaitGroup  // goroutines working on records
 	runners  *runners        // reused goroutines that run them
 	commit   chan struct{}   // a settle moved a committable offset
-	sends    chan struct{}   // a token per request in flight, all subscriptions (MaxInFlightTotal)
+	sends    *fairSlots      // a slot per request in flight, all subscriptions (MaxInFlightTotal)
 
 	mu      sync.Mutex
 	desired map[string]Endpoint
@@ -94,7 +94,7 @@ type Supervisor struct {
 func NewSupervisor(cfg Config, deps Deps) *Supervisor {
 	deps = deps.withDefaults()
 	s := &Supervisor{cfg: cfg, deps: deps, log: deps.Log.Named("sender"), clock: deps.Clock, tiers: tiersOf(cfg), runners: newRunners(),
-		commit: make(chan struct{}, 1), sends: make(chan struct{}, max(1, cfg.MaxInFlightTotal)),
+		commit: make(chan struct{}, 1), sends: newFairSlots(max(1, cfg.MaxInFlightTotal)),
 		desired: map[string]Endpoint{}, workers: map[string]*Worker{},
 		offs: map[string]*offsets{}, ensured: map[string]bool{}, wake: make(chan struct{}, 1)}
 	s.hard, s.soft = context.Background(), context.Background()
@@ -319,19 +319,16 @@ func (s *Supervisor) topics() (topics, missing []string) {
 	return topics, missing
 }
 
-// acquireSend takes one of the MaxInFlightTotal send slots: requests in
-// flight (and so connections in use, and their goroutines) are bounded by
-// configuration, not by the number of subscriptions. False when ctx ended.
-func (s *Supervisor) acquireSend(ctx context.Context) bool {
-	select {
-	case s.sends <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+// acquireSend takes one of the MaxInFlightTotal send slots for
+// subscription id: requests in flight (and so connections in use, and
+// their goroutines) are bounded by configuration, not by the number of
+// subscriptions, and while all are taken the subscriptions waiting take
+// turns (fairSlots). False when ctx ended.
+func (s *Supervisor) acquireSend(ctx context.Context, id string) bool {
+	return s.sends.acquire(ctx, id)
 }
 
-func (s *Supervisor) releaseSend() { <-s.sends }
+func (s *Supervisor) releaseSend() { s.sends.release() }
 
 // workerOf returns the worker consuming delivery topic topic.
 func (s *Supervisor) workerOf(topic string) *Worker {
