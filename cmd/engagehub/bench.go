@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -50,6 +52,7 @@ func addBenchFlags(fs *pflag.FlagSet, f *benchFlags) {
 	fs.StringVar(&d.Door, "door", d.Door, `where the load goes in: "api" (POST /v1/events) or "engage" (POST /ingest/engage, one Svix-signed event per request: with --batch 1)`)
 	fs.IntVar(&d.Concurrency, "concurrency", d.Concurrency, "ingest clients at max rate; bound on requests in flight at a fixed rate")
 	fs.IntVar(&d.Subscriptions, "subscriptions", d.Subscriptions, "subscriptions, each matching every event")
+	fs.IntVar(&d.Versus, "versus", d.Versus, "then run the same max-rate load with this many subscriptions and compare deliveries/s (issue 11: ≥ 90 %)")
 	fs.IntVar(&d.Failing, "failing", d.Failing, "of the subscriptions, how many have dead endpoints (503)")
 	fs.IntVar(&d.AddDuring, "add-during", d.AddDuring, "create this many more subscriptions halfway through the load; report the others' latency around it")
 	fs.IntVar(&d.Senders, "senders", d.Senders, "sender instances: the main engagehub process and this many minus one more running only the sender role")
@@ -83,19 +86,44 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	rep, err := bench.Run(ctx, o)
+	res, err := runBenchOnce(ctx, o)
 	if err != nil {
 		return err
 	}
 	out := cmd.OutOrStdout()
 	if f.json {
-		err = rep.WriteJSON(out)
+		err = res.WriteJSON(out)
 	} else {
-		err = rep.WriteTable(out)
+		err = res.WriteTable(out)
 	}
 	if err != nil {
 		return err
 	}
+	for _, rep := range res.Reports() {
+		if err := deliveryVerdict(rep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchResult is one run's report, or two compared (--versus).
+type benchResult interface {
+	WriteTable(io.Writer) error
+	WriteJSON(io.Writer) error
+	Reports() []*bench.Report
+}
+
+func runBenchOnce(ctx context.Context, o bench.Options) (benchResult, error) {
+	if o.Versus > 0 {
+		return bench.RunVersus(ctx, o)
+	}
+	return bench.Run(ctx, o)
+}
+
+// deliveryVerdict turns losses, or deliveries unproven when the drain
+// ended, into exit code 1.
+func deliveryVerdict(rep *bench.Report) error {
 	if rep.Delivery.Losses > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("bench: %d acknowledged deliveries never arrived", rep.Delivery.Losses)}
 	}
@@ -116,6 +144,7 @@ func (f *benchFlags) options(fs *pflag.FlagSet) (bench.Options, error) {
 	copyIfSet(fs, "door", &o.Door, given.Door)
 	copyIfSet(fs, "concurrency", &o.Concurrency, given.Concurrency)
 	copyIfSet(fs, "subscriptions", &o.Subscriptions, given.Subscriptions)
+	copyIfSet(fs, "versus", &o.Versus, given.Versus)
 	copyIfSet(fs, "failing", &o.Failing, given.Failing)
 	copyIfSet(fs, "filter", &o.Filter, given.Filter)
 	copyIfSet(fs, "add-during", &o.AddDuring, given.AddDuring)

@@ -168,6 +168,9 @@ func Summarize(h *Histogram) Latency {
 		P99: ms(h.Quantile(0.99)), Max: ms(h.Max())}
 }
 
+// Reports is r alone: `engagehub bench` prints one report or two compared.
+func (r *Report) Reports() []*Report { return []*Report{r} }
+
 // WriteJSON writes r as indented JSON.
 func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)

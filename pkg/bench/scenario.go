@@ -30,6 +30,10 @@ type Options struct {
 	Concurrency int
 	// Subscriptions each match every event.
 	Subscriptions int
+	// Versus, when > 0, runs the load a second time in the same invocation
+	// with this many subscriptions and reports its deliveries/s as a share
+	// of the first run's (max rate only; see RunVersus).
+	Versus int
 	// Failing of the subscriptions (the last ones) have dead endpoints (503).
 	Failing int
 	// Filter, when set, is every subscription's filter (a CEL expression).
@@ -128,6 +132,9 @@ func Scenarios() []Scenario {
 		{"latency", "2,000 events/s in batches of 10 (--batch 1: one per request), 1 subscription: latency", func(o *Options) {
 			o.Rate, o.Batch, o.Concurrency = 2000, 10, 256
 		}},
+		{"max-100-vs-1", "max rate with 1 subscription, then with 100 in the same invocation: what subscriptions cost at load", func(o *Options) {
+			o.Versus = 100
+		}},
 		{"slow-1-of-10", "300 events/s, 10 subscriptions, one answering after 200 ms", func(o *Options) {
 			o.Rate, o.Batch, o.Subscriptions, o.Slow, o.ReceiverLatency = 300, 10, 10, 1, 200*time.Millisecond
 		}},
@@ -200,6 +207,9 @@ func (o Options) Validate() error {
 	}
 	if o.Senders < 1 || (o.KillSender && (o.Senders < 2 || o.Idle)) {
 		bad("senders", "must be ≥ 1, and ≥ 2 with load for --kill-sender, got %d", o.Senders)
+	}
+	if o.Versus < 0 || (o.Versus > 0 && (o.Rate != 0 || o.Idle)) {
+		bad("versus", "must be ≥ 0, and compares max-rate runs (no --rate, no --idle), got %d", o.Versus)
 	}
 	if o.Failing < 0 || o.Failing >= o.Subscriptions {
 		bad("failing", "must be in [0, --subscriptions), got %d", o.Failing)

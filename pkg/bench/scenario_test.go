@@ -16,6 +16,7 @@ func TestScenariosPresetTheDocsTable(t *testing.T) {
 		{"max-10", func(o Options) bool { return o.Rate == 0 && o.Subscriptions == 10 }},
 		{"ingest", func(o Options) bool { return o.Rate == 0 && o.MaxBacklog == 0 }},
 		{"latency", func(o Options) bool { return o.Rate == 2000 && o.Batch == 10 && o.Subscriptions == 1 }},
+		{"max-100-vs-1", func(o Options) bool { return o.Rate == 0 && o.Subscriptions == 1 && o.Versus == 100 }},
 		{"slow-1-of-10", func(o Options) bool {
 			return o.Subscriptions == 10 && o.slowCount() == 1 && o.ReceiverLatency == 200*time.Millisecond && o.Rate > 0
 		}},

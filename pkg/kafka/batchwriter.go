@@ -41,11 +41,20 @@ type topicLayout struct {
 // layoutTTL is how long a topic's partitions and leaders are trusted.
 const layoutTTL = 10 * time.Second
 
-// NewBatchWriter returns a BatchWriter; opts' WriteTimeout, MaxAttempts,
-// BatchBytes and RequestBytes apply (batching options do not: each call is a batch).
+// batchWriteTimeout is a BatchWriter's default WriteTimeout: Kafka's own
+// producers' request.timeout.ms. One request naming a thousand partitions
+// can take the broker seconds (each partition's first index entry of a
+// segment touches a fresh page of a memory-mapped file: 2,000 of them cost
+// this VM's disk 10–15 s, docs/benchmarks.md "Session 9"); a request given
+// up on that was written all the same, and its retry writes it twice.
+const batchWriteTimeout = 30 * time.Second
+
+// NewBatchWriter returns a BatchWriter; opts' WriteTimeout (default 30s),
+// MaxAttempts, BatchBytes and RequestBytes apply (batching options do not:
+// each call is a batch).
 func (c *Client) NewBatchWriter(opts WriterOptions) *BatchWriter {
 	if opts.WriteTimeout <= 0 {
-		opts.WriteTimeout = 10 * time.Second
+		opts.WriteTimeout = batchWriteTimeout
 	}
 	if opts.MaxAttempts <= 0 {
 		opts.MaxAttempts = 5
