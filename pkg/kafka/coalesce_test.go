@@ -9,13 +9,18 @@ import (
 	"time"
 )
 
-// gatedWriter holds its first call until released and records every call.
+// gatedWriter holds its first hold calls until released and records every call.
 type gatedWriter struct {
 	mu      sync.Mutex
 	calls   [][]Message
-	first   chan struct{} // closed when the first call arrives
+	hold    int
+	first   chan struct{} // closed when the hold-th call arrives
 	release chan struct{}
 	once    sync.Once
+}
+
+func newGatedWriter(hold int) *gatedWriter {
+	return &gatedWriter{hold: hold, first: make(chan struct{}), release: make(chan struct{})}
 }
 
 func (g *gatedWriter) WriteMessages(_ context.Context, msgs ...Message) error {
@@ -23,8 +28,10 @@ func (g *gatedWriter) WriteMessages(_ context.Context, msgs ...Message) error {
 	g.calls = append(g.calls, msgs)
 	n := len(g.calls)
 	g.mu.Unlock()
-	if n == 1 {
+	if n == g.hold {
 		g.once.Do(func() { close(g.first) })
+	}
+	if n <= g.hold {
 		<-g.release
 	}
 	for _, m := range msgs {
@@ -45,16 +52,14 @@ func (g *gatedWriter) callSizes() []int {
 	return out
 }
 
-// Calls made while a write is in flight go out together as the next write,
-// and one bad call among them fails alone.
+// Calls made while the writes in flight are at their bound go out
+// together as the next write, and one bad call among them fails alone.
 func TestCoalescingWriterCombinesCallsMadeDuringAWriteAndFailsOnlyTheBadOne(t *testing.T) {
-	g := &gatedWriter{first: make(chan struct{}), release: make(chan struct{})}
+	g := newGatedWriter(maxFlushers)
 	w := &CoalescingWriter{w: g}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	firstDone := make(chan error, 1)
-	go func() { firstDone <- w.WriteMessages(ctx, Message{Topic: "t", Value: []byte("first")}) }()
-	<-g.first
+	held := holdWrites(ctx, t, w, g)
 	errs := make([]chan error, 10)
 	for i := range errs {
 		errs[i] = make(chan error, 1)
@@ -66,8 +71,10 @@ func TestCoalescingWriterCombinesCallsMadeDuringAWriteAndFailsOnlyTheBadOne(t *t
 	}
 	waitPending(t, w, 10)
 	close(g.release)
-	if err := <-firstDone; err != nil {
-		t.Fatal(err)
+	for range maxFlushers {
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
 	}
 	for i, c := range errs {
 		err := <-c
@@ -76,8 +83,59 @@ func TestCoalescingWriterCombinesCallsMadeDuringAWriteAndFailsOnlyTheBadOne(t *t
 		}
 	}
 	sizes := g.callSizes()
-	if len(sizes) < 2 || sizes[1] != 10 {
-		t.Fatalf("writes of %v messages; want the first alone, then the ten calls made meanwhile together", sizes)
+	if len(sizes) < maxFlushers+1 || sizes[maxFlushers] != 10 {
+		t.Fatalf("writes of %v messages; want the %d held ones alone, then the ten calls made meanwhile together", sizes, maxFlushers)
+	}
+}
+
+// A call made while one write is held goes out at once in a second write:
+// it does not wait for the first to end.
+func TestCoalescingWriterSendsASecondWriteWhileTheFirstIsInFlight(t *testing.T) {
+	g := newGatedWriter(1)
+	w := &CoalescingWriter{w: g}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	first := make(chan error, 1)
+	go func() { first <- w.WriteMessages(ctx, Message{Topic: "t", Value: []byte("held")}) }()
+	<-g.first
+	if err := w.WriteMessages(ctx, Message{Topic: "t", Value: []byte("second")}); err != nil {
+		t.Fatalf("second call while the first is held: %v", err)
+	}
+	select {
+	case err := <-first:
+		t.Fatalf("the held write returned (%v) before it was released", err)
+	default:
+	}
+	close(g.release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if sizes := g.callSizes(); len(sizes) != 2 {
+		t.Fatalf("writes %v; want two, one message each", sizes)
+	}
+}
+
+// holdWrites makes g.hold calls, one at a time so that each is its own
+// write (two made at once may share one), and returns once g holds them all.
+func holdWrites(ctx context.Context, t *testing.T, w *CoalescingWriter, g *gatedWriter) <-chan error {
+	t.Helper()
+	held := make(chan error, g.hold)
+	for i := range g.hold {
+		go func() { held <- w.WriteMessages(ctx, Message{Topic: "t", Value: []byte("held")}) }()
+		waitCalls(t, g, i+1)
+	}
+	<-g.first
+	return held
+}
+
+func waitCalls(t *testing.T, g *gatedWriter, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(g.callSizes()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("calls %v never reached the writer", g.callSizes())
+		}
+		time.Sleep(time.Millisecond) // test polling, not logic
 	}
 }
 
@@ -101,10 +159,9 @@ func waitPending(t *testing.T, w *CoalescingWriter, n int) {
 // A call whose context ends while it waits returns at once and writes
 // nothing.
 func TestCoalescingWriterDropsACallWhoseContextEndedWhileWaiting(t *testing.T) {
-	g := &gatedWriter{first: make(chan struct{}), release: make(chan struct{})}
+	g := newGatedWriter(maxFlushers)
 	w := &CoalescingWriter{w: g}
-	go func() { _ = w.WriteMessages(context.Background(), Message{Topic: "t"}) }()
-	<-g.first
+	holdWrites(context.Background(), t, w, g)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- w.WriteMessages(ctx, Message{Topic: "t", Value: []byte("late")}) }()
@@ -117,7 +174,7 @@ func TestCoalescingWriterDropsACallWhoseContextEndedWhileWaiting(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		w.mu.Lock()
-		idle := !w.flushing
+		idle := w.flushing == 0
 		w.mu.Unlock()
 		if idle {
 			break
@@ -127,7 +184,7 @@ func TestCoalescingWriterDropsACallWhoseContextEndedWhileWaiting(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond) // test polling, not logic
 	}
-	if sizes := g.callSizes(); len(sizes) != 1 {
-		t.Fatalf("writes %v; want only the first (the cancelled call wrote nothing)", sizes)
+	if sizes := g.callSizes(); len(sizes) != maxFlushers {
+		t.Fatalf("writes %v; want only the %d held ones (the cancelled call wrote nothing)", sizes, maxFlushers)
 	}
 }
