@@ -72,10 +72,11 @@ func (a *app) startRoles(ctx context.Context) error {
 
 func (a *app) startIngest() error {
 	// concurrent requests' events go out together, one produce per broker
-	// while the previous is in flight (see kafka.CoalescingWriter). Callers
-	// answer 503 after ingest.write_timeout whatever the writer does, so a
-	// combined write to a hung broker is given up after 10 s, not the
-	// BatchWriter's 30: the requests queued behind it go out sooner.
+	// while the writes in flight are at their bound (see
+	// kafka.CoalescingWriter). Callers answer 503 after ingest.write_timeout
+	// whatever the writer does, so a combined write to a hung broker is
+	// given up after 10 s, not the BatchWriter's 30: the requests queued
+	// behind it go out sooner.
 	w := a.kafka.NewCoalescingWriter(kafka.WriterOptions{WriteTimeout: 10 * time.Second})
 	a.onClose(func() { _ = w.Close() })
 	log := a.log.Named("ingest")
