@@ -86,7 +86,7 @@ func runBench(cmd *cobra.Command, f *benchFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	res, err := runBenchOnce(ctx, o)
+	res, err := runBenchScenario(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,8 @@ type benchResult interface {
 	Reports() []*bench.Report
 }
 
-func runBenchOnce(ctx context.Context, o bench.Options) (benchResult, error) {
+// runBenchScenario runs the scenario: one run, or two compared (--versus).
+func runBenchScenario(ctx context.Context, o bench.Options) (benchResult, error) {
 	if o.Versus > 0 {
 		return bench.RunVersus(ctx, o)
 	}
