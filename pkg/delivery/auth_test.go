@@ -54,10 +54,12 @@ func mtlsReceiver(t *testing.T, client *x509.Certificate) (*receiver.Receiver, *
 	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	c := loopbackClient()
+	c := stdLoopbackClient()
 	roots := x509.NewCertPool()
 	roots.AddCert(srv.Certificate())
-	c.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	std := c.Transport.(*http.Transport)
+	std.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	c.Transport = webhook.NewFastTransport(std)
 	return rcv, srv, c
 }
 

@@ -296,8 +296,16 @@ func testReceiver(t *testing.T, script receiver.Script, now func() time.Time) (*
 	return r, srv
 }
 
-// loopbackClient may reach the httptest receiver on 127.0.0.1.
+// loopbackClient may reach the httptest receiver on 127.0.0.1. It is
+// the sender's default client, over the fast transport; stdLoopbackClient
+// is the same over net/http's.
 func loopbackClient() *http.Client {
+	c := stdLoopbackClient()
+	c.Transport = webhook.NewFastTransport(c.Transport.(*http.Transport))
+	return c
+}
+
+func stdLoopbackClient() *http.Client {
 	nets, _ := webhook.ParseNetworks([]string{"127.0.0.0/8"})
 	return webhook.NewHTTPClient(webhook.DialPolicy{Allow: nets}, 0, 64)
 }

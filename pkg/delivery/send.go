@@ -41,7 +41,8 @@ type Sender struct {
 	url       *url.URL // ep.URL parsed once; nil when it cannot be posted to
 	badURL    error    // why ep.URL cannot be posted to; nil when it can
 	signer    *webhook.Signer
-	tokens    *tokens // the endpoint's OAuth2 token cache; nil without OAuth2
+	tokens    *tokens                // the endpoint's OAuth2 token cache; nil without OAuth2
+	fast      *webhook.FastTransport // the client's transport when Send can use it directly; nil otherwise
 	userAgent string
 	clock     Clock
 }
@@ -62,6 +63,9 @@ func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) 
 	}
 	if ep.Auth != nil && ep.Auth.OAuth2 != nil {
 		s.tokens = newTokens(ep.Auth.OAuth2, client)
+	}
+	if fast, ok := client.Transport.(*webhook.FastTransport); ok && client.Jar == nil && client.Timeout == 0 && s.tokens == nil {
+		s.fast = fast
 	}
 	return s, nil
 }
@@ -106,6 +110,9 @@ func (s *Sender) SendRequest(ctx context.Context, msgID string, r Request) Resul
 	if bad != nil {
 		return Result{Err: bad}
 	}
+	if s.fast != nil {
+		return s.sendFast(ctx, msgID, r)
+	}
 	start := s.clock.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.ep.Timeout)
 	defer cancel()
@@ -133,14 +140,23 @@ func (s *Sender) request(ctx context.Context, msgID string, r Request, ts time.T
 	if err != nil {
 		return nil, fmt.Errorf("%w: build request", ErrBadDestination)
 	}
-	for k, v := range r.Headers {
-		req.Header.Set(k, v)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", s.userAgent)
-	r.Trace.SetHTTP(req.Header)
-	webhook.SetHeaders(req.Header, msgID, ts, s.signer.Sign(msgID, ts, r.Body), s.ep.SvixHeaders)
+	req.Header = s.header(msgID, r, ts)
 	return req, nil
+}
+
+// header is what r is sent with as message msgID, signed at ts: its own
+// headers, the content type, the user agent, the trace context and the
+// webhook-* (and svix-*) headers.
+func (s *Sender) header(msgID string, r Request, ts time.Time) http.Header {
+	h := make(http.Header, len(r.Headers)+10)
+	for k, v := range r.Headers {
+		h.Set(k, v)
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", s.userAgent)
+	r.Trace.SetHTTP(h)
+	webhook.SetHeaders(h, msgID, ts, s.signer.Sign(msgID, ts, r.Body), s.ep.SvixHeaders)
+	return h
 }
 
 // newRequest builds r's request; the endpoint's own URL is not parsed
