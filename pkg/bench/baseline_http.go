@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,11 @@ type HTTPBaseline struct {
 	// Signed says whether each request was signed (and verified by the
 	// receiver), as engagehub's deliveries are.
 	Signed bool `json:"signed"`
+	// CPUPerReqUs is the bench process's CPU per request: client and
+	// receiver together, what one signed exchange costs on this machine
+	// (0: unknown). Set it beside engagehub's CPU per delivery to compare
+	// runs on machines of different speeds.
+	CPUPerReqUs float64 `json:"cpuMicrosPerRequest,omitempty"`
 }
 
 // RunHTTPBaseline POSTs envelopes to ep (at url) from concurrency
@@ -43,6 +49,7 @@ func RunHTTPBaseline(ctx context.Context, url string, ep *Endpoint, env *Envelop
 	var next, ok, failed atomic.Int64
 	stop, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
+	cpu := ownCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range concurrency {
@@ -61,8 +68,21 @@ func RunHTTPBaseline(ctx context.Context, url string, ep *Endpoint, env *Envelop
 	}
 	wg.Wait()
 	secs := time.Since(start).Seconds()
-	return HTTPBaseline{Concurrency: concurrency, Requests: ok.Load(), Errors: failed.Load(),
-		Seconds: secs, PerSec: float64(ok.Load()) / secs, Signed: signed}, nil
+	b := HTTPBaseline{Concurrency: concurrency, Requests: ok.Load(), Errors: failed.Load(),
+		Seconds: secs, PerSec: float64(ok.Load()) / secs, Signed: signed}
+	if used := ownCPU() - cpu; cpu > 0 && b.Requests > 0 {
+		b.CPUPerReqUs = float64(used.Microseconds()) / float64(b.Requests)
+	}
+	return b, nil
+}
+
+// ownCPU is the CPU time this process has used (0 when /proc cannot say).
+func ownCPU() time.Duration {
+	st, err := ReadProcStats(os.Getpid())
+	if err != nil {
+		return 0
+	}
+	return st.CPU
 }
 
 func baselineSigner(ep *Endpoint, signed bool) (*webhook.Signer, error) {

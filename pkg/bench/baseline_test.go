@@ -19,7 +19,7 @@ func TestHTTPBaselineSignsEveryRequestTheReceiverVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Requests == 0 || res.Errors != 0 || res.PerSec <= 0 || !res.Signed {
+	if res.Requests == 0 || res.Errors != 0 || res.PerSec <= 0 || !res.Signed || res.CPUPerReqUs <= 0 {
 		t.Fatalf("baseline = %+v", res)
 	}
 	if got := recv.Baseline.Delivered(); got != res.Requests || recv.Baseline.Rejected() != 0 {

@@ -56,7 +56,7 @@ func (r *Report) writeResources(p func(string, ...any)) {
 	e := r.Engagehub
 	perDelivery := ""
 	if e.CPUPerDeliverUs > 0 {
-		perDelivery = fmt.Sprintf(" (%.0f µs per delivery)", e.CPUPerDeliverUs)
+		perDelivery = fmt.Sprintf(" (%.0f µs per delivery%s)", e.CPUPerDeliverUs, bareCPU(r.Baselines.HTTP))
 	}
 	p("engagehub\t%.1f CPU s = %.3f CPUs over the %.1fs window%s, RSS %.0f MiB at the end, peak %.0f MiB",
 		e.CPUSeconds, e.CPUPerSecond, r.Delivery.WindowSeconds, perDelivery, e.RSSMiB, e.PeakRSSMiB)
@@ -173,6 +173,15 @@ func baseHTTP(h *HTTPBaseline) string {
 		return "–"
 	}
 	return num(h.PerSec)
+}
+
+// bareCPU is what one bare signed exchange cost, to set beside
+// engagehub's CPU per delivery.
+func bareCPU(h *HTTPBaseline) string {
+	if h == nil || h.CPUPerReqUs <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("; a bare exchange, client and receiver, %.0f µs", h.CPUPerReqUs)
 }
 
 func httpConc(h *HTTPBaseline) int {
