@@ -95,8 +95,8 @@ func (t *FastTransport) Send(ctx context.Context, o Outgoing) (*Answer, error) {
 	return a, nil
 }
 
-// setURI sets req's URI from u, and its Host header to host when that is
-// not u's.
+// setURI sets req's URI from u, and its Host header to host when host
+// is not empty.
 func setURI(req *fasthttp.Request, u *url.URL, host string) {
 	uri := req.URI()
 	uri.SetScheme(u.Scheme)

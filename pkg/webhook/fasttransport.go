@@ -166,29 +166,8 @@ func (t *FastTransport) do(req *fasthttp.Request, resp *fasthttp.Response, deadl
 // fill copies r into req.
 func fill(req *fasthttp.Request, r *http.Request) error {
 	req.Header.SetMethod(r.Method)
-	uri := req.URI()
-	uri.SetScheme(r.URL.Scheme)
-	uri.SetHost(r.URL.Host)
-	uri.SetPath(r.URL.EscapedPath())
-	uri.SetQueryString(r.URL.RawQuery)
-	if r.URL.User != nil {
-		uri.SetUsername(r.URL.User.Username())
-		pw, _ := r.URL.User.Password()
-		uri.SetPassword(pw)
-	}
-	if r.Host != "" {
-		req.UseHostHeader = true
-		req.Header.SetHost(r.Host)
-	}
-	for k, vs := range r.Header {
-		if len(vs) == 1 { // the usual case; http.Header's keys are canonical already
-			req.Header.SetCanonical(s2b(k), s2b(vs[0]))
-			continue
-		}
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
+	setURI(req, r.URL, r.Host)
+	setHeader(req, r.Header)
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
