@@ -173,8 +173,8 @@ func (s *Sender) authorize(req *http.Request) (*oauth2.Token, error) {
 	switch {
 	case a == nil:
 		return nil, nil
-	case a.BasicUser != "":
-		req.SetBasicAuth(a.BasicUser, a.BasicPassword.Reveal())
+	case s.basicAuth != "":
+		req.Header.Set("Authorization", s.basicAuth)
 	case s.tokens != nil:
 		tok, err := s.tokens.token(req.Context())
 		if err != nil {

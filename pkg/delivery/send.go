@@ -3,6 +3,7 @@ package delivery
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +44,7 @@ type Sender struct {
 	signer    *webhook.Signer
 	tokens    *tokens                // the endpoint's OAuth2 token cache; nil without OAuth2
 	fast      *webhook.FastTransport // the client's transport when Send can use it directly; nil otherwise
+	basicAuth string                 // the Authorization header of basic credentials; "" without them
 	userAgent string
 	clock     Clock
 }
@@ -63,6 +65,9 @@ func NewSender(client *http.Client, ep Endpoint, userAgent string, clock Clock) 
 	}
 	if ep.Auth != nil && ep.Auth.OAuth2 != nil {
 		s.tokens = newTokens(ep.Auth.OAuth2, client)
+	}
+	if ep.Auth != nil && ep.Auth.BasicUser != "" {
+		s.basicAuth = "Basic " + base64.StdEncoding.EncodeToString([]byte(ep.Auth.BasicUser+":"+ep.Auth.BasicPassword.Reveal()))
 	}
 	if fast, ok := client.Transport.(*webhook.FastTransport); ok && client.Jar == nil && client.Timeout == 0 && s.tokens == nil {
 		s.fast = fast

@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -29,8 +28,8 @@ func (s *Sender) sendFast(ctx context.Context, msgID string, r Request) Result {
 	}
 	start := s.clock.Now()
 	h := s.header(msgID, r, start)
-	if a := s.ep.Auth; a != nil && a.BasicUser != "" {
-		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.BasicUser+":"+a.BasicPassword.Reveal())))
+	if s.basicAuth != "" {
+		h.Set("Authorization", s.basicAuth)
 	}
 	ans, err := s.fast.Send(ctx, webhook.Outgoing{Method: r.Method, URL: target, Header: h, Body: r.Body, Deadline: s.deadline(ctx)})
 	if err != nil {
